@@ -1,0 +1,96 @@
+"""The OCOP Hậu Giang web application."""
+
+from pathlib import Path
+
+from flask import Flask, render_template
+
+from core import cli, i18n
+from core.config import load_config
+from core.db import configure_sqlite
+from core.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from core.formatting import register_filters
+from core.security import add_security_headers
+
+ROOT = Path(__file__).resolve().parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    # htmx-flask replaces the request class; it must come before anything else does.
+    htmx.init_app(app)
+    load_config(app, config)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    register_filters(app)
+
+    from core.views import bp as core_bp
+    from marketplace.views import bp as marketplace_bp
+    from tourism.views import bp as tourism_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(marketplace_bp)
+    app.register_blueprint(tourism_bp)
+
+    cli.register(app)
+    app.after_request(add_security_headers)
+    _register_error_pages(app)
+    return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+    from flask_wtf.csrf import CSRFError
+
+    pages = {
+        400: (
+            _l("Yêu cầu không hợp lệ"),
+            _l(
+                "Trang đã hết hạn hoặc dữ liệu gửi lên không hợp lệ. Vui lòng tải lại trang và thử lại."
+            ),
+        ),
+        403: (_l("Không có quyền truy cập"), _l("Tài khoản của bạn không được xem trang này.")),
+        404: (_l("Không tìm thấy trang"), _l("Trang bạn tìm không có hoặc đã được chuyển đi.")),
+        405: (_l("Thao tác không được hỗ trợ"), _l("Trang này không nhận thao tác đó.")),
+        429: (
+            _l("Quá nhiều yêu cầu"),
+            _l("Bạn thao tác quá nhanh. Vui lòng đợi một phút rồi thử lại."),
+        ),
+        500: (
+            _l("Đã có lỗi xảy ra"),
+            _l(
+                "Xin lỗi, hệ thống gặp sự cố. Dữ liệu của bạn không bị mất; vui lòng thử lại sau ít phút."
+            ),
+        ),
+    }
+
+    def handler(code: int):
+        def render(_error):
+            if code == 500:
+                db.session.rollback()
+            heading, message = pages[code]
+            return render_template(
+                "errors/error.html", code=code, heading=heading, message=message
+            ), code
+
+        return render
+
+    for code in pages:
+        app.register_error_handler(code, handler(code))
+    app.register_error_handler(CSRFError, handler(400))

@@ -1,0 +1,59 @@
+"""Command-line tasks: flask init-db, seed-demo, create-admin, approve-cooperative."""
+
+import click
+from flask_migrate import upgrade
+
+from core.accounts import PasswordTooShort, find_user_by_email, register_user
+from core.extensions import db
+
+
+def register(app) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Create or migrate the database to the newest schema."""
+        upgrade()
+        click.echo("Database is at the newest schema.")
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Only when no product exists yet.")
+    def seed_demo(if_empty):
+        """Load Hậu Giang's demo data. Running it twice changes nothing."""
+        from marketplace.demo import seed_marketplace
+        from marketplace.models import Product
+
+        if if_empty and db.session.query(Product.id).first() is not None:
+            click.echo("Demo data already there; nothing loaded.")
+            return
+        seed_marketplace()
+        click.echo("Demo data loaded.")
+
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    @click.option("--password", required=True)
+    @click.option("--name", default="Quản trị OCOP")
+    def create_admin(email, password, name):
+        """Create an admin account, or make an existing account an admin."""
+        existing = find_user_by_email(email)
+        if existing:
+            existing.role = "admin"
+            db.session.commit()
+            click.echo(f"{existing.email} is now an admin.")
+            return
+        try:
+            register_user(email=email, name=name, password=password, role="admin")
+        except PasswordTooShort:
+            raise click.UsageError("The password needs at least 8 characters.") from None
+        db.session.commit()
+        click.echo(f"Admin {email} created.")
+
+    @app.cli.command("approve-cooperative")
+    @click.argument("slug")
+    def approve(slug):
+        """Approve a cooperative that signed up (until the office's screen exists)."""
+        from marketplace.cooperatives import CooperativeNotFound, approve_cooperative
+
+        try:
+            cooperative = approve_cooperative(slug)
+        except CooperativeNotFound:
+            raise click.UsageError(f"No cooperative with slug {slug!r}.") from None
+        click.echo(f"{cooperative.name} is approved.")

@@ -1,0 +1,102 @@
+"""Configuration: defaults, then instance/config.py, then the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration."""
+
+
+DEFAULTS = {
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "BABEL_DEFAULT_LOCALE": "vi",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "LANGUAGES": ("vi", "en"),
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "CATALOGUE_PAGE_SIZE": 24,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_SENDER": "OCOP Hậu Giang <no-reply@ocop.haugiang.example>",
+    "OFFICE_CONTACT": {
+        "address": "Số 8 Ngô Quốc Trị, phường 5, TP Vị Thanh, Hậu Giang",
+        "phone": "0293 3878 123",
+        "email": "ocop@haugiang.example",
+    },
+}
+
+ENV_KEYS = ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER")
+
+
+def is_production() -> bool:
+    return os.environ.get("OCOP_ENV", "development") == "production"
+
+
+def load_config(app, overrides=None):
+    """Fill app.config; raise ConfigError for what production cannot do without."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if os.environ.get("MAIL_PORT"):
+        app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'ocop.db'}")
+    app.config.setdefault("MAIL_OUTBOX", str(instance / "outbox"))
+    app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
+    if overrides:
+        app.config.update(overrides)
+    if is_production():
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    if not app.config.get("SECRET_KEY"):
+        if is_production():
+            raise ConfigError(
+                "SECRET_KEY is not set. In production (OCOP_ENV=production) set the SECRET_KEY "
+                "environment variable or put SECRET_KEY in instance/config.py."
+            )
+        app.config["SECRET_KEY"] = _development_secret(instance)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual postgres:// forms and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Busy timeout in seconds; the pragmas are set per connection in core.db.
+        return {"connect_args": {"timeout": 10}}
+    return {
+        "pool_pre_ping": True,
+        # A lock wait ends with an error we turn into "please try again", never a hang.
+        "connect_args": {"options": "-c lock_timeout=5000 -c statement_timeout=30000"},
+    }
+
+
+def _development_secret(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

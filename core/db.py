@@ -1,0 +1,40 @@
+"""Database setup shared by every area: SQLite pragmas and small helpers."""
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from core.extensions import db
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """WAL, foreign keys and a busy timeout on every SQLite connection.
+
+    Python's sqlite3 opens transactions lazily; we let SQLAlchemy emit BEGIN itself so that a
+    service can ask for BEGIN IMMEDIATE where a write depends on a read (DESIGN.md).
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def database_is_reachable() -> bool:
+    try:
+        db.session.execute(db.text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable" for /healthz
+        db.session.rollback()
+        return False

@@ -1,0 +1,17 @@
+"""Marking strings for translation where they are defined, translating where they are shown.
+
+`N_` only marks a Vietnamese string for extraction (babel.cfg lists it as a keyword); the
+template or view passes it through `_` when it shows it, so the same dict serves search
+(Vietnamese) and display (the reader's language).
+"""
+
+
+def N_(text: str) -> str:  # noqa: N802 - the conventional name for a no-op gettext marker
+    return text
+
+
+ROLE_NAMES = {
+    "buyer": N_("Người mua"),
+    "cooperative": N_("Hợp tác xã / cơ sở sản xuất"),
+    "admin": N_("Văn phòng OCOP (quản trị)"),
+}

@@ -1,0 +1,46 @@
+"""Vietnamese text: folding for search and slugs for URLs (DOMAIN.md)."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritic-free, single-spaced: 'Khóm  CẦU Đúc' -> 'khom cau duc'."""
+    decomposed = unicodedata.normalize("NFD", text or "")
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = bare.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", bare.casefold()).strip()
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """'Khóm Cầu Đúc' -> 'khom-cau-duc'."""
+    slug = _NOT_SLUG.sub("-", fold(text)).strip("-")
+    return slug[:max_length].rstrip("-") or "muc"
+
+
+def search_terms(query: str, max_terms: int = 8) -> list[str]:
+    """The folded words of a search box, at most max_terms of them."""
+    return [t for t in fold(query).split(" ") if t][:max_terms]
+
+
+_PHONE_NOISE = re.compile(r"[\s.\-()]")
+
+
+def normalise_phone(text: str) -> str | None:
+    """A Vietnamese phone number as 10 digits starting with 0, or None if it is not one.
+
+    Accepts 0912345678, 0912 345 678, 091.234.5678 and +84912345678 (DOMAIN.md).
+    """
+    compact = _PHONE_NOISE.sub("", text or "")
+    if compact.startswith("+84"):
+        compact = "0" + compact[3:]
+    if len(compact) == 10 and compact.isdigit() and compact.startswith("0"):
+        return compact
+    return None

@@ -1,0 +1,125 @@
+"""Accounts, language and health routes."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.accounts import EmailTaken, authenticate, register_user
+from core.db import database_is_reachable
+from core.extensions import db, limiter, login_manager
+from core.forms import LoginForm, RegisterForm
+from core.labels import ROLE_NAMES
+from core.models import District, User
+from core.text import normalise_phone
+from marketplace.cooperatives import register_cooperative
+from marketplace.labels import COOPERATIVE_KIND_NAMES
+
+bp = Blueprint("core", __name__)
+
+login_manager.login_view = "core.login"
+login_manager.login_message = None
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site, never another host (open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("core.account")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user:
+            login_user(user, remember=form.remember.data)
+            flash(_("Xin chào, %(name)s!", name=user.name), "success")
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
+    return render_template("core/login.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("5 per minute", methods=["POST"])
+def register():
+    form = RegisterForm()
+    form.cooperative_kind.choices = [(k, _(v)) for k, v in COOPERATIVE_KIND_NAMES.items()]
+    districts = db.session.scalars(select(District).order_by(District.name)).all()
+    form.district_id.choices = [("", _("— Chọn —"))] + [(str(d.id), d.name) for d in districts]
+    if form.validate_on_submit():
+        try:
+            user = _register_from_form(form)
+            db.session.commit()
+        except (EmailTaken, IntegrityError):
+            db.session.rollback()
+            form.email.errors.append(_("Email này đã có tài khoản. Hãy đăng nhập."))
+        else:
+            login_user(user)
+            if user.role == "cooperative":
+                flash(_("Đã đăng ký. Hợp tác xã của bạn đang chờ Văn phòng OCOP duyệt."), "info")
+            else:
+                flash(_("Chào mừng bạn đến với OCOP Hậu Giang!"), "success")
+            return redirect(url_for("core.account"))
+    return render_template("core/register.html", form=form)
+
+
+def _register_from_form(form: RegisterForm) -> User:
+    phone = normalise_phone(form.phone.data or "")
+    if form.account_type.data == "cooperative":
+        return register_cooperative(
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            phone=phone,
+            cooperative_name=form.cooperative_name.data,
+            kind=form.cooperative_kind.data,
+            district_id=int(form.district_id.data),
+        )
+    return register_user(
+        email=form.email.data, name=form.name.data, password=form.password.data, phone=phone
+    )
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("marketplace.home"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("core/account.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    if database_is_reachable():
+        return {"status": "ok"}, 200
+    return {"status": "database unreachable"}, 503
+
+
+@bp.app_context_processor
+def layout_context():
+    return {
+        "current_locale": lambda: str(get_locale()),
+        "office": current_app.config["OFFICE_CONTACT"],
+        "role_names": ROLE_NAMES,
+        # The cart arrives with the checkout issue; the header shows its count from then on.
+        "cart_count": 0,
+    }

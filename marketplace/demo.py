@@ -1,0 +1,100 @@
+"""The marketplace's demo data: cooperatives, products, pictures and ratings."""
+
+from sqlalchemy import select
+
+from core.demo import get_or_create, iso, seed_account, seed_places
+from core.extensions import db
+from core.models import Commune
+from core.text import slugify
+from marketplace.demo_data import ACCOUNTS, COOPERATIVES, DEMO_PASSWORD, PRODUCTS
+from marketplace.models import Cooperative, Product, ProductImage
+from marketplace.products import product_search_text
+from marketplace.ratings import build_rating
+
+
+def seed_marketplace() -> None:
+    districts = seed_places()
+    communes = {(c.district_id, c.name): c for c in db.session.scalars(select(Commune)).all()}
+    cooperatives = {}
+    for key, (
+        name,
+        kind,
+        district,
+        commune,
+        founded,
+        phone,
+        bank,
+        account,
+        story,
+    ) in COOPERATIVES.items():
+        place = districts[district]
+        cooperatives[key], _ = get_or_create(
+            Cooperative,
+            {"slug": slugify(name)},
+            name=name,
+            kind=kind,
+            district_id=place.id,
+            commune_id=communes[(place.id, commune)].id,
+            address=f"{commune}, {district}, Hậu Giang",
+            phone=phone,
+            founded_year=founded,
+            approved=True,
+            bank_bin=bank,
+            bank_account=account,
+            bank_account_name=name.upper(),
+            story=story,
+        )
+    for email, name, role, cooperative_key in ACCOUNTS:
+        user = seed_account(email, name, role, DEMO_PASSWORD)
+        if cooperative_key and cooperatives[cooperative_key].owner_id is None:
+            cooperatives[cooperative_key].owner = user
+    for row in PRODUCTS:
+        _seed_product(cooperatives, *row)
+    db.session.commit()
+
+
+def _seed_product(
+    cooperatives,
+    key,
+    name,
+    group,
+    unit,
+    price,
+    stock,
+    picture,
+    certs,
+    flagship,
+    description,
+    ratings,
+):
+    cooperative = cooperatives[key]
+    product, created = get_or_create(
+        Product,
+        {"slug": slugify(name)},
+        cooperative=cooperative,
+        name=name,
+        group=group,
+        unit=unit,
+        price=price,
+        stock=stock,
+        district_id=cooperative.district_id,
+        commune_id=cooperative.commune_id,
+        certifications=certs,
+        flagship=flagship,
+        description=description,
+    )
+    if not created:
+        return
+    db.session.add(ProductImage(product=product, path=f"img/products/{picture}.svg", alt=name))
+    for criteria, a, b, c, level, decision, day in ratings:
+        build_rating(
+            product,
+            criteria=criteria,
+            points_a=a,
+            points_b=b,
+            points_c=c,
+            council_level=level,
+            decision_number=decision,
+            recognised_on=iso(day),
+        )
+    product.search_text = product_search_text(product)

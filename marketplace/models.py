@@ -1,0 +1,139 @@
+"""Cooperatives, their products and the products' OCOP ratings."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models import utcnow
+
+COOPERATIVE_KINDS = ("cooperative", "enterprise", "household")
+
+# Product groups of Decision 148/QĐ-TTg (DOMAIN.md).
+OCOP_GROUPS = ("food", "beverage", "herbal", "handicraft", "ornamental", "tourism")
+
+
+class Cooperative(db.Model):
+    """A producer behind OCOP products: an HTX, an enterprise or a registered household."""
+
+    __tablename__ = "cooperatives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="cooperative")
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
+    address: Mapped[str] = mapped_column(String(255), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    story: Mapped[str] = mapped_column(Text, default="")
+    founded_year: Mapped[int | None]
+    approved: Mapped[bool] = mapped_column(default=False, index=True)
+    approved_at: Mapped[datetime | None]
+    bank_bin: Mapped[str | None] = mapped_column(String(6))
+    bank_account: Mapped[str | None] = mapped_column(String(30))
+    bank_account_name: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner = relationship("User", back_populates="cooperative")
+    district = relationship("District")
+    commune = relationship("Commune")
+    products = relationship("Product", back_populates="cooperative", order_by="Product.name")
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("price > 0", name="price_positive"),
+        Index("ix_products_listing", "active", "stars"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
+    name: Mapped[str] = mapped_column(String(160))
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    group: Mapped[str] = mapped_column(String(20), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(20))
+    price: Mapped[int]
+    stock: Mapped[int] = mapped_column(default=0)
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
+    certifications: Mapped[str] = mapped_column(String(200), default="")
+    flagship: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Folded name, cooperative, place and description, for accent-insensitive search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Cached from the product's newest rating by marketplace.ratings.record_rating, so the
+    # catalogue can filter and sort by stars without a subquery per row.
+    stars: Mapped[int | None] = mapped_column(SmallInteger)
+    stars_valid_until: Mapped[date | None]
+
+    cooperative = relationship("Cooperative", back_populates="products")
+    district = relationship("District")
+    commune = relationship("Commune")
+    images = relationship(
+        "ProductImage",
+        back_populates="product",
+        order_by="ProductImage.position",
+        cascade="all, delete-orphan",
+    )
+    ratings = relationship(
+        "OcopRating",
+        back_populates="product",
+        order_by="OcopRating.recognised_on.desc(), OcopRating.id.desc()",
+    )
+
+    @property
+    def certification_list(self) -> list[str]:
+        return [c.strip() for c in self.certifications.split(",") if c.strip()]
+
+    @property
+    def cover(self):
+        return self.images[0] if self.images else None
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # A path under static/ (demo pictures) or under the uploads folder ("uploads/...").
+    path: Mapped[str] = mapped_column(String(255))
+    alt: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    product = relationship("Product", back_populates="images")
+
+
+class OcopRating(db.Model):
+    """One star-rating decision for a product (Decision 1048/2019 or 148/2023)."""
+
+    __tablename__ = "ocop_ratings"
+    __table_args__ = (
+        Index("ix_ocop_ratings_product_newest", "product_id", "recognised_on"),
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_1_to_5"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    criteria: Mapped[str] = mapped_column(String(4))  # "1048" or "148"
+    points_a: Mapped[int] = mapped_column(SmallInteger)
+    points_b: Mapped[int] = mapped_column(SmallInteger)
+    points_c: Mapped[int] = mapped_column(SmallInteger)
+    total: Mapped[int] = mapped_column(SmallInteger)
+    stars: Mapped[int] = mapped_column(SmallInteger)
+    council_level: Mapped[str] = mapped_column(String(10))  # district, province, central
+    decision_number: Mapped[str] = mapped_column(String(60))
+    recognised_on: Mapped[date]
+    valid_until: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product = relationship("Product", back_populates="ratings")
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.recognised_on <= day <= self.valid_until

@@ -1,0 +1,147 @@
+"""Public marketplace pages: home, catalogue, product, cooperatives."""
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.clock import today
+from core.extensions import db
+from core.models import District
+from marketplace import catalogue
+from marketplace.labels import (
+    COOPERATIVE_KIND_NAMES,
+    COUNCIL_NAMES,
+    CRITERIA_NAMES,
+    GROUP_NAMES,
+    UNIT_NAMES,
+)
+from marketplace.models import Cooperative, Product
+from marketplace.ratings import current_stars
+
+bp = Blueprint("marketplace", __name__)
+
+
+@bp.get("/")
+def home():
+    day = today()
+    return render_template(
+        "marketplace/home.html",
+        flagships=catalogue.flagships(),
+        top_rated=catalogue.top_rated(day, limit=8),
+        today=day,
+    )
+
+
+@bp.get("/products")
+def products():
+    filters = catalogue.CatalogueFilters.from_args(request.args)
+    day = today()
+    result = catalogue.search_products(filters, day, current_app.config["CATALOGUE_PAGE_SIZE"])
+    context = {"filters": filters, "result": result, "today": day}
+    if request.htmx and not request.htmx.history_restore_request:
+        response = current_app.make_response(
+            render_template("marketplace/_results.html", **context)
+        )
+    else:
+        districts = db.session.scalars(select(District).order_by(District.name)).all()
+        response = current_app.make_response(
+            render_template("marketplace/products.html", districts=districts, **context)
+        )
+    # The same URL answers with a fragment or a page: caches must keep them apart.
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/products/<slug>")
+def product(slug: str):
+    item = db.session.scalar(
+        catalogue.visible_products()
+        .where(Product.slug == slug)
+        .options(
+            joinedload(Product.cooperative).joinedload(Cooperative.district),
+            joinedload(Product.district),
+            joinedload(Product.commune),
+            selectinload(Product.images),
+            selectinload(Product.ratings),
+        )
+    )
+    if item is None:
+        abort(404)
+    return render_template(
+        "marketplace/product.html",
+        product=item,
+        rating=max(item.ratings, key=lambda r: (r.recognised_on, r.id), default=None),
+        related=catalogue.related_products(item),
+        today=today(),
+    )
+
+
+@bp.get("/cooperatives")
+def cooperatives():
+    product_counts = (
+        select(Product.cooperative_id, func.count(Product.id).label("n"))
+        .where(Product.active.is_(True))
+        .group_by(Product.cooperative_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Cooperative, func.coalesce(product_counts.c.n, 0))
+        .outerjoin(product_counts, product_counts.c.cooperative_id == Cooperative.id)
+        .where(Cooperative.approved.is_(True))
+        .options(joinedload(Cooperative.district), joinedload(Cooperative.commune))
+        .order_by(Cooperative.name)
+    ).all()
+    return render_template("marketplace/cooperatives.html", rows=rows)
+
+
+@bp.get("/cooperatives/<slug>")
+def cooperative(slug: str):
+    item = db.session.scalar(
+        select(Cooperative)
+        .where(Cooperative.slug == slug, Cooperative.approved.is_(True))
+        .options(joinedload(Cooperative.district), joinedload(Cooperative.commune))
+    )
+    if item is None:
+        abort(404)
+    products = db.session.scalars(
+        catalogue.visible_products()
+        .where(Product.cooperative_id == item.id)
+        .options(selectinload(Product.images))
+        .order_by(catalogue.current_stars_column(today()).desc(), Product.name)
+    ).all()
+    return render_template(
+        "marketplace/cooperative.html",
+        cooperative=item,
+        products=products,
+        today=today(),
+    )
+
+
+@bp.get("/fairs")
+def fairs():
+    return render_template("marketplace/fairs.html")
+
+
+@bp.get("/cart")
+def cart():
+    return render_template("marketplace/cart.html")
+
+
+@bp.record_once
+def register_template_globals(state):
+    # Globals, not a context processor, so that imported macros see them too.
+    state.app.jinja_env.globals.update(
+        {
+            "current_stars": current_stars,
+            "unit_names": UNIT_NAMES,
+            "group_names": GROUP_NAMES,
+            "kind_names": COOPERATIVE_KIND_NAMES,
+            "criteria_names": CRITERIA_NAMES,
+            "council_names": COUNCIL_NAMES,
+            "image_url": image_url,
+        }
+    )
+
+
+def image_url(path: str | None) -> str:
+    return url_for("static", filename=path or "img/products/placeholder.svg")

@@ -1,0 +1,135 @@
+"""Register, log in, log out, account page and roles."""
+
+import pytest
+from sqlalchemy import select
+
+from core.models import User
+from marketplace.models import Cooperative
+from tests.conftest import TEST_PASSWORD
+
+
+def register(client, **fields):
+    data = {
+        "account_type": "buyer",
+        "name": "Lê Văn An",
+        "email": "an@example.vn",
+        "phone": "",
+        "password": "matkhau123",
+        "password_confirm": "matkhau123",
+    }
+    data.update(fields)
+    return client.post("/register", data=data)
+
+
+def login(client, email, password=TEST_PASSWORD):
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def test_register_buyer_logs_in_and_hashes_the_password(client, db):
+    response = register(client, email="An@Example.vn")
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "an@example.vn"))
+    assert user.role == "buyer"
+    assert user.password_hash != "matkhau123" and user.password_hash.startswith("scrypt:")
+    assert "Lê Văn An" in client.get("/account").get_data(as_text=True)
+
+
+def test_short_password_is_refused_and_the_form_keeps_what_was_typed(client, db):
+    response = register(client, password="ngan", password_confirm="ngan", name="Trần Bình")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Mật khẩu cần ít nhất 8 ký tự." in body
+    assert 'value="Trần Bình"' in body and 'value="an@example.vn"' in body
+    assert db.session.scalar(select(User)) is None
+
+
+def test_mismatched_passwords_and_bad_phone_are_explained(client, db):
+    body = register(client, password_confirm="khac12345", phone="12345").get_data(as_text=True)
+    assert "Hai mật khẩu không khớp." in body
+    assert "Số điện thoại gồm 10 chữ số" in body
+
+
+def test_email_taken(client, make):
+    make.user(email="an@example.vn")
+    body = register(client).get_data(as_text=True)
+    assert "Email này đã có tài khoản" in body
+
+
+def test_register_cooperative_creates_a_pending_cooperative(client, make, db):
+    district = make.district("Huyện Phụng Hiệp")
+    response = register(
+        client,
+        account_type="cooperative",
+        email="htx@example.vn",
+        phone="+84 912 345 678",
+        cooperative_name="HTX Thạnh Hòa",
+        cooperative_kind="cooperative",
+        district_id=str(district.id),
+    )
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "htx@example.vn"))
+    cooperative = db.session.scalar(select(Cooperative))
+    assert user.role == "cooperative" and user.phone == "0912345678"
+    assert (cooperative.name, cooperative.slug, cooperative.approved) == (
+        "HTX Thạnh Hòa",
+        "htx-thanh-hoa",
+        False,
+    )
+    assert cooperative.owner_id == user.id
+    assert "Đang chờ Văn phòng OCOP duyệt" in client.get("/account").get_data(as_text=True)
+
+
+def test_cooperative_registration_needs_its_fields(client, db):
+    body = register(client, account_type="cooperative").get_data(as_text=True)
+    assert body.count("Vui lòng điền mục này.") >= 2
+    assert "Vui lòng chọn huyện / thành phố." in body
+    assert db.session.scalar(select(User)) is None
+
+
+def test_login_logout(client, make):
+    make.user(email="mai@example.vn", name="Trần Thị Mai")
+    assert login(client, "mai@example.vn").status_code == 302
+    assert "Trần Thị Mai" in client.get("/account").get_data(as_text=True)
+    client.post("/logout")
+    assert client.get("/account").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_message(client, make):
+    make.user(email="mai@example.vn")
+    response = login(client, "mai@example.vn", "sai-mat-khau")
+    assert response.status_code == 200
+    assert "Email hoặc mật khẩu không đúng." in response.get_data(as_text=True)
+    assert client.get("/account").status_code == 302
+
+
+def test_login_never_redirects_to_another_site(client, make):
+    make.user(email="mai@example.vn")
+    response = client.post(
+        "/login?next=https://evil.example/x",
+        data={"email": "mai@example.vn", "password": TEST_PASSWORD},
+    )
+    assert response.headers["Location"] == "/account"
+    client.post("/logout")
+    response = client.post(
+        "/login?next=/products?q=khom",
+        data={"email": "mai@example.vn", "password": TEST_PASSWORD},
+    )
+    assert response.headers["Location"] == "/products?q=khom"
+
+
+def test_account_needs_login(client, db):
+    response = client.get("/account")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ["buyer", "cooperative", "admin"])
+def test_roles_shown_on_the_account_page(client, make, role):
+    make.user(email=f"{role}@example.vn", role=role)
+    login(client, f"{role}@example.vn")
+    names = {"buyer": "Người mua", "cooperative": "Hợp tác xã", "admin": "Văn phòng OCOP"}
+    assert names[role] in client.get("/account").get_data(as_text=True)
+
+
+def test_user_flags(make):
+    assert make.user(role="admin").is_admin
+    assert not make.user(role="buyer").is_admin

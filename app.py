@@ -6,7 +6,7 @@ from flask import Flask, render_template
 
 from core import cli, i18n
 from core.config import load_config
-from core.db import configure_sqlite
+from core.db import configure_sqlite, include_in_migrations
 from core.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from core.formatting import register_filters
 from core.security import add_security_headers
@@ -28,7 +28,13 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(ROOT / "migrations"),
+        render_as_batch=True,
+        include_object=include_in_migrations,
+    )
     csrf.init_app(app)
     babel.init_app(
         app,

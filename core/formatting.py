@@ -1,13 +1,22 @@
 """Money, numbers and dates in the active locale (Flask-Babel)."""
 
-from flask_babel import format_currency, format_date, format_decimal
+from functools import lru_cache
+
+from babel import numbers as babel_numbers
+from flask_babel import format_date, format_decimal, get_locale
 
 
 def vnd(amount: int | None) -> str:
     """Integer đồng as '45.000 ₫' (vi) or '₫45,000' (en)."""
     if amount is None:
         return ""
-    return format_currency(int(amount), "VND")
+    return _vnd_in(str(get_locale()), int(amount))
+
+
+@lru_cache(maxsize=4096)
+def _vnd_in(locale: str, amount: int) -> str:
+    # Babel parses the locale's pattern on every call; prices repeat, so remember them.
+    return babel_numbers.format_currency(amount, "VND", locale=locale)
 
 
 def register_filters(app) -> None:

@@ -4,13 +4,14 @@ import math
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import case, column, func, select, table, text, true
+from sqlalchemy.orm import defer, joinedload, selectinload
 
+from core.db import dialect_name
 from core.extensions import db
 from core.models import District
 from core.text import search_terms
-from marketplace.models import OCOP_GROUPS, Cooperative, Product
+from marketplace.models import OCOP_GROUPS, Product
 
 SORTS = ("relevance", "stars", "price_asc", "price_desc", "newest")
 MAX_QUERY_LENGTH = 100
@@ -100,23 +101,47 @@ class CataloguePage:
 
 
 def visible_products():
-    """Products a visitor may see: active, of an approved cooperative."""
-    return (
-        select(Product)
-        .join(Product.cooperative)
-        .where(Product.active.is_(True), Cooperative.approved.is_(True))
-    )
+    """Products a visitor may see (see Product.listed)."""
+    return select(Product).where(Product.listed == true())
 
 
-def current_stars_column(today: date):
-    """Stars that count today: the cached newest rating's, 0 once it has expired."""
-    return case((Product.stars_valid_until >= today, Product.stars), else_=0)
+def by_stars() -> list:
+    """Best rated first; expired and unrated (stars 0) last."""
+    return [Product.stars.desc(), Product.name, Product.id]
+
+
+# What a product card needs, and nothing wide: reading a deferred column raises, not queries.
+CARD_OPTIONS = (
+    joinedload(Product.cooperative, innerjoin=True),
+    selectinload(Product.images),
+    defer(Product.description, raiseload=True),
+    defer(Product.search_text, raiseload=True),
+)
+
+
+# SQLite's trigram full-text index of products.search_text (see its migration). A quoted
+# term of three letters or more matches as a substring, like LIKE '%term%' on the column.
+PRODUCTS_FTS = table("products_fts", column("rowid"))
+
+
+
+
+def _matching_search(query, terms: list[str]):
+    indexed = [t for t in terms if len(t) >= 3] if dialect_name() == "sqlite" else []
+    if indexed:
+        phrase = " ".join('"' + t.replace('"', '""') + '"' for t in indexed)
+        matches = select(PRODUCTS_FTS.c.rowid).where(
+            text("products_fts MATCH :phrase").bindparams(phrase=phrase)
+        )
+        query = query.where(Product.id.in_(matches))
+    # Trigrams cannot index shorter terms (and SQLite 3.40 crashes on them): those, and every
+    # term on PostgreSQL, are matched on the column itself.
+    short = [t for t in terms if t not in indexed]
+    return query.where(*(Product.search_text.contains(t, autoescape=True) for t in short))
 
 
 def _filtered(filters: CatalogueFilters, today: date):
-    query = visible_products()
-    for term in search_terms(filters.q):
-        query = query.where(Product.search_text.contains(term, autoescape=True))
+    query = _matching_search(visible_products(), search_terms(filters.q))
     if filters.group:
         query = query.where(Product.group == filters.group)
     if filters.district:
@@ -132,33 +157,28 @@ def _filtered(filters: CatalogueFilters, today: date):
     return query
 
 
-def _ordering(filters: CatalogueFilters, today: date) -> list:
-    stars = current_stars_column(today).desc()
-    by_sort = {
-        "stars": [stars, Product.name],
-        "price_asc": [Product.price, Product.name],
-        "price_desc": [Product.price.desc(), Product.name],
-        "newest": [Product.created_at.desc()],
-    }
+def _ordering(filters: CatalogueFilters) -> list:
     if filters.effective_sort == "relevance":
         # Products whose name starts with the query come first.
         folded = " ".join(search_terms(filters.q))
         name_first = case((Product.search_text.startswith(folded, autoescape=True), 0), else_=1)
-        return [name_first, stars, Product.name, Product.id]
-    return [*by_sort[filters.effective_sort], Product.id]
+        return [name_first, *by_stars()]
+    return {
+        "stars": by_stars(),
+        "price_asc": [Product.price, Product.name, Product.id],
+        "price_desc": [Product.price.desc(), Product.name, Product.id],
+        "newest": [Product.created_at.desc(), Product.id.desc()],
+    }[filters.effective_sort]
 
 
 def search_products(filters: CatalogueFilters, today: date, page_size: int) -> CataloguePage:
     query = _filtered(filters, today)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.scalar(query.with_only_columns(func.count(Product.id)))
     pages = max(1, math.ceil(total / page_size))
     page = min(filters.page, pages)
     products = db.session.scalars(
-        query.options(
-            contains_eager(Product.cooperative),
-            selectinload(Product.images),
-        )
-        .order_by(*_ordering(filters, today))
+        query.options(*CARD_OPTIONS)
+        .order_by(*_ordering(filters))
         .limit(page_size)
         .offset((page - 1) * page_size)
     ).all()
@@ -166,19 +186,15 @@ def search_products(filters: CatalogueFilters, today: date, page_size: int) -> C
 
 
 def top_rated(today: date, limit: int) -> list[Product]:
-    query = visible_products().where(Product.stars_valid_until >= today)
-    return db.session.scalars(
-        query.options(contains_eager(Product.cooperative), selectinload(Product.images))
-        .order_by(current_stars_column(today).desc(), Product.name)
-        .limit(limit)
-    ).all()
+    query = visible_products().where(Product.stars > 0, Product.stars_valid_until >= today)
+    return db.session.scalars(query.options(*CARD_OPTIONS).order_by(*by_stars()).limit(limit)).all()
 
 
 def flagships() -> list[Product]:
     return db.session.scalars(
         visible_products()
         .where(Product.flagship.is_(True))
-        .options(contains_eager(Product.cooperative), selectinload(Product.images))
+        .options(*CARD_OPTIONS)
         .order_by(Product.id)
     ).all()
 
@@ -189,8 +205,4 @@ def related_products(product: Product, limit: int = 4) -> list[Product]:
         Product.id != product.id,
         (Product.group == product.group) | (Product.cooperative_id == product.cooperative_id),
     )
-    return db.session.scalars(
-        query.options(contains_eager(Product.cooperative), selectinload(Product.images))
-        .order_by(Product.stars.desc().nulls_last(), Product.name)
-        .limit(limit)
-    ).all()
+    return db.session.scalars(query.options(*CARD_OPTIONS).order_by(*by_stars()).limit(limit)).all()

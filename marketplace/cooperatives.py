@@ -7,6 +7,7 @@ from core.extensions import db
 from core.models import utcnow
 from core.text import nfc
 from marketplace.models import Cooperative
+from marketplace.products import refresh_cooperative_listings
 
 
 class CooperativeNotFound(LookupError):
@@ -37,5 +38,6 @@ def approve_cooperative(slug: str) -> Cooperative:
     if not cooperative.approved:
         cooperative.approved = True
         cooperative.approved_at = utcnow()
+        refresh_cooperative_listings(cooperative)
     db.session.commit()
     return cooperative

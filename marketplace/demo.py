@@ -8,7 +8,7 @@ from core.models import Commune
 from core.text import slugify
 from marketplace.demo_data import ACCOUNTS, COOPERATIVES, DEMO_PASSWORD, PRODUCTS
 from marketplace.models import Cooperative, Product, ProductImage
-from marketplace.products import product_search_text
+from marketplace.products import add_product
 from marketplace.ratings import build_rating
 
 
@@ -67,24 +67,21 @@ def _seed_product(
     description,
     ratings,
 ):
-    cooperative = cooperatives[key]
-    product, created = get_or_create(
-        Product,
-        {"slug": slugify(name)},
-        cooperative=cooperative,
+    slug = slugify(name)
+    if db.session.scalar(select(Product.id).where(Product.slug == slug)):
+        return
+    product = add_product(
+        cooperatives[key],
         name=name,
+        slug=slug,
         group=group,
         unit=unit,
         price=price,
         stock=stock,
-        district_id=cooperative.district_id,
-        commune_id=cooperative.commune_id,
         certifications=certs,
         flagship=flagship,
         description=description,
     )
-    if not created:
-        return
     db.session.add(ProductImage(product=product, path=f"img/products/{picture}.svg", alt=name))
     for criteria, a, b, c, level, decision, day in ratings:
         build_rating(
@@ -97,4 +94,3 @@ def _seed_product(
             decision_number=decision,
             recognised_on=iso(day),
         )
-    product.search_text = product_search_text(product)

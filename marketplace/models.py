@@ -48,7 +48,9 @@ class Product(db.Model):
     __table_args__ = (
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("price > 0", name="price_positive"),
-        Index("ix_products_listing", "active", "stars"),
+        # The catalogue's sorts, each read in index order (no sort of the whole table).
+        Index("ix_products_by_price", "listed", "price", "name", "id"),
+        Index("ix_products_by_newest", "listed", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,13 +67,17 @@ class Product(db.Model):
     certifications: Mapped[str] = mapped_column(String(200), default="")
     flagship: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Shown to the public: active and its cooperative approved. Kept by
+    # marketplace.products.refresh_listing, so the catalogue needs no join to filter.
+    listed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Folded name, cooperative, place and description, for accent-insensitive search.
     search_text: Mapped[str] = mapped_column(Text, default="")
-    # Cached from the product's newest rating by marketplace.ratings.record_rating, so the
-    # catalogue can filter and sort by stars without a subquery per row.
-    stars: Mapped[int | None] = mapped_column(SmallInteger)
-    stars_valid_until: Mapped[date | None]
+    # Cached from the product's newest rating (marketplace.ratings), so the catalogue can
+    # filter and sort by an index: the stars that count now, 0 when never rated or expired
+    # (expire_ratings). `stars_valid_until` stays, to tell "expired" from "never rated".
+    stars: Mapped[int] = mapped_column(SmallInteger, default=0)
+    stars_valid_until: Mapped[date | None] = mapped_column(index=True)
 
     cooperative = relationship("Cooperative", back_populates="products")
     district = relationship("District")
@@ -95,6 +101,10 @@ class Product(db.Model):
     @property
     def cover(self):
         return self.images[0] if self.images else None
+
+
+# The catalogue's default sort, best rated first, read in index order.
+Index("ix_products_by_stars", Product.listed, Product.stars.desc(), Product.name, Product.id)
 
 
 class ProductImage(db.Model):

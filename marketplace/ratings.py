@@ -4,6 +4,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy import update
+
+from core import clock
 from core.extensions import db
 from marketplace.models import OcopRating, Product
 
@@ -41,7 +44,7 @@ def stars_for_score(total: int) -> int:
 
 
 def is_certified(stars: int | None) -> bool:
-    return stars is not None and stars >= CERTIFIED_MIN_STARS
+    return (stars or 0) >= CERTIFIED_MIN_STARS
 
 
 def add_months(day: date, months: int) -> date:
@@ -102,19 +105,48 @@ def newest_rating(product: Product) -> OcopRating | None:
     return max(product.ratings, key=lambda r: (r.recognised_on, r.id or 0), default=None)
 
 
-def refresh_cached_stars(product: Product) -> None:
+def refresh_cached_stars(product: Product, today: date | None = None) -> None:
     """Copy the newest rating's stars and validity onto the product (see Product.stars).
 
     A newer decision always ends later, so the newest rating is the one that decides the
     product's stars; when it has expired the product has none.
     """
+    today = today or clock.today()
     newest = newest_rating(product)
-    product.stars = newest.stars if newest else None
+    product.stars = newest.stars if newest and newest.valid_until >= today else 0
     product.stars_valid_until = newest.valid_until if newest else None
 
 
+def expire_ratings(today: date) -> int:
+    """Clear the cached stars of products whose certificate ended before today."""
+    result = db.session.execute(
+        update(Product).where(Product.stars > 0, Product.stars_valid_until < today).values(stars=0)
+    )
+    return result.rowcount
+
+
+_expired_through: date | None = None  # per process: the day expire_ratings last ran
+
+
+def expire_ratings_once_a_day(today: date) -> None:
+    """Run expire_ratings on the first request of each day in this process."""
+    global _expired_through
+    if _expired_through == today:
+        return
+    expire_ratings(today)
+    db.session.commit()
+    _expired_through = today
+
+
 def current_stars(product: Product, today: date) -> int | None:
-    """The stars a product shows today: those of its newest rating while it is valid."""
+    """The stars a product shows today: those of its newest rating while it is valid.
+
+    Checks the date itself, so a product is right even before expire_ratings has run today.
+    """
     if product.stars_valid_until is None or product.stars_valid_until < today:
         return None
-    return product.stars
+    return product.stars or None
+
+
+def is_expired(product: Product, today: date) -> bool:
+    return product.stars_valid_until is not None and product.stars_valid_until < today

@@ -8,6 +8,7 @@ from core.clock import today
 from core.extensions import db
 from core.models import District
 from marketplace import catalogue
+from marketplace.cards import product_card
 from marketplace.labels import (
     COOPERATIVE_KIND_NAMES,
     COUNCIL_NAMES,
@@ -16,9 +17,14 @@ from marketplace.labels import (
     UNIT_NAMES,
 )
 from marketplace.models import Cooperative, Product
-from marketplace.ratings import current_stars
+from marketplace.ratings import current_stars, expire_ratings_once_a_day, is_expired
 
 bp = Blueprint("marketplace", __name__)
+
+
+@bp.before_request
+def expire_ratings_daily():
+    expire_ratings_once_a_day(today())
 
 
 @bp.get("/")
@@ -42,6 +48,8 @@ def products():
         response = current_app.make_response(
             render_template("marketplace/_results.html", **context)
         )
+        # The address bar shows the clean, shareable URL, not every empty form field.
+        response.headers["HX-Push-Url"] = url_for("marketplace.products", **filters.to_args())
     else:
         districts = db.session.scalars(select(District).order_by(District.name)).all()
         response = current_app.make_response(
@@ -80,7 +88,7 @@ def product(slug: str):
 def cooperatives():
     product_counts = (
         select(Product.cooperative_id, func.count(Product.id).label("n"))
-        .where(Product.active.is_(True))
+        .where(Product.listed.is_(True))
         .group_by(Product.cooperative_id)
         .subquery()
     )
@@ -107,7 +115,7 @@ def cooperative(slug: str):
         catalogue.visible_products()
         .where(Product.cooperative_id == item.id)
         .options(selectinload(Product.images))
-        .order_by(catalogue.current_stars_column(today()).desc(), Product.name)
+        .order_by(*catalogue.by_stars())
     ).all()
     return render_template(
         "marketplace/cooperative.html",
@@ -133,12 +141,14 @@ def register_template_globals(state):
     state.app.jinja_env.globals.update(
         {
             "current_stars": current_stars,
+            "rating_expired": is_expired,
             "unit_names": UNIT_NAMES,
             "group_names": GROUP_NAMES,
             "kind_names": COOPERATIVE_KIND_NAMES,
             "criteria_names": CRITERIA_NAMES,
             "council_names": COUNCIL_NAMES,
             "image_url": image_url,
+            "product_card": product_card,
         }
     )
 

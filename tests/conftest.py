@@ -15,8 +15,8 @@ from core.config import normalise_database_url
 from core.extensions import db as _db
 from core.models import Commune, District, User
 from core.text import slugify
-from marketplace.models import Cooperative, Product, ProductImage
-from marketplace.products import product_search_text
+from marketplace.models import Cooperative, ProductImage
+from marketplace.products import add_product
 from marketplace.ratings import build_rating
 
 TEST_PASSWORD = "secret-pass-1"
@@ -172,21 +172,13 @@ class Factories:
 
     def product(self, name=None, cooperative=None, *, rating=None, pictures=1, **values):
         """rating: (criteria, a, b, c, recognised_on) to record one rating."""
-        cooperative = cooperative or self.cooperative()
-        name = name or f"Sản phẩm {next(_sequence)}"
-        product = Product(
-            name=name,
-            slug=values.pop("slug", slugify(name)),
-            cooperative=cooperative,
-            group=values.pop("group", "food"),
-            unit=values.pop("unit", "kg"),
-            price=values.pop("price", 50000),
-            stock=values.pop("stock", 10),
-            district_id=cooperative.district_id,
-            description=values.pop("description", ""),
-            **values,
+        values.setdefault("group", "food")
+        values.setdefault("unit", "kg")
+        values.setdefault("price", 50000)
+        values.setdefault("stock", 10)
+        product = add_product(
+            cooperative or self.cooperative(), name=name or f"Sản phẩm {next(_sequence)}", **values
         )
-        _db.session.add(product)
         for position in range(pictures):
             _db.session.add(
                 ProductImage(
@@ -205,8 +197,6 @@ class Factories:
                 decision_number=f"{next(_sequence)}/QĐ-UBND",
                 recognised_on=recognised_on,
             )
-        _db.session.flush()
-        product.search_text = product_search_text(product)
         _db.session.commit()
         return product
 

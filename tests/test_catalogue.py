@@ -189,3 +189,17 @@ def test_to_args_round_trips_for_links():
     assert CatalogueFilters.from_args(MultiDict({k: str(v) for k, v in args.items()})) == (
         filters.__class__(**{**filters.__dict__, "page": 4})
     )
+
+
+def test_search_follows_renamed_and_deleted_products(make, db, today):
+    from marketplace.products import product_search_text
+
+    product = make.product("Khóm Cầu Đúc")
+    product.name = "Xoài cát Hòa Lộc"
+    product.search_text = product_search_text(product)
+    db.session.commit()
+    assert names(f(q="xoai cat"), today) == ["Xoài cát Hòa Lộc"]
+    assert names(f(q="khom"), today) == []
+    db.session.delete(product)
+    db.session.commit()
+    assert names(f(q="xoai"), today) == []

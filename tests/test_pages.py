@@ -42,6 +42,10 @@ def test_catalogue_full_page_and_htmx_fragment(client, pineapple):
     assert "<html" not in part and "catalogue-filters" not in part
     assert "Khóm Cầu Đúc" in part
     assert "HX-Request" in fragment.headers["Vary"]
+    assert fragment.headers["HX-Push-Url"] in (
+        "/products?q=khom+cau+duc",
+        "/products?q=khom%20cau%20duc",
+    )
 
 
 def test_history_restore_gets_the_whole_page(client, pineapple):

@@ -1,8 +1,8 @@
 """Accounts, places, cooperatives, products, OCOP ratings
 
-Revision ID: 0e6407b816e0
+Revision ID: 6babb7f97839
 Revises: 
-Create Date: 2026-11-29 02:06:01.533648
+Create Date: 2026-11-29 02:18:01.095394
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0e6407b816e0'
+revision = '6babb7f97839'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -93,9 +93,10 @@ def upgrade():
     sa.Column('certifications', sa.String(length=200), nullable=False),
     sa.Column('flagship', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('listed', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
-    sa.Column('stars', sa.SmallInteger(), nullable=True),
+    sa.Column('stars', sa.SmallInteger(), nullable=False),
     sa.Column('stars_valid_until', sa.Date(), nullable=True),
     sa.CheckConstraint('price > 0', name=op.f('ck_products_price_positive')),
     sa.CheckConstraint('stock >= 0', name=op.f('ck_products_stock_not_negative')),
@@ -106,11 +107,14 @@ def upgrade():
     sa.UniqueConstraint('slug', name=op.f('uq_products_slug'))
     )
     with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.create_index('ix_products_by_newest', ['listed', 'created_at', 'id'], unique=False)
+        # Autogenerate leaves out expression indexes; the catalogue's default sort needs it.
+        batch_op.create_index('ix_products_by_stars', ['listed', sa.text('stars DESC'), 'name', 'id'], unique=False)
+        batch_op.create_index('ix_products_by_price', ['listed', 'price', 'name', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_cooperative_id'), ['cooperative_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_products_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_district_id'), ['district_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_group'), ['group'], unique=False)
-        batch_op.create_index('ix_products_listing', ['active', 'stars'], unique=False)
+        batch_op.create_index(batch_op.f('ix_products_stars_valid_until'), ['stars_valid_until'], unique=False)
 
     op.create_table('ocop_ratings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -159,11 +163,13 @@ def downgrade():
 
     op.drop_table('ocop_ratings')
     with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.drop_index('ix_products_listing')
+        batch_op.drop_index(batch_op.f('ix_products_stars_valid_until'))
         batch_op.drop_index(batch_op.f('ix_products_group'))
         batch_op.drop_index(batch_op.f('ix_products_district_id'))
-        batch_op.drop_index(batch_op.f('ix_products_created_at'))
         batch_op.drop_index(batch_op.f('ix_products_cooperative_id'))
+        batch_op.drop_index('ix_products_by_price')
+        batch_op.drop_index('ix_products_by_stars')
+        batch_op.drop_index('ix_products_by_newest')
 
     op.drop_table('products')
     with op.batch_alter_table('cooperatives', schema=None) as batch_op:

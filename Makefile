@@ -1,0 +1,52 @@
+# OCOP Hậu Giang. `make run` serves the demo on http://127.0.0.1:5000; `make test` runs the checks.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app:create_app
+PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+
+.PHONY: setup run test lint format serve bench messages clean
+
+setup: $(VENV)/.installed $(MO)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -l $*
+
+run: setup
+	$(BIN)/flask init-db
+	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Production: gunicorn with the settings in gunicorn.conf.py. Needs SECRET_KEY (and usually
+# DATABASE_URL and REDIS_URL) in the environment; see README "Running in production".
+serve: setup
+	$(BIN)/flask init-db
+	OCOP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
+
+bench: setup
+	$(BIN)/python bench/catalogue.py
+
+# Extract the interface strings and merge them into each language's catalogue.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,118 @@
+"""Fill a database with a large catalogue for the benchmark: N products, M cooperatives."""
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+
+from core.extensions import db
+from core.models import Commune, District
+from core.text import fold, slugify
+from marketplace.demo import seed_marketplace
+from marketplace.models import Cooperative, OcopRating, Product, ProductImage
+from marketplace.ratings import stars_for_score, valid_until_for
+
+KINDS = [
+    ("Khóm Cầu Đúc", "food", "trái", 15000, "pineapple"),
+    ("Chanh không hạt", "food", "kg", 22000, "lime-tray"),
+    ("Cá thát lát rút xương", "food", "kg", 185000, "featherback-fillet"),
+    ("Gạo sạch", "food", "túi", 120000, "rice-bag"),
+    ("Nấm bào ngư tẩm gia vị", "food", "hộp", 45000, "mushroom-jar"),
+    ("Lạp xưởng", "food", "gói", 110000, "sausage"),
+    ("Khô cá sặc", "food", "kg", 250000, "dried-gourami"),
+    ("Giỏ lục bình", "handicraft", "cái", 120000, "hyacinth-basket"),
+    ("Trà mãng cầu", "beverage", "hộp", 70000, "soursop-tea"),
+    ("Bưởi Năm Roi", "food", "kg", 35000, "pomelo-nam-roi"),
+    ("Rượu gấc", "beverage", "chai", 150000, "gac-wine"),
+    ("Mật ong tràm", "food", "chai", 160000, "honey"),
+    ("Trà khổ qua", "herbal", "gói", 50000, "herbal-tea"),
+    ("Lan Dendro", "ornamental", "chậu", 180000, "orchid"),
+]
+GRADES = ["loại 1", "đặc biệt", "hữu cơ", "gia đình", "quà tặng", "truyền thống", "sấy", "tươi"]
+
+
+def seed_large_catalogue(products: int, cooperatives: int, seed: int = 603) -> None:
+    rng = random.Random(seed)
+    seed_marketplace()
+    districts = db.session.scalars(select(District)).all()
+    communes = db.session.scalars(select(Commune)).all()
+    coop_rows = []
+    for n in range(cooperatives):
+        commune = rng.choice(communes)
+        name = f"HTX Thử nghiệm {n + 1:04d}"
+        coop_rows.append(
+            {
+                "name": name,
+                "slug": slugify(name),
+                "kind": "cooperative",
+                "district_id": commune.district_id,
+                "commune_id": commune.id,
+                "address": commune.name,
+                "phone": "0912345678",
+                "story": "Hợp tác xã dùng cho phép đo tốc độ.",
+                "approved": True,
+            }
+        )
+    db.session.execute(insert(Cooperative), coop_rows)
+    coops = db.session.execute(
+        select(Cooperative.id, Cooperative.name, Cooperative.district_id).where(
+            Cooperative.slug.like("htx-thu-nghiem-%")
+        )
+    ).all()
+    district_names = {d.id: d.name for d in districts}
+    today = date.today()
+    product_rows, rated = [], []
+    for n in range(products):
+        kind, group, unit, price, picture = KINDS[n % len(KINDS)]
+        coop = coops[n % len(coops)]
+        name = f"{kind} {rng.choice(GRADES)} {n + 1:05d}"
+        points = rng.randint(45, 98) if rng.random() < 0.7 else None
+        recognised = today - timedelta(days=rng.randint(10, 1500))
+        product_rows.append(
+            {
+                "cooperative_id": coop.id,
+                "name": name,
+                "slug": slugify(name),
+                "group": group,
+                "description": f"{kind} đặc sản Hậu Giang, sản phẩm thử nghiệm số {n + 1}.",
+                "unit": unit,
+                "price": price + rng.randint(0, 20) * 1000,
+                "stock": rng.choice([0, 5, 20, 100, 400]),
+                "district_id": coop.district_id,
+                "search_text": fold(f"{name} {coop.name} {district_names[coop.district_id]}"),
+                "listed": True,
+                "stars": stars_for_score(points)
+                if points and valid_until_for(recognised) >= today
+                else 0,
+                "stars_valid_until": valid_until_for(recognised) if points else None,
+            }
+        )
+        rated.append((points, recognised, picture))
+    db.session.execute(insert(Product), product_rows)
+    ids = db.session.scalars(
+        select(Product.id).where(Product.description.like("%thử nghiệm số%")).order_by(Product.id)
+    ).all()
+    images, ratings = [], []
+    for product_id, (points, recognised, picture) in zip(ids, rated, strict=True):
+        images.append({"product_id": product_id, "path": f"img/products/{picture}.svg"})
+        if points:
+            a = min(40, points * 40 // 100)
+            b = min(25, points * 25 // 100)
+            ratings.append(
+                {
+                    "product_id": product_id,
+                    "criteria": "148",
+                    "points_a": a,
+                    "points_b": b,
+                    "points_c": points - a - b,
+                    "total": points,
+                    "stars": stars_for_score(points),
+                    "council_level": "province",
+                    "decision_number": f"{product_id}/QĐ-UBND",
+                    "recognised_on": recognised,
+                    "valid_until": valid_until_for(recognised),
+                }
+            )
+    db.session.execute(insert(ProductImage), images)
+    db.session.execute(insert(OcopRating), ratings)
+    db.session.commit()

@@ -22,6 +22,10 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "CATALOGUE_PAGE_SIZE": 24,
+    # Delivery fee per cooperative's parcel, by destination (core.provinces.delivery_region),
+    # free from a parcel worth FREE_DELIVERY_FROM.
+    "DELIVERY_FEES": {"same_province": 20_000, "mekong": 30_000, "elsewhere": 45_000},
+    "FREE_DELIVERY_FROM": 500_000,
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,

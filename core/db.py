@@ -1,7 +1,10 @@
 """Database setup shared by every area: SQLite pragmas and small helpers."""
 
+from contextlib import contextmanager
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from core.extensions import db
 
@@ -51,3 +54,36 @@ def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
 
 def dialect_name() -> str:
     return db.session.get_bind().dialect.name
+
+
+class TryAgain(RuntimeError):
+    """The database was too busy (a lock wait ran out); the person may simply try again."""
+
+
+@contextmanager
+def write_transaction():
+    """One transaction for a change whose writes depend on what it reads (DESIGN.md).
+
+    On SQLite it begins with BEGIN IMMEDIATE, so no other writer can slip in between the read
+    and the write; on PostgreSQL the service's conditional UPDATEs and row locks do that.
+    Commits at the end, rolls back on any error; a lock timeout becomes TryAgain.
+    """
+    session = db.session
+    session.rollback()  # end the request's read transaction; nothing is pending here
+    try:
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        yield session
+        session.commit()
+    except OperationalError as error:
+        session.rollback()
+        if _is_lock_timeout(error):
+            raise TryAgain() from error
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _is_lock_timeout(error: OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "lock timeout" in text or "canceling statement" in text

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,8 +16,10 @@ from core.forms import LoginForm, RegisterForm
 from core.labels import ROLE_NAMES
 from core.models import District, User
 from core.text import normalise_phone
+from marketplace.cart import cart_count, merge_guest_cart
 from marketplace.cooperatives import register_cooperative
 from marketplace.labels import COOPERATIVE_KIND_NAMES
+from marketplace.orders import checkouts_of_buyer
 
 bp = Blueprint("core", __name__)
 
@@ -47,6 +49,7 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user:
             login_user(user, remember=form.remember.data)
+            merge_guest_cart(user)
             flash(_("Xin chào, %(name)s!", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
@@ -104,7 +107,7 @@ def logout():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("core/account.html")
+    return render_template("core/account.html", checkouts=checkouts_of_buyer(current_user.id))
 
 
 @bp.get("/healthz")
@@ -120,6 +123,5 @@ def layout_context():
         "current_locale": lambda: str(get_locale()),
         "office": current_app.config["OFFICE_CONTACT"],
         "role_names": ROLE_NAMES,
-        # The cart arrives with the checkout issue; the header shows its count from then on.
-        "cart_count": 0,
+        "cart_count": cart_count(current_user),
     }

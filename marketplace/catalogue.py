@@ -124,8 +124,6 @@ CARD_OPTIONS = (
 PRODUCTS_FTS = table("products_fts", column("rowid"))
 
 
-
-
 def _matching_search(query, terms: list[str]):
     indexed = [t for t in terms if len(t) >= 3] if dialect_name() == "sqlite" else []
     if indexed:

@@ -40,3 +40,28 @@ COUNCIL_NAMES = {
     "province": N_("Hội đồng cấp tỉnh"),
     "central": N_("Hội đồng cấp Trung ương"),
 }
+
+ORDER_STATUS_NAMES = {
+    "pending": N_("Chờ xác nhận"),
+    "confirmed": N_("Đã xác nhận"),
+    "shipping": N_("Đang giao"),
+    "delivered": N_("Đã giao"),
+    "cancelled": N_("Đã hủy"),
+    "paid": N_("Đã thanh toán"),
+}
+
+PAYMENT_NAMES = {
+    "cod": N_("Trả tiền mặt khi nhận hàng (COD)"),
+    "vietqr": N_("Chuyển khoản VietQR"),
+}
+
+BANK_NAMES = {
+    "970436": "Vietcombank",
+    "970415": "VietinBank",
+    "970418": "BIDV",
+    "970405": "Agribank",
+    "970422": "MB",
+    "970407": "Techcombank",
+    "970416": "ACB",
+    "970403": "Sacombank",
+}

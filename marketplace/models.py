@@ -2,7 +2,15 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -147,3 +155,109 @@ class OcopRating(db.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return self.recognised_on <= day <= self.valid_until
+
+
+ORDER_STATUSES = ("pending", "confirmed", "shipping", "delivered", "cancelled")
+PAYMENT_METHODS = ("cod", "vietqr")
+
+
+class CartItem(db.Model):
+    """A logged-in buyer's cart line (a guest's cart lives in the session)."""
+
+    __tablename__ = "cart_items"
+    __table_args__ = (UniqueConstraint("user_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int]
+
+
+class Checkout(db.Model):
+    """One checkout by a buyer: one order per cooperative, under one code (HG-2026-000123)."""
+
+    __tablename__ = "checkouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The hidden one-time token of the checkout form: a second submit finds this checkout.
+    form_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # The secret in the link that lets a guest see the checkout.
+    access_token: Mapped[str] = mapped_column(String(64))
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    province: Mapped[str] = mapped_column(String(60))
+    ward: Mapped[str] = mapped_column(String(120))
+    street: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str] = mapped_column(Text, default="")
+    payment_method: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    orders = relationship("Order", back_populates="checkout", order_by="Order.id")
+
+    @property
+    def total(self) -> int:
+        return sum(order.total for order in self.orders)
+
+
+class Order(db.Model):
+    """The part of a checkout that one cooperative prepares and ships."""
+
+    __tablename__ = "orders"
+    __table_args__ = (Index("ix_orders_cooperative_status", "cooperative_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkout_id: Mapped[int] = mapped_column(ForeignKey("checkouts.id"), index=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"))
+    code: Mapped[str | None] = mapped_column(String(24), unique=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    subtotal: Mapped[int]
+    delivery_fee: Mapped[int]
+    total: Mapped[int]
+    paid_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    checkout = relationship("Checkout", back_populates="orders")
+    cooperative = relationship("Cooperative")
+    lines = relationship("OrderLine", back_populates="order", order_by="OrderLine.id")
+    events = relationship("OrderEvent", back_populates="order", order_by="OrderEvent.id")
+
+
+class OrderLine(db.Model):
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # Snapshots: what the buyer saw and paid, whatever the product becomes later.
+    name: Mapped[str] = mapped_column(String(160))
+    unit: Mapped[str] = mapped_column(String(20))
+    unit_price: Mapped[int]
+    quantity: Mapped[int]
+
+    order = relationship("Order", back_populates="lines")
+    product = relationship("Product")
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class OrderEvent(db.Model):
+    """A status change or payment of an order: who, when, from, to."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order = relationship("Order", back_populates="events")
+    actor = relationship("User")

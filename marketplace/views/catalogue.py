@@ -1,6 +1,6 @@
 """Public marketplace pages: home, catalogue, product, cooperatives."""
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -14,12 +14,14 @@ from marketplace.labels import (
     COUNCIL_NAMES,
     CRITERIA_NAMES,
     GROUP_NAMES,
+    ORDER_STATUS_NAMES,
+    PAYMENT_NAMES,
     UNIT_NAMES,
 )
 from marketplace.models import Cooperative, Product
+from marketplace.payments import transfer_for
 from marketplace.ratings import current_stars, expire_ratings_once_a_day, is_expired
-
-bp = Blueprint("marketplace", __name__)
+from marketplace.views import bp
 
 
 @bp.before_request
@@ -130,11 +132,6 @@ def fairs():
     return render_template("marketplace/fairs.html")
 
 
-@bp.get("/cart")
-def cart():
-    return render_template("marketplace/cart.html")
-
-
 @bp.record_once
 def register_template_globals(state):
     # Globals, not a context processor, so that imported macros see them too.
@@ -149,6 +146,9 @@ def register_template_globals(state):
             "council_names": COUNCIL_NAMES,
             "image_url": image_url,
             "product_card": product_card,
+            "status_names": ORDER_STATUS_NAMES,
+            "payment_names": PAYMENT_NAMES,
+            "transfer_for": transfer_for,
         }
     )
 

@@ -1,0 +1,50 @@
+"""Forms of the shop: checkout."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, Optional
+
+from core.forms import REQUIRED, vietnamese_phone
+from core.provinces import PROVINCES
+
+
+class CheckoutForm(FlaskForm):
+    form_token = HiddenField()
+    name = StringField(
+        _l("Họ và tên người nhận"), validators=[InputRequired(REQUIRED), Length(max=120)]
+    )
+    phone = StringField(_l("Số điện thoại"), validators=[InputRequired(REQUIRED), vietnamese_phone])
+    email = EmailField(
+        _l("Email (không bắt buộc)"),
+        validators=[Optional(), Email(_l("Địa chỉ email không hợp lệ.")), Length(max=254)],
+    )
+    province = SelectField(
+        _l("Tỉnh / thành phố"),
+        choices=[("", _l("— Chọn —"))] + [(p, p) for p in PROVINCES],
+        validators=[InputRequired(REQUIRED)],
+    )
+    ward = StringField(_l("Phường / xã"), validators=[InputRequired(REQUIRED), Length(max=120)])
+    street = StringField(
+        _l("Số nhà, đường, ấp"), validators=[InputRequired(REQUIRED), Length(max=255)]
+    )
+    note = TextAreaField(_l("Ghi chú cho người bán"), validators=[Optional(), Length(max=500)])
+    payment_method = RadioField(
+        _l("Thanh toán"),
+        choices=[
+            ("cod", _l("Trả tiền mặt khi nhận hàng (COD)")),
+            ("vietqr", _l("Chuyển khoản ngân hàng bằng mã VietQR")),
+        ],
+        default="cod",
+        validators=[InputRequired(REQUIRED)],
+    )
+
+    def validate_province(self, field):
+        if field.data not in PROVINCES:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(_l("Vui lòng chọn tỉnh / thành phố."))
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(_l("Lý do hủy"), validators=[Optional(), Length(max=300)])

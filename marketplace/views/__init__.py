@@ -1,0 +1,7 @@
+"""The marketplace's routes, one module per concern; all on one blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("marketplace", __name__)
+
+from marketplace.views import cart, catalogue, orders  # noqa: E402, F401  (registers routes)

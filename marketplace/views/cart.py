@@ -1,0 +1,84 @@
+"""Cart routes: the same POST forms work with htmx (a fragment and the header count) and
+without JavaScript (redirect-after-post)."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace import cart as carts
+from marketplace.views import bp
+
+
+def _product_id() -> int | None:
+    value = request.form.get("product_id", "")
+    return int(value) if value.isdigit() else None
+
+
+def _quantity(default: int = 1) -> int:
+    value = request.form.get("quantity", "").strip()
+    return min(int(value), 9999) if value.isdigit() else default
+
+
+def _cart_error_message(error: carts.CartError) -> str:
+    if isinstance(error, carts.OutOfStock):
+        return _("%(name)s đã hết hàng.", name=error.product.name)
+    if str(error) == "too_many_lines":
+        return _("Giỏ hàng đã đủ %(n)s sản phẩm khác nhau.", n=carts.MAX_LINES)
+    return _("Sản phẩm này hiện không bán.")
+
+
+@bp.get("/cart")
+def cart():
+    return render_template("marketplace/cart.html", cart=carts.load_cart(current_user))
+
+
+@bp.post("/cart/add")
+def cart_add():
+    product_id = _product_id()
+    try:
+        if product_id is None:
+            raise carts.ProductUnavailable("")
+        quantity = carts.add_to_cart(current_user, product_id, _quantity())
+        message, ok = _("Đã thêm vào giỏ (%(n)s).", n=quantity), True
+    except carts.CartError as error:
+        message, ok = _cart_error_message(error), False
+    if request.htmx:
+        return render_template(
+            "marketplace/_cart_added.html",
+            message=message,
+            ok=ok,
+            cart_count=carts.cart_count(current_user),
+        )
+    flash(message, "success" if ok else "error")
+    return redirect(_back())
+
+
+@bp.post("/cart/update")
+def cart_update():
+    product_id = _product_id()
+    try:
+        if product_id is None:
+            raise carts.ProductUnavailable("")
+        if request.form.get("remove"):
+            carts.remove_from_cart(current_user, [product_id])
+        else:
+            carts.set_quantity(current_user, product_id, _quantity())
+        message = None
+    except carts.CartError as error:
+        message = _cart_error_message(error)
+    if request.htmx:
+        cart = carts.load_cart(current_user)
+        return render_template(
+            "marketplace/_cart.html", cart=cart, message=message, cart_count=cart.count, oob=True
+        )
+    if message:
+        flash(message, "error")
+    return redirect(url_for("marketplace.cart"))
+
+
+def _back() -> str:
+    """Where the add button was: a path on this site, else the cart."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("marketplace.cart")

@@ -1,0 +1,177 @@
+"""Checkout and the buyer's order pages."""
+
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.db import TryAgain
+from core.extensions import db, limiter
+from core.text import normalise_phone
+from marketplace import cart as carts
+from marketplace import checkout as checkouts
+from marketplace import orders
+from marketplace.forms import CancelForm, CheckoutForm
+from marketplace.models import Checkout, Order
+from marketplace.notifications import send_order_mails
+from marketplace.views import bp
+
+
+def _fees():
+    return current_app.config["DELIVERY_FEES"], current_app.config["FREE_DELIVERY_FROM"]
+
+
+def _summary(cart, province: str) -> list[tuple]:
+    """(cooperative, lines, subtotal, fee) per cooperative, as checkout will charge it."""
+    fees, free_from = _fees()
+    rows = []
+    for cooperative, lines in cart.by_cooperative():
+        subtotal = sum(line.line_total for line in lines)
+        fee = checkouts.delivery_fee(province, subtotal, fees, free_from) if province else None
+        rows.append((cooperative, lines, subtotal, fee))
+    return rows
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def checkout():
+    cart = carts.load_cart(current_user)
+    form = CheckoutForm()
+    if request.method == "GET":
+        form.form_token.data = checkouts.new_form_token()
+        if current_user.is_authenticated:
+            form.name.data = form.name.data or current_user.name
+            form.email.data = form.email.data or current_user.email
+            form.phone.data = form.phone.data or current_user.phone
+    if not cart.lines and request.method == "GET":
+        flash(_("Giỏ hàng đang trống."), "info")
+        return redirect(url_for("marketplace.cart"))
+    if form.validate_on_submit():
+        existing = checkouts.find_checkout_by_form_token(form.form_token.data or "")
+        if existing is not None:  # the same form again: show what it made
+            return redirect(_order_url(existing))
+        if not cart.ready:
+            flash(
+                _("Giỏ hàng có sản phẩm hết hàng hoặc vượt số lượng còn. Vui lòng xem lại."),
+                "error",
+            )
+            return redirect(url_for("marketplace.cart"))
+        try:
+            placed = _place(form, cart)
+        except carts.OutOfStock as error:
+            flash(
+                _(
+                    "Rất tiếc, %(name)s vừa hết hàng. Chưa có đơn nào được đặt.",
+                    name=error.product.name,
+                ),
+                "error",
+            )
+            return redirect(url_for("marketplace.cart"))
+        except carts.ProductUnavailable:
+            flash(_("Một sản phẩm trong giỏ vừa ngừng bán. Chưa có đơn nào được đặt."), "error")
+            return redirect(url_for("marketplace.cart"))
+        except TryAgain:
+            flash(
+                _("Hệ thống đang bận, chưa có đơn nào được đặt. Vui lòng bấm đặt hàng lại."),
+                "error",
+            )
+        else:
+            carts.remove_from_cart(current_user, [line.product.id for line in cart.lines])
+            send_order_mails(placed)
+            flash(_("Đặt hàng thành công. Mã đơn của bạn: %(code)s.", code=placed.code), "success")
+            return redirect(_order_url(placed))
+    return render_template(
+        "marketplace/checkout.html",
+        form=form,
+        cart=cart,
+        summary=_summary(cart, form.province.data or ""),
+    )
+
+
+def _place(form: CheckoutForm, cart) -> Checkout:
+    fees, free_from = _fees()
+    details = checkouts.DeliveryDetails(
+        name=form.name.data.strip(),
+        phone=normalise_phone(form.phone.data),
+        email=(form.email.data or "").strip().lower() or None,
+        province=form.province.data,
+        ward=form.ward.data.strip(),
+        street=form.street.data.strip(),
+        note=(form.note.data or "").strip(),
+        payment_method=form.payment_method.data,
+    )
+    return checkouts.place_order(
+        {line.product.id: line.quantity for line in cart.lines},
+        details,
+        buyer_id=current_user.id if current_user.is_authenticated else None,
+        form_token=form.form_token.data,
+        fees=fees,
+        free_from=free_from,
+    )
+
+
+@bp.get("/checkout/summary")
+def checkout_summary():
+    """The per-cooperative totals for a destination (htmx, when the province changes)."""
+    cart = carts.load_cart(current_user)
+    province = request.args.get("province", "")
+    return render_template(
+        "marketplace/_checkout_summary.html", cart=cart, summary=_summary(cart, province)
+    )
+
+
+def _order_url(checkout: Checkout) -> str:
+    return url_for("marketplace.order", code=checkout.code, token=checkout.access_token)
+
+
+def _visible_checkout(code: str) -> Checkout:
+    """The checkout, if this visitor may see it: its buyer's account or its secret link."""
+    checkout = db.session.scalar(
+        select(Checkout)
+        .where(Checkout.code == code)
+        .options(selectinload(Checkout.orders).selectinload(Order.lines))
+    )
+    if checkout is None:
+        abort(404)
+    token = request.values.get("token", "")
+    own = current_user.is_authenticated and checkout.buyer_id == current_user.id
+    if not own and not (token and secrets.compare_digest(token, checkout.access_token)):
+        abort(404)
+    return checkout
+
+
+@bp.get("/orders/<code>")
+def order(code: str):
+    checkout = _visible_checkout(code)
+    return render_template(
+        "marketplace/order.html",
+        checkout=checkout,
+        token=request.args.get("token", ""),
+        cancel_form=CancelForm(),
+    )
+
+
+@bp.post("/orders/<code>/<int:order_id>/cancel")
+def cancel_order(code: str, order_id: int):
+    checkout = _visible_checkout(code)
+    order_ = next((o for o in checkout.orders if o.id == order_id), None)
+    if order_ is None:
+        abort(404)
+    form = CancelForm()
+    try:
+        orders.cancel_by_buyer(
+            order_.id,
+            current_user.id if current_user.is_authenticated else None,
+            (form.reason.data or "").strip() or _("Người mua hủy"),
+        )
+        flash(_("Đã hủy đơn %(code)s.", code=order_.code), "success")
+    except orders.IllegalTransition:
+        flash(
+            _("Đơn %(code)s không thể hủy nữa (người bán đã xác nhận).", code=order_.code), "error"
+        )
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+    return redirect(_order_url(checkout))

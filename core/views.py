@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -117,11 +117,18 @@ def healthz():
     return {"status": "database unreachable"}, 503
 
 
+def _cart_count_once() -> int:
+    # Context processors run for every template rendered, partials included: count once.
+    if "cart_count" not in g:
+        g.cart_count = cart_count(current_user)
+    return g.cart_count
+
+
 @bp.app_context_processor
 def layout_context():
     return {
         "current_locale": lambda: str(get_locale()),
         "office": current_app.config["OFFICE_CONTACT"],
         "role_names": ROLE_NAMES,
-        "cart_count": cart_count(current_user),
+        "cart_count": _cart_count_once(),
     }

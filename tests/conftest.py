@@ -109,7 +109,8 @@ def count_queries(db):
             self.statements = []
 
         def __call__(self, _conn, _cursor, statement, *_args):
-            self.statements.append(statement)
+            if not statement.startswith("BEGIN"):  # SQLite's explicit BEGIN is no query
+                self.statements.append(statement)
 
         def __enter__(self):
             event.listen(_db.engine, "before_cursor_execute", self)

@@ -161,3 +161,27 @@ def test_rating_totals_and_validity_are_worked_out(make, today):
     rating = product.ratings[0]
     assert (rating.total, rating.stars, rating.valid_until) == (85, 4, date(2024, 5, 3))
     assert current_stars(product, today) is None  # expired long ago
+
+
+def test_expire_ratings_clears_cached_stars_after_the_last_valid_day(make, db, today):
+    from marketplace.ratings import expire_ratings
+
+    recognised = today - timedelta(days=200)
+    product = make.product(rating=("148", 35, 20, 30, recognised))
+    last_day = valid_until_for(recognised)
+    assert expire_ratings(last_day) == 0
+    assert expire_ratings(last_day + timedelta(days=1)) == 1
+    db.session.commit()
+    db.session.refresh(product)
+    assert product.stars == 0 and product.stars_valid_until == last_day
+
+
+def test_approving_a_cooperative_lists_its_products(make, db):
+    from marketplace.cooperatives import approve_cooperative
+
+    cooperative = make.cooperative("HTX Mới Duyệt", approved=False)
+    product = make.product("Khóm mới", cooperative)
+    assert product.listed is False
+    approve_cooperative(cooperative.slug)
+    db.session.refresh(product)
+    assert product.listed is True

@@ -28,7 +28,8 @@ def test_search_without_diacritics_open_product_switch_to_english(live_server, p
     page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".price-large")).to_contain_text("₫15,000")
-    expect(page.get_by_role("link", name="Products", exact=True)).to_be_visible()
+    main_nav = page.get_by_role("navigation", name="Main navigation")
+    expect(main_nav.get_by_role("link", name="Products", exact=True)).to_be_visible()
 
     # English is remembered on the next page.
     page.goto(f"{live_server}/products?q=that+lat")

@@ -1,0 +1,39 @@
+"""A guest searches, buys from two cooperatives with bank transfer and sees two QR codes."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def add_first_result(page, live_server, query):
+    page.goto(f"{live_server}/products?q={query}")
+    results = page.locator("#results")
+    results.locator(".add-to-cart button").first.click()
+    expect(results.locator(".add-status").first).to_contain_text("Đã thêm vào giỏ")
+
+
+def test_guest_checks_out_with_bank_transfer(live_server, page):
+    page.goto(f"{live_server}/")
+    add_first_result(page, live_server, "khom+cau+duc")
+    add_first_result(page, live_server, "ca+that+lat+rut+xuong")
+    expect(page.locator("#cart-count")).to_have_text("2")
+
+    page.get_by_role("link", name=re.compile("Giỏ hàng")).click()
+    expect(page.locator(".cart-group")).to_have_count(2)
+    page.get_by_role("link", name="Đặt hàng").click()
+
+    page.fill("#name", "Nguyễn Thị Lan")
+    page.fill("#phone", "0912 345 678")
+    page.select_option("#province", "Hà Nội")
+    expect(page.locator("#checkout-summary")).to_contain_text("45.000 ₫")
+    page.fill("#ward", "Phường Hoàn Kiếm")
+    page.fill("#street", "12 Hàng Bạc")
+    page.check("input[value=vietqr]")
+    page.get_by_role("button", name="Xác nhận đặt hàng").click()
+
+    expect(page).to_have_url(re.compile(r"/orders/HG-\d{4}-\d{6}\?token="))
+    expect(page.locator(".order")).to_have_count(2)
+    expect(page.locator(".vietqr svg")).to_have_count(2)
+    expect(page.locator(".order").first).to_contain_text("Chờ xác nhận")
+    expect(page.locator("#cart-count")).to_have_text("0")
+    assert page.problems == []

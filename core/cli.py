@@ -20,11 +20,13 @@ def register(app) -> None:
         """Load Hậu Giang's demo data. Running it twice changes nothing."""
         from marketplace.demo import seed_marketplace
         from marketplace.models import Product
+        from tourism.demo import seed_tourism
 
         if if_empty and db.session.query(Product.id).first() is not None:
             click.echo("Demo data already there; nothing loaded.")
             return
         seed_marketplace()
+        seed_tourism()
         click.echo("Demo data loaded.")
 
     @app.cli.command("create-admin")

@@ -87,3 +87,17 @@ def write_transaction():
 def _is_lock_timeout(error: OperationalError) -> bool:
     text = str(error.orig).lower()
     return "locked" in text or "lock timeout" in text or "canceling statement" in text
+
+
+def insert_missing(model, rows: list[dict], unique_columns: list[str]) -> None:
+    """INSERT rows, skipping those whose unique key exists already (ON CONFLICT DO NOTHING),
+    so two transactions creating the same row at once do not fail."""
+    if not rows:
+        return
+    if dialect_name() == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(
+        insert(model).values(rows).on_conflict_do_nothing(index_elements=unique_columns)
+    )

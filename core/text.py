@@ -44,3 +44,15 @@ def normalise_phone(text: str) -> str | None:
     if len(compact) == 10 and compact.isdigit() and compact.startswith("0"):
         return compact
     return None
+
+
+def normalise_international_phone(text: str) -> str | None:
+    """A Vietnamese number as normalise_phone does, or +<country code and number> (8 to 15
+    digits) for guests from abroad."""
+    vietnamese = normalise_phone(text)
+    if vietnamese:
+        return vietnamese
+    compact = _PHONE_NOISE.sub("", text or "")
+    if compact.startswith("+") and compact[1:].isdigit() and 8 <= len(compact) - 1 <= 15:
+        return compact
+    return None

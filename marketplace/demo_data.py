@@ -815,4 +815,5 @@ ACCOUNTS = [
     ("admin@ocop.demo", "Văn phòng OCOP Hậu Giang", "admin", None),
     ("htx.kynhu@ocop.demo", "Nguyễn Văn Như", "cooperative", "kynhu"),
     ("buyer@ocop.demo", "Trần Thị Mai", "buyer", None),
+    ("htx.khomcauduc@ocop.demo", "Lê Văn Thắng", "cooperative", "caududc"),
 ]

@@ -59,8 +59,10 @@ def browser(chromium_path):
 def live_server(app, db):
     """The app served on 127.0.0.1 in a thread, with the demo data loaded."""
     from marketplace.demo import seed_marketplace
+    from tourism.demo import seed_tourism
 
     seed_marketplace()
+    seed_tourism()
     db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,0 +1,248 @@
+"""Booking a stay or a tour: checks, the price, capacity taken atomically per day, the
+cancellation policy, and the booking's statuses."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+
+from core.db import insert_missing, write_transaction
+from core.extensions import db
+from core.models import utcnow
+from tourism.availability import days_taken, units_needed
+from tourism.models import Booking, BookingEvent, Listing, Slot
+
+MAX_NIGHTS = 30
+BOOKING_HORIZON_DAYS = 365
+
+TRANSITIONS = {
+    "requested": ("confirmed", "declined", "cancelled"),
+    "confirmed": ("completed", "cancelled"),
+    "completed": (),
+    "cancelled": (),
+    "declined": (),
+}
+RELEASES_CAPACITY = ("cancelled", "declined")
+
+
+class BookingError(ValueError):
+    """A booking that cannot be made as asked; the subclass says why."""
+
+
+class DatesInPast(BookingError):
+    pass
+
+
+class CheckOutNotAfterCheckIn(BookingError):
+    pass
+
+
+class StayTooLong(BookingError):
+    pass
+
+
+class TooFarAhead(BookingError):
+    pass
+
+
+class TooManyGuests(BookingError):
+    pass
+
+
+class DatesUnavailable(BookingError):
+    """Closed or full on at least one of the days."""
+
+    def __init__(self, day: date):
+        super().__init__(day.isoformat())
+        self.day = day
+
+
+class IllegalBookingMove(BookingError):
+    def __init__(self, booking: Booking, to_status: str):
+        super().__init__(f"{booking.status} -> {to_status}")
+        self.from_status = booking.status
+        self.to_status = to_status
+
+
+@dataclass(frozen=True)
+class Quote:
+    check_in: date
+    check_out: date
+    guests: int
+    units: int
+    nights: int
+    unit_price: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    email: str
+    country: str
+    note: str = ""
+
+
+def quote(listing: Listing, check_in: date, check_out: date | None, guests: int, today: date):
+    """The price of a booking as asked, or a BookingError saying what is wrong with it."""
+    if not listing.is_stay:
+        check_out = date.fromordinal(check_in.toordinal() + 1)
+    if check_in < today:
+        raise DatesInPast()
+    if (check_in - today).days > BOOKING_HORIZON_DAYS:
+        raise TooFarAhead()
+    if check_out is None or check_out <= check_in:
+        raise CheckOutNotAfterCheckIn()
+    nights = (check_out - check_in).days
+    if nights > MAX_NIGHTS:
+        raise StayTooLong()
+    if guests < 1 or guests > _most_guests(listing):
+        raise TooManyGuests()
+    units = units_needed(listing, guests)
+    per_unit = listing.price * (nights if listing.is_stay else 1)
+    return Quote(check_in, check_out, guests, units, nights, listing.price, per_unit * units)
+
+
+def _most_guests(listing: Listing) -> int:
+    return listing.max_guests * listing.capacity if listing.is_stay else listing.max_guests
+
+
+def book(
+    listing_id: int,
+    *,
+    check_in: date,
+    check_out: date | None,
+    guests: int,
+    contact: Contact,
+    user_id: int | None,
+    form_token: str,
+    today: date,
+) -> Booking:
+    """Take the capacity of every day of the booking and write it, all or nothing.
+
+    The same form_token twice gives back the first booking.
+    """
+    with write_transaction():
+        existing = db.session.scalar(select(Booking).where(Booking.form_token == form_token))
+        if existing is not None:
+            return existing
+        listing = db.session.get(Listing, listing_id)
+        asked = quote(listing, check_in, check_out, guests, today)
+        days = days_taken(listing, asked.check_in, asked.check_out)
+        insert_missing(
+            Slot,
+            [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
+            ["listing_id", "day"],
+        )
+        for day in days:  # in date order: two bookings lock the same days in the same order
+            _take(listing.id, day, asked.units)
+        status = "confirmed" if listing.instant_booking else "requested"
+        booking = Booking(
+            form_token=form_token,
+            access_token=secrets.token_urlsafe(24),
+            listing_id=listing.id,
+            user_id=user_id,
+            check_in=asked.check_in,
+            check_out=asked.check_out,
+            guests=guests,
+            units=asked.units,
+            total=asked.total,
+            status=status,
+            created_at=utcnow(),
+            **contact.__dict__,
+        )
+        db.session.add(booking)
+        db.session.flush()
+        booking.code = f"BK-{booking.created_at.year}-{booking.id:06d}"
+        booking.events.append(BookingEvent(from_status=None, to_status=status, actor_id=user_id))
+    return booking
+
+
+def _take(listing_id: int, day: date, units: int) -> None:
+    taken = db.session.execute(
+        update(Slot)
+        .where(
+            Slot.listing_id == listing_id,
+            Slot.day == day,
+            Slot.closed.is_(False),
+            Slot.taken + units <= Slot.capacity,
+        )
+        .values(taken=Slot.taken + units)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise DatesUnavailable(day)
+
+
+def _release(booking: Booking) -> None:
+    for day in days_taken(booking.listing, booking.check_in, booking.check_out):
+        db.session.execute(
+            update(Slot)
+            .where(Slot.listing_id == booking.listing_id, Slot.day == day)
+            .values(taken=Slot.taken - booking.units)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def cancellation_fee(booking: Booking, today: date) -> int:
+    """Free until free_cancel_days before the start; after that the stated share of the total."""
+    listing = booking.listing
+    if (booking.check_in - today).days >= listing.free_cancel_days:
+        return 0
+    return booking.total * listing.late_cancel_fee_percent // 100
+
+
+def can_cancel(booking: Booking, today: date) -> bool:
+    return "cancelled" in TRANSITIONS[booking.status] and booking.check_in >= today
+
+
+def change_booking_status(
+    booking_id: int,
+    to_status: str,
+    *,
+    actor_id: int | None,
+    today: date,
+    note: str = "",
+    from_statuses: tuple[str, ...] | None = None,
+) -> Booking:
+    """One allowed move, as a conditional UPDATE; cancelling or declining gives the capacity
+    back, once."""
+    with write_transaction():
+        booking = db.session.get(Booking, booking_id)
+        allowed = to_status in TRANSITIONS[booking.status] and (
+            from_statuses is None or booking.status in from_statuses
+        )
+        if to_status == "cancelled" and booking.check_in < today:
+            allowed = False
+        if not allowed:
+            raise IllegalBookingMove(booking, to_status)
+        values = {"status": to_status}
+        if to_status == "cancelled":
+            values["cancel_fee"] = cancellation_fee(booking, today)
+        moved = db.session.execute(
+            update(Booking)
+            .where(Booking.id == booking.id, Booking.status == booking.status)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if moved != 1:
+            raise IllegalBookingMove(booking, to_status)
+        if to_status in RELEASES_CAPACITY:
+            _release(booking)
+        db.session.add(
+            BookingEvent(
+                booking_id=booking.id,
+                from_status=booking.status,
+                to_status=to_status,
+                actor_id=actor_id,
+                note=note,
+            )
+        )
+    db.session.refresh(booking)
+    return booking
+
+
+def new_form_token() -> str:
+    return secrets.token_urlsafe(24)

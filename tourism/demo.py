@@ -1,0 +1,61 @@
+"""The tourism demo data: Hậu Giang's community tourism listings, linked to products."""
+
+from datetime import time
+
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import Commune, District
+from core.text import slugify
+from marketplace.demo_data import COOPERATIVES
+from marketplace.models import Cooperative, Product
+from tourism.demo_data import LISTINGS
+from tourism.models import Listing, ListingImage
+
+
+def seed_tourism() -> None:
+    for row in LISTINGS:
+        _seed_listing(*row)
+    db.session.commit()
+
+
+def _seed_listing(
+    host_key, kind, title, title_en, district, commune, price, capacity, max_guests, start,
+    minutes, meeting_point, description, description_en, included, included_en, languages,
+    free_days, late_fee, instant, picture, product_slugs,
+):  # fmt: skip
+    slug = slugify(title)
+    if db.session.scalar(select(Listing.id).where(Listing.slug == slug)):
+        return
+    host = db.session.scalar(
+        select(Cooperative).where(Cooperative.slug == slugify(COOPERATIVES[host_key][0]))
+    )
+    place = db.session.scalar(select(District).where(District.name == district))
+    listing = Listing(
+        host=host,
+        kind=kind,
+        slug=slug,
+        title=title,
+        title_en=title_en,
+        description=description,
+        description_en=description_en,
+        district_id=place.id,
+        commune_id=db.session.scalar(
+            select(Commune.id).where(Commune.district_id == place.id, Commune.name == commune)
+        ),
+        price=price,
+        capacity=capacity,
+        max_guests=max_guests,
+        start_time=time.fromisoformat(start) if start else None,
+        duration_minutes=minutes,
+        meeting_point=meeting_point,
+        included=included,
+        included_en=included_en,
+        languages=languages,
+        free_cancel_days=free_days,
+        late_cancel_fee_percent=late_fee,
+        instant_booking=instant,
+        products=db.session.scalars(select(Product).where(Product.slug.in_(product_slugs))).all(),
+    )
+    listing.images.append(ListingImage(path=f"img/tourism/{picture}.svg", alt=title))
+    db.session.add(listing)

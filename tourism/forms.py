@@ -1,0 +1,59 @@
+"""The booking form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from core.forms import REQUIRED
+from core.text import normalise_international_phone
+
+BAD_DATE = _l("Ngày không hợp lệ.")
+
+
+def any_phone(_form, field):
+    if field.data and normalise_international_phone(field.data) is None:
+        raise ValidationError(
+            _l("Số điện thoại Việt Nam (0912345678) hoặc quốc tế bắt đầu bằng + (+4915123456789).")
+        )
+
+
+class DayField(DateField):
+    """A date field whose parse error is ours, in the reader's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(BAD_DATE) from None
+
+
+class BookingForm(FlaskForm):
+    form_token = HiddenField()
+    check_in = DayField(_l("Ngày đến"), validators=[InputRequired(BAD_DATE)])
+    check_out = DayField(_l("Ngày đi"), validators=[Optional()])
+    guests = IntegerField(
+        _l("Số khách"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(min=1, max=200, message=_l("Số khách từ 1 đến 200.")),
+        ],
+        default=2,
+    )
+    name = StringField(_l("Họ và tên"), validators=[InputRequired(REQUIRED), Length(max=120)])
+    phone = StringField(
+        _l("Số điện thoại"), validators=[InputRequired(REQUIRED), Length(max=20), any_phone]
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            InputRequired(REQUIRED),
+            Email(_l("Địa chỉ email không hợp lệ.")),
+            Length(max=254),
+        ],
+    )
+    country = StringField(
+        _l("Quốc gia"), validators=[InputRequired(REQUIRED), Length(max=60)], default="Việt Nam"
+    )
+    note = TextAreaField(_l("Ghi chú cho chủ nhà"), validators=[Optional(), Length(max=500)])

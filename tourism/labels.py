@@ -1,0 +1,25 @@
+"""Names of tourism's fixed choices, in Vietnamese (translated where shown)."""
+
+from core.labels import N_
+
+KIND_NAMES = {
+    "homestay": N_("Homestay"),
+    "tour": N_("Tour"),
+    "experience": N_("Trải nghiệm nhà vườn"),
+}
+
+BOOKING_STATUS_NAMES = {
+    "requested": N_("Chờ chủ nhà xác nhận"),
+    "confirmed": N_("Đã xác nhận"),
+    "completed": N_("Đã hoàn thành"),
+    "cancelled": N_("Đã hủy"),
+    "declined": N_("Chủ nhà từ chối"),
+}
+
+DAY_STATE_NAMES = {
+    "past": N_("Đã qua"),
+    "closed": N_("Đóng"),
+    "full": N_("Hết chỗ"),
+    "few": N_("Sắp hết"),
+    "free": N_("Còn chỗ"),
+}

@@ -1,0 +1,103 @@
+"""Finding listings, and showing each in the reader's language."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import get_locale
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.extensions import db
+from core.models import District
+from marketplace.models import Cooperative
+from tourism.availability import day_state, units_needed
+from tourism.models import LISTING_KINDS, Listing, ListingProduct, Slot
+
+MAX_GUESTS_FILTER = 50
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    kind: str = ""
+    district: str = ""
+    day: date | None = None
+    guests: int = 1
+    max_price: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "ListingFilters":
+        kind = args.get("kind", "")
+        try:
+            day = date.fromisoformat(args.get("date", ""))
+        except ValueError:
+            day = None
+        guests = args.get("guests", "")
+        price = args.get("max_price", "")
+        return cls(
+            kind=kind if kind in LISTING_KINDS else "",
+            district=args.get("district", "")[:80],
+            day=day,
+            guests=min(max(int(guests), 1), MAX_GUESTS_FILTER) if guests.isdigit() else 1,
+            max_price=int(price) if price.isdigit() and len(price) < 11 else None,
+        )
+
+
+def visible_listings():
+    return (
+        select(Listing)
+        .join(Listing.host)
+        .where(Listing.active.is_(True), Cooperative.approved.is_(True))
+    )
+
+
+def find_listings(filters: ListingFilters, today: date) -> list[Listing]:
+    query = visible_listings().options(
+        selectinload(Listing.images), joinedload(Listing.district), joinedload(Listing.host)
+    )
+    if filters.kind:
+        query = query.where(Listing.kind == filters.kind)
+    if filters.district:
+        query = query.join(Listing.district).where(District.slug == filters.district)
+    if filters.max_price is not None:
+        query = query.where(Listing.price <= filters.max_price)
+    listings = db.session.scalars(query.order_by(Listing.kind, Listing.title)).unique().all()
+    if filters.day is None:
+        return [x for x in listings if filters.guests <= _most_guests(x)]
+    slots = {
+        slot.listing_id: slot
+        for slot in db.session.scalars(
+            select(Slot).where(
+                Slot.day == filters.day, Slot.listing_id.in_([x.id for x in listings])
+            )
+        )
+    }
+    return [
+        x
+        for x in listings
+        if filters.guests <= _most_guests(x)
+        and (state := day_state(x, slots.get(x.id), filters.day, today)).bookable
+        and state.free >= units_needed(x, filters.guests)
+    ]
+
+
+def _most_guests(listing: Listing) -> int:
+    return listing.max_guests * listing.capacity if listing.is_stay else listing.max_guests
+
+
+def localized(listing: Listing, field: str) -> str:
+    """The English version of a listing's text for English readers, where there is one."""
+    if str(get_locale()) == "en":
+        english = getattr(listing, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(listing, field)
+
+
+def listings_with_product(product) -> list[Listing]:
+    """The tours and stays a product belongs with, for its page."""
+    return db.session.scalars(
+        visible_listings()
+        .join(ListingProduct, ListingProduct.listing_id == Listing.id)
+        .where(ListingProduct.product_id == product.id)
+        .order_by(Listing.title)
+    ).all()

@@ -19,6 +19,8 @@ from marketplace.models import Cooperative, ProductImage
 from marketplace.products import add_product
 from marketplace.ratings import build_rating
 
+pytest_plugins = ["tests.tourism_fixtures"]
+
 TEST_PASSWORD = "secret-pass-1"
 
 

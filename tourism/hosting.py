@@ -1,0 +1,160 @@
+"""The host's side: their listings, capacity and closed days, bookings and guests per day.
+
+Every query takes the host's cooperative id, so a host reaches only their own listings and
+bookings (DESIGN.md): anything else is "not found".
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from core.accounts import unique_slug
+from core.db import insert_missing, write_transaction
+from core.extensions import db
+from core.text import nfc
+from tourism.availability import days_taken
+from tourism.models import Booking, Listing, Slot
+
+MAX_RANGE_DAYS = 366
+ACTIVE_STATUSES = ("requested", "confirmed")
+
+
+class NotFound(LookupError):
+    pass
+
+
+class CapacityBelowTaken(ValueError):
+    def __init__(self, day: date, taken: int):
+        super().__init__(day.isoformat())
+        self.day = day
+        self.taken = taken
+
+
+class BadRange(ValueError):
+    pass
+
+
+def host_listings(host_id: int) -> list[Listing]:
+    return db.session.scalars(
+        select(Listing).where(Listing.host_id == host_id).order_by(Listing.title)
+    ).all()
+
+
+def host_listing(host_id: int, listing_id: int) -> Listing:
+    listing = db.session.scalar(
+        select(Listing).where(Listing.id == listing_id, Listing.host_id == host_id)
+    )
+    if listing is None:
+        raise NotFound(listing_id)
+    return listing
+
+
+def host_booking(host_id: int, booking_id: int) -> Booking:
+    booking = db.session.scalar(
+        select(Booking)
+        .join(Booking.listing)
+        .where(Booking.id == booking_id, Listing.host_id == host_id)
+        .options(joinedload(Booking.listing))
+    )
+    if booking is None:
+        raise NotFound(booking_id)
+    return booking
+
+
+def host_bookings(host_id: int, status: str | None = None, listing_id: int | None = None):
+    query = (
+        select(Booking)
+        .join(Booking.listing)
+        .where(Listing.host_id == host_id)
+        .options(joinedload(Booking.listing))
+        .order_by(Booking.check_in, Booking.id)
+    )
+    if status:
+        query = query.where(Booking.status == status)
+    if listing_id:
+        query = query.where(Booking.listing_id == listing_id)
+    return db.session.scalars(query).all()
+
+
+def _days(first: date, last: date) -> list[date]:
+    if last < first or (last - first).days >= MAX_RANGE_DAYS:
+        raise BadRange()
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def set_capacity(listing: Listing, first: date, last: date, capacity: int) -> None:
+    """Rooms or seats for each day from first to last; never below what is already booked."""
+    days = _days(first, last)
+    if capacity < 0:
+        raise BadRange()
+    with write_transaction():
+        insert_missing(
+            Slot,
+            [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
+            ["listing_id", "day"],
+        )
+        for slot in db.session.scalars(
+            select(Slot)
+            .where(Slot.listing_id == listing.id, Slot.day.in_(days), Slot.taken > capacity)
+            .order_by(Slot.day)
+        ):
+            raise CapacityBelowTaken(slot.day, slot.taken)
+        db.session.execute(
+            update(Slot)
+            .where(Slot.listing_id == listing.id, Slot.day.in_(days))
+            .values(capacity=capacity)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def set_closed(listing: Listing, first: date, last: date, closed: bool) -> None:
+    """Close days to new bookings (bookings already made stay), or open them again."""
+    days = _days(first, last)
+    with write_transaction():
+        insert_missing(
+            Slot,
+            [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
+            ["listing_id", "day"],
+        )
+        db.session.execute(
+            update(Slot)
+            .where(Slot.listing_id == listing.id, Slot.day.in_(days))
+            .values(closed=closed)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def guests_per_day(host_id: int, first: date, last: date) -> dict[date, int]:
+    """Guests expected each day (requested and confirmed bookings) across the host's listings."""
+    days = set(_days(first, last))
+    guests: dict[date, int] = defaultdict(int)
+    for booking in db.session.scalars(
+        select(Booking)
+        .join(Booking.listing)
+        .where(
+            Listing.host_id == host_id,
+            Booking.status.in_(ACTIVE_STATUSES),
+            Booking.check_in <= last,
+            Booking.check_out > first,
+        )
+        .options(joinedload(Booking.listing))
+    ):
+        for day in days_taken(booking.listing, booking.check_in, booking.check_out):
+            if day in days:
+                guests[day] += booking.guests
+    return dict(guests)
+
+
+def save_listing(host, listing: Listing | None, **fields) -> Listing:
+    """Create the host's listing, or change one of theirs; the caller commits."""
+    fields["title"] = nfc(fields["title"]).strip()
+    if listing is None:
+        listing = Listing(host=host, slug=unique_slug(Listing, fields["title"]))
+        listing.district_id = host.district_id
+        listing.commune_id = host.commune_id
+        db.session.add(listing)
+    for name, value in fields.items():
+        setattr(listing, name, value)
+    return listing

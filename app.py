@@ -46,13 +46,19 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     register_filters(app)
 
+    from core.admin import admin as admin_bp
     from core.views import bp as core_bp
     from marketplace.views import bp as marketplace_bp
+    from marketplace.views.dashboard import dashboard as dashboard_bp
+    from tourism.host_views import tourism_host
     from tourism.views import bp as tourism_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(marketplace_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(tourism_bp)
+    app.register_blueprint(tourism_host)
 
     cli.register(app)
     app.after_request(add_security_headers)

@@ -18,7 +18,8 @@ def register(app) -> None:
     @click.option("--if-empty", is_flag=True, help="Only when no product exists yet.")
     def seed_demo(if_empty):
         """Load Hậu Giang's demo data. Running it twice changes nothing."""
-        from marketplace.demo import seed_marketplace
+        from core.clock import today
+        from marketplace.demo import seed_fairs, seed_marketplace
         from marketplace.models import Product
         from tourism.demo import seed_tourism
 
@@ -27,6 +28,7 @@ def register(app) -> None:
             return
         seed_marketplace()
         seed_tourism()
+        seed_fairs(today())
         click.echo("Demo data loaded.")
 
     @app.cli.command("create-admin")

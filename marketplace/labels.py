@@ -65,3 +65,10 @@ BANK_NAMES = {
     "970416": "ACB",
     "970403": "Sacombank",
 }
+
+BOOTH_REQUEST_STATUS_NAMES = {
+    "requested": N_("Chờ duyệt"),
+    "approved": N_("Đã duyệt"),
+    "rejected": N_("Bị từ chối"),
+    "cancelled": N_("Đã hủy"),
+}

@@ -7,7 +7,7 @@ bookings (DESIGN.md): anything else is "not found".
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from core.accounts import unique_slug
@@ -15,6 +15,7 @@ from core.db import insert_missing, write_transaction
 from core.extensions import db
 from core.text import nfc
 from tourism.availability import days_taken
+from tourism.bookings import TRANSITIONS, can_cancel
 from tourism.models import Booking, Listing, Slot
 
 MAX_RANGE_DAYS = 366
@@ -34,6 +35,15 @@ class CapacityBelowTaken(ValueError):
 
 class BadRange(ValueError):
     pass
+
+
+class ReasonRequired(ValueError):
+    """A host cancels a booking only with a reason the guest will read."""
+
+
+class KindLocked(ValueError):
+    """A listing with bookings still to come keeps its kind: a stay takes its nights and a tour
+    its one day, and giving them back must count them the way they were taken."""
 
 
 def host_listings(host_id: int) -> list[Listing]:
@@ -158,3 +168,37 @@ def save_listing(host, listing: Listing | None, **fields) -> Listing:
     for name, value in fields.items():
         setattr(listing, name, value)
     return listing
+
+
+def check_kind_change(listing: Listing | None, kind: str) -> None:
+    """KindLocked if the listing has requested or confirmed bookings and the kind would change."""
+    if listing is None or kind == listing.kind:
+        return
+    active = db.session.scalar(
+        select(func.count(Booking.id)).where(
+            Booking.listing_id == listing.id, Booking.status.in_(ACTIVE_STATUSES)
+        )
+    )
+    if active:
+        raise KindLocked()
+
+
+HOST_NOTE_LENGTH = 300  # BookingEvent.note
+
+
+def host_moves(booking: Booking, today: date) -> tuple[str, ...]:
+    """The statuses the host may move the booking to now: the allowed transitions, without
+    cancelling once the stay or tour has begun."""
+    return tuple(
+        to
+        for to in TRANSITIONS[booking.status]
+        if to != "cancelled" or can_cancel(booking, today)
+    )
+
+
+def host_note(to_status: str, note: str | None) -> str:
+    """The note recorded with a host's move; cancelling needs a reason (ReasonRequired)."""
+    note = nfc(note or "").strip()[:HOST_NOTE_LENGTH]
+    if to_status == "cancelled" and not note:
+        raise ReasonRequired()
+    return note

@@ -101,3 +101,16 @@ def listings_with_product(product) -> list[Listing]:
         .where(ListingProduct.product_id == product.id)
         .order_by(Listing.title)
     ).all()
+
+
+def featured_listings(limit: int = 4) -> list[Listing]:
+    """A few listings for the home page, one of each kind first."""
+    listings = db.session.scalars(
+        visible_listings().options(selectinload(Listing.images)).order_by(Listing.id)
+    ).all()
+    firsts = {}
+    for listing in listings:
+        firsts.setdefault(listing.kind, listing)
+    chosen = list(firsts.values())
+    chosen += [x for x in listings if x not in chosen]
+    return chosen[:limit]

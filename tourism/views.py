@@ -32,6 +32,7 @@ from tourism.ics import booking_ics
 from tourism.labels import BOOKING_STATUS_NAMES, DAY_STATE_NAMES, KIND_NAMES
 from tourism.listings import (
     ListingFilters,
+    featured_listings,
     find_listings,
     listings_with_product,
     localized,
@@ -52,6 +53,7 @@ def register_template_globals(state):
             "localized": localized,
             # The product page shows the tours and stays it belongs with.
             "listings_with_product": listings_with_product,
+            "featured_listings": featured_listings,
         }
     )
 

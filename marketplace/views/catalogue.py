@@ -10,6 +10,7 @@ from core.models import District
 from marketplace import catalogue
 from marketplace.cards import product_card
 from marketplace.labels import (
+    BOOTH_REQUEST_STATUS_NAMES,
     COOPERATIVE_KIND_NAMES,
     COUNCIL_NAMES,
     CRITERIA_NAMES,
@@ -127,11 +128,6 @@ def cooperative(slug: str):
     )
 
 
-@bp.get("/fairs")
-def fairs():
-    return render_template("marketplace/fairs.html")
-
-
 @bp.record_once
 def register_template_globals(state):
     # Globals, not a context processor, so that imported macros see them too.
@@ -149,9 +145,13 @@ def register_template_globals(state):
             "status_names": ORDER_STATUS_NAMES,
             "payment_names": PAYMENT_NAMES,
             "transfer_for": transfer_for,
+            "request_status_names": BOOTH_REQUEST_STATUS_NAMES,
         }
     )
 
 
 def image_url(path: str | None) -> str:
+    """A product picture: uploaded ("uploads/<name>", see marketplace.uploads) or a static file."""
+    if path and path.startswith("uploads/"):
+        return url_for("dashboard.upload", name=path.removeprefix("uploads/"))
     return url_for("static", filename=path or "img/products/placeholder.svg")

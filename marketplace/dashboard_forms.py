@@ -1,0 +1,154 @@
+"""Forms of the cooperative's dashboard. Messages are Vietnamese msgids, translated when shown."""
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from core.forms import REQUIRED
+from marketplace.dashboard import MAX_PRICE, MAX_STOCK, ProductData, parse_whole_number
+from marketplace.labels import GROUP_NAMES, UNIT_NAMES
+from marketplace.models import OCOP_GROUPS
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class WholeNumberField(StringField):
+    """A whole number typed as people type it ('150.000'); shows back exactly what was typed."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = parse_whole_number(valuelist[0])
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        # Grouped as the reader writes numbers: 150.000 (vi), 150,000 (en); both read back.
+        return "" if self.data is None else format_decimal(self.data)
+
+
+class NumberBetween:
+    def __init__(self, minimum: int, maximum: int, invalid, out_of_range):
+        self.minimum, self.maximum = minimum, maximum
+        self.invalid, self.out_of_range = invalid, out_of_range
+
+    def __call__(self, _form, field):
+        if field.data is None:
+            raise ValidationError(self.invalid)
+        if not self.minimum <= field.data <= self.maximum:
+            raise ValidationError(self.out_of_range)
+
+
+def _price_field():
+    return WholeNumberField(
+        _l("Giá bán (đồng)"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberBetween(
+                1,
+                MAX_PRICE,
+                _l("Giá phải là số nguyên, tính bằng đồng, ví dụ 150000 hoặc 150.000."),
+                _l("Giá phải lớn hơn 0 và không quá 1 tỷ đồng."),
+            ),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+
+
+def _stock_field():
+    return WholeNumberField(
+        _l("Tồn kho"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberBetween(
+                0,
+                MAX_STOCK,
+                _l("Tồn kho phải là số nguyên, ví dụ 0, 25 hoặc 1.000."),
+                _l("Tồn kho từ 0 đến 1.000.000."),
+            ),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+
+
+class ProductForm(FlaskForm):
+    name = StringField(
+        _l("Tên sản phẩm"),
+        validators=[
+            InputRequired(REQUIRED),
+            Length(max=160, message=_l("Tên tối đa %(max)s ký tự.")),
+        ],
+        filters=[_strip],
+    )
+    group = SelectField(
+        _l("Nhóm sản phẩm OCOP"),
+        choices=[("", _l("— Chọn —"))] + [(g, _l(GROUP_NAMES[g])) for g in OCOP_GROUPS],
+        validate_choice=False,
+    )
+    description = TextAreaField(
+        _l("Mô tả"),
+        validators=[Optional(), Length(max=5000, message=_l("Mô tả tối đa %(max)s ký tự."))],
+        filters=[_strip],
+        render_kw={"rows": 6},
+    )
+    unit = SelectField(
+        _l("Đơn vị tính"),
+        choices=[("", _l("— Chọn —"))] + [(u, _l(name)) for u, name in UNIT_NAMES.items()],
+        validate_choice=False,
+    )
+    price = _price_field()
+    stock = _stock_field()
+    stock_seen = HiddenField()
+    certifications = StringField(
+        _l("Chứng nhận"),
+        validators=[Optional(), Length(max=200, message=_l("Tối đa %(max)s ký tự."))],
+        filters=[_strip],
+    )
+    picture = FileField(
+        _l("Thêm ảnh sản phẩm"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"},
+    )
+
+    def validate_group(self, field):
+        if field.data not in OCOP_GROUPS:
+            raise ValidationError(_l("Vui lòng chọn nhóm sản phẩm."))
+
+    def validate_unit(self, field):
+        if field.data not in UNIT_NAMES:
+            raise ValidationError(_l("Vui lòng chọn đơn vị tính."))
+
+    def product_data(self) -> ProductData:
+        return ProductData(
+            name=self.name.data,
+            group=self.group.data,
+            description=self.description.data or "",
+            unit=self.unit.data,
+            price=self.price.data,
+            stock=self.stock.data,
+            certifications=self.certifications.data or "",
+        )
+
+
+class InlineForm(FlaskForm):
+    """Price and stock, edited in place on the products list."""
+
+    price = _price_field()
+    stock = _stock_field()
+    stock_seen = HiddenField()
+
+    def for_row(self, product_id: int) -> "InlineForm":
+        """Ids unique on a page that holds one such form per product."""
+        for field in (self.price, self.stock):
+            field.id = f"{field.name}-{product_id}"
+            field.label.field_id = field.id
+        return self
+
+
+def seen_stock(field) -> int | None:
+    """The stock the form showed, or None if the form did not say (then no check is made)."""
+    value = (field.data or "").strip()
+    return int(value) if value.isdigit() else None

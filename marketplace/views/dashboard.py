@@ -1,0 +1,432 @@
+"""The cooperative's shop dashboard: products, orders, sales. Rules in marketplace.dashboard."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from core.clock import today
+from core.db import TryAgain
+from core.extensions import login_manager
+from marketplace import dashboard as shop
+from marketplace import uploads
+from marketplace.dashboard_forms import InlineForm, ProductForm, seen_stock
+from marketplace.labels import ORDER_STATUS_NAMES
+from marketplace.orders import AlreadyPaid, IllegalTransition
+from marketplace.uploads import UploadRejected
+
+dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+PUBLIC_ENDPOINTS = ("dashboard.upload",)
+# A picture may be up to uploads.MAX_BYTES; a request up to HARD_LIMIT_FACTOR times that is
+# still read, so that a picture slightly too big gets a message next to the field, with the
+# rest of the form kept. Anything bigger is refused before it is read (413, see below).
+HARD_LIMIT_FACTOR = 4
+
+
+def _max_image_bytes() -> int:
+    return current_app.config.get("DASHBOARD_MAX_IMAGE_BYTES", uploads.MAX_BYTES)
+
+
+@dashboard.url_value_preprocessor
+def limit_request_size(endpoint, _values):
+    # Runs before every before_request function, in particular before CSRF protection reads the
+    # form: the limit must be in place before anyone touches the body.
+    if request.method == "POST" and endpoint not in PUBLIC_ENDPOINTS:
+        request.max_content_length = _max_image_bytes() * HARD_LIMIT_FACTOR
+
+
+@dashboard.before_request
+def only_approved_cooperatives():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    state, cooperative = shop.access_for(current_user)
+    if state == "guest":
+        return login_manager.unauthorized()
+    if state == "forbidden":
+        abort(403)
+    if state == "pending":
+        return render_template("dashboard/waiting.html", cooperative=cooperative)
+    g.cooperative = cooperative
+    return None
+
+
+@dashboard.errorhandler(RequestEntityTooLarge)
+def upload_too_large(_error):
+    megabytes = uploads.megabytes(_max_image_bytes())
+    message = _("Tệp gửi lên quá lớn. Ảnh sản phẩm tối đa %(mb)s MB.", mb=megabytes)
+    return render_template("dashboard/too_large.html", message=message), 413
+
+
+@dashboard.app_template_global()
+def upload_thumb_url(path: str | None) -> str:
+    """The small version of a picture: the uploaded thumbnail, or the picture itself."""
+    from marketplace.views.catalogue import image_url
+
+    return image_url(uploads.thumbnail_path(path) if path else None)
+
+
+def _coop_id() -> int:
+    return g.cooperative.id
+
+
+def _upload_folder() -> str:
+    return current_app.config["UPLOAD_FOLDER"]
+
+
+# --- pictures (public) -------------------------------------------------------------------
+
+
+@dashboard.get("/uploads/<name>")
+def upload(name: str):
+    if not uploads.is_safe_name(name):
+        abort(404)
+    # Names are random and never reused, so the picture behind a URL never changes.
+    return send_from_directory(_upload_folder(), name, max_age=365 * 24 * 3600)
+
+
+# --- overview ----------------------------------------------------------------------------
+
+
+@dashboard.get("")
+def index():
+    return render_template(
+        "dashboard/index.html", **shop.overview(_coop_id(), today()), low_stock_at=shop.LOW_STOCK
+    )
+
+
+# --- products ----------------------------------------------------------------------------
+
+
+def _inline_form(product, formdata=None) -> InlineForm:
+    if formdata is None:
+        form = InlineForm(formdata=None, price=product.price, stock=product.stock)
+        form.stock_seen.data = str(product.stock)
+    else:
+        form = InlineForm()
+    return form.for_row(product.id)
+
+
+def _products_page(failed: InlineForm | None = None, failed_id: int | None = None):
+    products = shop.products_of(_coop_id())
+    forms = {p.id: _inline_form(p) for p in products}
+    if failed is not None:
+        forms[failed_id] = failed
+    return render_template("dashboard/products.html", products=products, forms=forms)
+
+
+@dashboard.get("/products")
+def products():
+    return _products_page()
+
+
+def _own_product_or_404(product_id: int):
+    product = shop.own_product(_coop_id(), product_id)
+    if product is None:
+        abort(404)
+    return product
+
+
+def _prepare_picture(form: ProductForm):
+    """The checked picture of the form, None if none was sent; False (with the error on the
+    field) if the file is not one we take."""
+    if not form.picture.data:
+        return None
+    try:
+        return uploads.prepare_image(form.picture.data.stream, _max_image_bytes())
+    except UploadRejected as error:
+        form.picture.errors = [*form.picture.errors, error.message]
+        return False
+
+
+def _try_again() -> str:
+    return _("Hệ thống đang bận, chưa lưu được. Vui lòng bấm lưu lại.")
+
+
+@dashboard.route("/products/new", methods=["GET", "POST"])
+def new_product():
+    form = ProductForm()
+    if request.method == "GET":
+        form.stock.data = 0
+    if form.validate_on_submit():
+        picture = _prepare_picture(form)
+        if picture is not False:
+            try:
+                product = shop.create_product(
+                    g.cooperative, form.product_data(), picture, upload_folder=_upload_folder()
+                )
+            except TryAgain:
+                flash(_try_again(), "error")
+            else:
+                flash(_("Đã thêm sản phẩm “%(name)s”.", name=product.name), "success")
+                return redirect(url_for(".products") + f"#product-{product.id}")
+    return _product_form_page(form, None)
+
+
+@dashboard.route("/products/<int:product_id>/edit", methods=["GET", "POST"])
+def edit_product(product_id: int):
+    product = _own_product_or_404(product_id)
+    form = ProductForm(obj=product)
+    if request.method == "GET":
+        form.stock_seen.data = str(product.stock)
+    if form.validate_on_submit():
+        picture = _prepare_picture(form)
+        if picture is not False:
+            try:
+                shop.update_product(
+                    product,
+                    form.product_data(),
+                    picture,
+                    upload_folder=_upload_folder(),
+                    stock_seen=seen_stock(form.stock_seen),
+                )
+            except shop.StockChanged as changed:
+                form.stock.errors = [*form.stock.errors, _stock_changed_message(changed)]
+                form.stock_seen.data = str(changed.current)
+            except TryAgain:
+                flash(_try_again(), "error")
+            else:
+                flash(_("Đã lưu “%(name)s”.", name=product.name), "success")
+                return redirect(url_for(".edit_product", product_id=product.id))
+    return _product_form_page(form, product)
+
+
+def _product_form_page(form: ProductForm, product):
+    return render_template(
+        "dashboard/product_form.html",
+        form=form,
+        product=product,
+        max_image_mb=uploads.megabytes(_max_image_bytes()),
+    )
+
+
+def _stock_changed_message(changed: shop.StockChanged) -> str:
+    return _(
+        "Tồn kho vừa thay đổi (có đơn hàng mới): hiện còn %(n)s. Chưa lưu gì; hãy kiểm tra "
+        "lại số tồn kho rồi bấm lưu.",
+        n=changed.current,
+    )
+
+
+def _row(product, form: InlineForm, saved: bool = False):
+    return render_template("dashboard/_product_row.html", product=product, form=form, saved=saved)
+
+
+@dashboard.post("/products/<int:product_id>/inline")
+def inline_product(product_id: int):
+    product = _own_product_or_404(product_id)
+    form = _inline_form(product, formdata=request.form)
+    if form.validate():
+        try:
+            shop.save_price_and_stock(
+                product, form.price.data, form.stock.data, seen_stock(form.stock_seen)
+            )
+        except shop.StockChanged as changed:
+            form.stock.errors = [*form.stock.errors, _stock_changed_message(changed)]
+            form.stock_seen.data = str(changed.current)
+        except TryAgain:
+            form.price.errors = [*form.price.errors, _try_again()]
+        else:
+            if request.htmx:
+                return _row(product, _inline_form(product), saved=True)
+            flash(_("Đã lưu giá và tồn kho của “%(name)s”.", name=product.name), "success")
+            return redirect(url_for(".products") + f"#product-{product.id}")
+    if request.htmx:
+        return _row(product, form)
+    return _products_page(failed=form, failed_id=product.id)
+
+
+@dashboard.post("/products/<int:product_id>/visibility")
+def product_visibility(product_id: int):
+    product = _own_product_or_404(product_id)
+    active = request.form.get("active") == "1"
+    shop.set_active(product, active)
+    if request.htmx:
+        return _row(product, _inline_form(product))
+    if active:
+        flash(_("“%(name)s” đã hiện lại trong cửa hàng.", name=product.name), "success")
+    else:
+        flash(_("Đã ẩn “%(name)s” khỏi cửa hàng.", name=product.name), "success")
+    return redirect(url_for(".products") + f"#product-{product.id}")
+
+
+@dashboard.post("/products/<int:product_id>/images/<int:image_id>/delete")
+def delete_image(product_id: int, image_id: int):
+    image = shop.own_image(_coop_id(), product_id, image_id)
+    if image is None:
+        abort(404)
+    shop.remove_image(image, upload_folder=_upload_folder())
+    flash(_("Đã xóa ảnh."), "success")
+    return redirect(url_for(".edit_product", product_id=product_id) + "#pictures")
+
+
+# --- orders ------------------------------------------------------------------------------
+
+
+def _page_arg() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and len(value) < 7 else 1
+
+
+@dashboard.get("/orders")
+def orders():
+    status = request.args.get("status", "")
+    status = status if status in ORDER_STATUS_NAMES and status != "paid" else ""
+    return render_template(
+        "dashboard/orders.html",
+        page=shop.orders_of(_coop_id(), status or None, _page_arg()),
+        counts=shop.status_counts(_coop_id()),
+        status=status,
+    )
+
+
+def _own_order_or_404(order_id: int):
+    order = shop.own_order(_coop_id(), order_id)
+    if order is None:
+        abort(404)
+    return order
+
+
+@dashboard.get("/orders/<int:order_id>")
+def order(order_id: int):
+    item = _own_order_or_404(order_id)
+    return render_template(
+        "dashboard/order.html",
+        order=item,
+        moves=shop.forward_moves(item),
+        can_cancel=shop.can_cancel(item),
+        awaits_payment=shop.awaits_payment(item),
+        actor_name=shop.actor_name,
+    )
+
+
+def _back_to(order_id: int):
+    return redirect(url_for(".order", order_id=order_id))
+
+
+def _status_name(status: str) -> str:
+    return _(ORDER_STATUS_NAMES[status]) if status in ORDER_STATUS_NAMES else status
+
+
+@dashboard.post("/orders/<int:order_id>/status")
+def order_status(order_id: int):
+    item = _own_order_or_404(order_id)
+    to_status = request.form.get("to", "")
+    code, from_status = item.code, item.status
+    try:
+        shop.advance_order(
+            item, to_status, actor_id=current_user.id, note=request.form.get("note", "")
+        )
+    except IllegalTransition as error:
+        flash(
+            _(
+                "Không thể chuyển đơn %(code)s từ “%(old)s” sang “%(new)s”. Đơn hàng không thay đổi.",
+                code=code,
+                old=_status_name(error.from_status),
+                new=_status_name(to_status),
+            ),
+            "error",
+        )
+    except TryAgain:
+        flash(_("Hệ thống đang bận, đơn hàng chưa đổi. Vui lòng thử lại."), "error")
+    else:
+        flash(
+            _(
+                "Đơn %(code)s: “%(old)s” → “%(new)s”.",
+                code=code,
+                old=_status_name(from_status),
+                new=_status_name(to_status),
+            ),
+            "success",
+        )
+    return _back_to(order_id)
+
+
+@dashboard.post("/orders/<int:order_id>/cancel")
+def cancel_order(order_id: int):
+    item = _own_order_or_404(order_id)
+    code = item.code
+    try:
+        shop.cancel_order(item, request.form.get("reason", ""), actor_id=current_user.id)
+    except shop.ReasonRequired:
+        flash(_("Vui lòng ghi lý do hủy đơn; người mua sẽ đọc lý do này."), "error")
+    except IllegalTransition as error:
+        flash(
+            _(
+                "Không thể hủy đơn %(code)s khi đơn đang “%(status)s”. Đơn hàng không thay đổi.",
+                code=code,
+                status=_status_name(error.from_status),
+            ),
+            "error",
+        )
+    except TryAgain:
+        flash(_("Hệ thống đang bận, đơn hàng chưa đổi. Vui lòng thử lại."), "error")
+    else:
+        flash(_("Đã hủy đơn %(code)s; tồn kho đã được cộng lại.", code=code), "success")
+    return _back_to(order_id)
+
+
+@dashboard.post("/orders/<int:order_id>/paid")
+def order_paid(order_id: int):
+    item = _own_order_or_404(order_id)
+    code = item.code
+    try:
+        shop.confirm_payment(item, actor_id=current_user.id)
+    except AlreadyPaid:
+        flash(_("Đơn %(code)s đã được ghi nhận thanh toán trước đó.", code=code), "error")
+    except IllegalTransition:
+        flash(
+            _(
+                "Chỉ xác nhận chuyển khoản cho đơn thanh toán bằng VietQR và chưa bị hủy. "
+                "Đơn %(code)s không thay đổi.",
+                code=code,
+            ),
+            "error",
+        )
+    except TryAgain:
+        flash(_("Hệ thống đang bận, đơn hàng chưa đổi. Vui lòng thử lại."), "error")
+    else:
+        flash(_("Đã ghi nhận: đơn %(code)s đã được thanh toán.", code=code), "success")
+    return _back_to(order_id)
+
+
+# --- sales -------------------------------------------------------------------------------
+
+
+@dashboard.get("/sales")
+def sales():
+    day = today()
+    months = shop.sales_by_month(_coop_id(), day)
+    return render_template(
+        "dashboard/sales.html",
+        months=months,
+        chart=shop.sales_chart(months),
+        top=shop.top_products(_coop_id(), day),
+        total_revenue=sum(m.revenue for m in months),
+        total_orders=sum(m.orders for m in months),
+    )
+
+
+@dashboard.get("/orders.csv")
+def orders_csv():
+    filename = shop.csv_filename(g.cooperative, today())
+    return Response(
+        shop.orders_csv(_coop_id()),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,243 @@
+"""Trade fair pages: the fairs, a fair's floor plan and exhibitors, requesting a booth, the
+waiting list, and a cooperative's own requests."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.clock import today
+from core.db import TryAgain
+from core.extensions import db, limiter, login_manager
+from core.labels import N_
+from core.mail import send_mail
+from core.models import utcnow
+from marketplace import fairs
+from marketplace.dashboard import access_for
+from marketplace.fair_forms import BoothRequestForm
+from marketplace.fair_models import Booth
+from marketplace.models import Product
+from marketplace.views import bp
+
+STATE_NAMES = {
+    "free": N_("Còn trống"),
+    "requested": N_("Đã có người đăng ký"),
+    "taken": N_("Đã thuê"),
+    "closed": N_("Không cho thuê"),
+    "held": N_("Đang giữ cho danh sách chờ"),
+}
+
+
+@bp.app_template_global()
+def upcoming_fair():
+    return fairs.next_fair(today())
+
+
+def _fair_or_404(slug: str):
+    fair = fairs.fair_by_slug(slug)
+    if fair is None:
+        abort(404)
+    # Offers on the waiting list that ran out pass to the next in line, told by email.
+    for entry in fairs.expire_holds(fair, utcnow()):
+        tell_offer(entry, fair)
+    return fair
+
+
+def tell_offer(entry, fair) -> None:
+    owner = entry.cooperative.owner
+    if owner is None:
+        return
+    with force_locale("vi"):
+        send_mail(
+            owner.email,
+            _("Có gian hàng trống tại %(fair)s", fair=fair.name),
+            render_template("mail/booth_offer.txt", fair=fair, entry=entry),
+        )
+
+
+def _approved_cooperative():
+    """The visitor's approved cooperative, or None (guests, buyers, pending cooperatives)."""
+    state, cooperative = access_for(current_user)
+    return cooperative if state == "approved" else None
+
+
+@bp.get("/fairs")
+def fairs_index():
+    upcoming, past = fairs.upcoming_and_past(today())
+    return render_template("marketplace/fairs.html", upcoming=upcoming, past=past)
+
+
+@bp.get("/fairs/<slug>")
+def fair(slug: str):
+    item = _fair_or_404(slug)
+    now = utcnow()
+    return render_template(
+        "marketplace/fair.html",
+        fair=item,
+        plan=fairs.floor_plan(item, now),
+        exhibitors=fairs.exhibitors(item.id),
+        full=fairs.is_full(item, now),
+        cooperative=_approved_cooperative(),
+        state_names=STATE_NAMES,
+        today_date=today(),
+    )
+
+
+def _booth_or_404(fair_id: int, code: str) -> Booth:
+    booth = db.session.scalar(select(Booth).where(Booth.fair_id == fair_id, Booth.code == code))
+    if booth is None:
+        abort(404)
+    return booth
+
+
+def _request_form(cooperative, formdata=None) -> BoothRequestForm:
+    form = BoothRequestForm(formdata=formdata)
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.cooperative_id == cooperative.id, Product.active.is_(True))
+        .order_by(Product.name)
+    ).all()
+    form.products.choices = [(p.id, p.name) for p in products]
+    return form
+
+
+def _booth_page(item, booth, form, message=None):
+    state = fairs.booth_state(booth, fairs.live_requests(item.id).get(booth.id), utcnow())
+    context = {
+        "fair": item,
+        "booth": booth,
+        "state": state,
+        "form": form,
+        "message": message,
+        "cooperative": _approved_cooperative(),
+        "state_names": STATE_NAMES,
+        "open": today() <= item.registration_deadline,
+    }
+    if request.htmx:
+        return render_template("marketplace/_booth.html", **context)
+    return render_template("marketplace/booth.html", **context)
+
+
+@bp.get("/fairs/<slug>/booths/<code>")
+def booth(slug: str, code: str):
+    item = _fair_or_404(slug)
+    found = _booth_or_404(item.id, code)
+    cooperative = _approved_cooperative()
+    form = None
+    if cooperative is not None:
+        form = _request_form(cooperative)
+        form.contact_person.data = current_user.name
+        form.contact_phone.data = cooperative.phone or current_user.phone
+    return _booth_page(item, found, form)
+
+
+FAIR_ERRORS = {
+    fairs.DeadlinePassed: N_("Đã hết hạn đăng ký gian hàng của hội chợ này."),
+    fairs.BoothTaken: N_(
+        "Rất tiếc, gian hàng này vừa có hợp tác xã khác đăng ký. Hãy chọn gian khác."
+    ),
+    fairs.BoothClosed: N_("Gian hàng này không cho thuê."),
+    fairs.BoothHeld: N_("Gian hàng này đang được giữ cho hợp tác xã trong danh sách chờ."),
+    fairs.OneBoothOnly: N_("Hội chợ này mỗi hợp tác xã chỉ thuê một gian hàng."),
+    fairs.FairNotFull: N_(
+        "Hội chợ còn gian trống; hãy đăng ký gian hàng thay vì vào danh sách chờ."
+    ),
+    fairs.AlreadyWaiting: N_("Hợp tác xã của bạn đã ở trong danh sách chờ."),
+    fairs.IllegalRequestMove: N_("Không thể đổi đăng ký này nữa."),
+}
+
+
+def fair_error_message(error: fairs.FairError) -> str:
+    return _(FAIR_ERRORS.get(type(error), N_("Không thể thực hiện yêu cầu này.")))
+
+
+def _require_cooperative():
+    state, cooperative = access_for(current_user)
+    if state == "guest":
+        return None, login_manager.unauthorized()
+    if state != "approved":
+        abort(403)
+    return cooperative, None
+
+
+@bp.post("/fairs/<slug>/booths/<code>/request")
+@limiter.limit("20 per minute")
+def request_booth(slug: str, code: str):
+    cooperative, refusal = _require_cooperative()
+    if refusal is not None:
+        return refusal
+    item = _fair_or_404(slug)
+    found = _booth_or_404(item.id, code)
+    form = _request_form(cooperative, request.form)
+    if not form.validate():
+        return _booth_page(item, found, form)
+    try:
+        fairs.request_booth(
+            item.id,
+            found.id,
+            cooperative,
+            product_ids=form.products.data,
+            contact_person=form.contact_person.data.strip(),
+            contact_phone=form.contact_phone.data.strip(),
+            note=(form.note.data or "").strip(),
+            today=today(),
+        )
+    except fairs.FairError as error:
+        return _booth_page(item, found, form, fair_error_message(error))
+    except TryAgain:
+        return _booth_page(item, found, form, _("Hệ thống đang bận. Vui lòng thử lại."))
+    flash(_("Đã đăng ký gian hàng %(code)s; ban tổ chức sẽ duyệt.", code=found.code), "success")
+    if request.htmx:
+        response = _booth_page(item, _booth_or_404(item.id, code), None)
+        return response, 200, {"HX-Redirect": url_for("marketplace.fair", slug=slug)}
+    return redirect(url_for("marketplace.fair", slug=slug))
+
+
+@bp.post("/fairs/<slug>/waitlist")
+def join_waitlist(slug: str):
+    cooperative, refusal = _require_cooperative()
+    if refusal is not None:
+        return refusal
+    item = _fair_or_404(slug)
+    try:
+        fairs.join_waitlist(item, cooperative, utcnow(), today())
+        flash(_("Đã vào danh sách chờ; bạn sẽ nhận email khi có gian trống."), "success")
+    except fairs.FairError as error:
+        flash(fair_error_message(error), "error")
+    return redirect(url_for("marketplace.fair", slug=slug))
+
+
+@bp.get("/dashboard/fairs")
+def my_booth_requests():
+    cooperative, refusal = _require_cooperative()
+    if refusal is not None:
+        return refusal
+    return render_template(
+        "marketplace/my_fairs.html",
+        requests=fairs.requests_of(cooperative.id),
+        offers=fairs.waiting_offers(cooperative.id, utcnow()),
+    )
+
+
+@bp.post("/dashboard/fairs/requests/<int:request_id>/cancel")
+def cancel_booth_request(request_id: int):
+    cooperative, refusal = _require_cooperative()
+    if refusal is not None:
+        return refusal
+    own = fairs.request_of(cooperative.id, request_id)
+    if own is None:
+        abort(404)
+    if today() > own.fair.starts_on:
+        flash(_("Hội chợ đã bắt đầu; không thể hủy đăng ký."), "error")
+        return redirect(url_for("marketplace.my_booth_requests"))
+    try:
+        _request, offered = fairs.decide(own.id, "cancelled", reason=_("Hợp tác xã tự hủy"))
+        if offered is not None:
+            tell_offer(offered, own.fair)
+        flash(_("Đã hủy đăng ký gian hàng %(code)s.", code=own.booth.code), "success")
+    except fairs.FairError as error:
+        flash(fair_error_message(error), "error")
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+    return redirect(url_for("marketplace.my_booth_requests"))

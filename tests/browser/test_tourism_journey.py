@@ -1,0 +1,47 @@
+"""In English: a tourist filters by date, books the pineapple tour for 3, downloads the .ics
+and cancels."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from core.clock import today
+
+
+def test_tourist_books_the_pineapple_tour_in_english(live_server, page):
+    day = today() + timedelta(days=9)
+    page.goto(f"{live_server}/tourism?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.fill("#date", day.isoformat())
+    page.fill("#guests", "3")
+    page.select_option("#kind", "tour")
+    page.get_by_role("button", name="Find free places").click()
+    tour = page.get_by_role("link", name="Cầu Đúc pineapple fields tour")
+    expect(tour).to_be_visible()
+    tour.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cầu Đúc pineapple fields tour")
+    expect(page.locator("#check_in")).to_have_value(day.isoformat())
+    expect(page.locator("#guests")).to_have_value("3")
+    page.fill("#guests", "4")
+    page.fill("#guests", "3")
+    expect(page.locator("#quote")).to_contain_text("₫450,000")  # 3 people × ₫150,000
+    page.fill("#name", "Anna Schmidt")
+    page.fill("#phone", "+49 151 2345 6789")
+    page.fill("#email", "anna@example.de")
+    page.fill("#country", "Germany")
+    page.get_by_role("button", name="Book now").click()
+
+    expect(page).to_have_url(re.compile(r"/bookings/BK-\d{4}-\d{6}\?token="))
+    expect(page.locator(".status")).to_have_text("Confirmed")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Add to calendar (.ics)").click()
+    ics = download_info.value
+    content = Path(ics.path()).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in content and f"{day:%Y%m%d}T073000" in content
+
+    page.get_by_role("button", name="Cancel booking").click()
+    expect(page.locator(".status")).to_have_text("Cancelled")
+    assert page.problems == []

@@ -1,0 +1,241 @@
+"""Forms of the host's tourism pages. Messages are Vietnamese msgids, translated when shown."""
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+
+from core.forms import REQUIRED
+from core.text import nfc
+from marketplace.dashboard import parse_whole_number
+from tourism.forms import DayField
+from tourism.labels import KIND_NAMES
+from tourism.models import LISTING_KINDS
+
+MAX_PRICE = 100_000_000
+MAX_CAPACITY = 1_000
+MAX_GUESTS = 200
+MAX_DURATION = 24 * 60
+MAX_FREE_CANCEL_DAYS = 60
+BAD_TIME = _l("Giờ không hợp lệ, ví dụ 07:30.")
+
+
+def _text(value):
+    return nfc(value).strip() if isinstance(value, str) else value
+
+
+class WholeNumberField(StringField):
+    """A whole number typed as people type it ('500.000'); shows back exactly what was typed."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = parse_whole_number(valuelist[0]) if valuelist[0].strip() else None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else format_decimal(self.data)
+
+
+class Between:
+    """A whole number from minimum to maximum; empty passes only when the field is optional."""
+
+    def __init__(self, minimum: int, maximum: int, message, *, optional: bool = False):
+        self.minimum, self.maximum, self.message = minimum, maximum, message
+        self.optional = optional
+
+    def __call__(self, _form, field):
+        typed = (field.raw_data[0] if field.raw_data else "").strip()
+        if not typed:
+            if self.optional:
+                field.data = None
+                raise StopValidation()
+            raise StopValidation(REQUIRED)
+        if field.data is None or not self.minimum <= field.data <= self.maximum:
+            raise ValidationError(self.message)
+
+
+def _number(label, minimum, maximum, message, *, optional=False, **kwargs):
+    return WholeNumberField(
+        label,
+        validators=[Between(minimum, maximum, message, optional=optional)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        **kwargs,
+    )
+
+
+class ClockField(TimeField):
+    """A time of day whose parse error is ours, in the reader's language."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not "".join(valuelist).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(BAD_TIME) from None
+
+
+def _long_text(label, maximum=2000, rows=3):
+    return TextAreaField(
+        label,
+        validators=[Optional(), Length(max=maximum, message=_l("Tối đa %(max)s ký tự."))],
+        filters=[_text],
+        render_kw={"rows": rows},
+    )
+
+
+class ListingForm(FlaskForm):
+    kind = SelectField(
+        _l("Loại hình"),
+        choices=[(kind, _l(KIND_NAMES[kind])) for kind in LISTING_KINDS],
+        validate_choice=False,
+    )
+    title = StringField(
+        _l("Tên (tiếng Việt)"),
+        validators=[InputRequired(REQUIRED), Length(max=160, message=_l("Tối đa %(max)s ký tự."))],
+        filters=[_text],
+    )
+    title_en = StringField(
+        _l("Tên tiếng Anh (không bắt buộc)"),
+        validators=[Optional(), Length(max=160, message=_l("Tối đa %(max)s ký tự."))],
+        filters=[_text],
+    )
+    description = TextAreaField(
+        _l("Mô tả (tiếng Việt)"),
+        validators=[
+            InputRequired(REQUIRED),
+            Length(max=5000, message=_l("Tối đa %(max)s ký tự.")),
+        ],
+        filters=[_text],
+        render_kw={"rows": 6},
+    )
+    description_en = _long_text(_l("Mô tả tiếng Anh (không bắt buộc)"), 5000, 6)
+    price = _number(
+        _l("Giá (đồng)"),
+        1,
+        MAX_PRICE,
+        _l("Giá là số nguyên lớn hơn 0, tính bằng đồng, không quá 100 triệu; ví dụ 500000 hoặc 500.000."),
+    )
+    capacity = _number(
+        _l("Sức chứa"),
+        1,
+        MAX_CAPACITY,
+        _l("Sức chứa là số nguyên từ 1 đến 1.000."),
+    )
+    max_guests = _number(
+        _l("Số khách tối đa"),
+        1,
+        MAX_GUESTS,
+        _l("Số khách tối đa là số nguyên từ 1 đến 200."),
+    )
+    start_time = ClockField(_l("Giờ khởi hành"))
+    duration_minutes = _number(
+        _l("Thời lượng (phút)"),
+        15,
+        MAX_DURATION,
+        _l("Thời lượng là số phút từ 15 đến 1.440 (24 giờ)."),
+        optional=True,
+    )
+    meeting_point = StringField(
+        _l("Điểm hẹn"),
+        validators=[Length(max=255, message=_l("Tối đa %(max)s ký tự."))],
+        filters=[_text],
+    )
+    included = _long_text(_l("Đã gồm (tiếng Việt)"))
+    included_en = _long_text(_l("Đã gồm (tiếng Anh)"))
+    what_to_bring = _long_text(_l("Nên mang theo (tiếng Việt)"))
+    what_to_bring_en = _long_text(_l("Nên mang theo (tiếng Anh)"))
+    languages = StringField(
+        _l("Ngôn ngữ hướng dẫn"),
+        validators=[InputRequired(REQUIRED), Length(max=120, message=_l("Tối đa %(max)s ký tự."))],
+        filters=[_text],
+        default="Tiếng Việt",
+    )
+    free_cancel_days = _number(
+        _l("Hủy miễn phí đến trước (ngày)"),
+        0,
+        MAX_FREE_CANCEL_DAYS,
+        _l("Số ngày hủy miễn phí là số nguyên từ 0 đến 60."),
+        default=3,
+    )
+    late_cancel_fee_percent = _number(
+        _l("Phí hủy muộn (% tổng tiền)"),
+        0,
+        100,
+        _l("Phí hủy muộn là số nguyên từ 0 đến 100 (phần trăm)."),
+        default=50,
+    )
+    instant_booking = BooleanField(_l("Xác nhận ngay, không cần chủ nhà duyệt từng yêu cầu"))
+    active = BooleanField(_l("Đang nhận khách (hiện trên trang du lịch)"), default=True)
+
+    def validate_kind(self, field):
+        if field.data not in LISTING_KINDS:
+            raise ValidationError(_l("Vui lòng chọn loại hình."))
+
+    def validate_start_time(self, field):
+        if self.kind.data != "homestay" and field.data is None and not field.process_errors:
+            raise ValidationError(_l("Tour và trải nghiệm cần giờ khởi hành, ví dụ 07:30."))
+
+    def validate_meeting_point(self, field):
+        if self.kind.data != "homestay" and not field.data:
+            raise ValidationError(_l("Tour và trải nghiệm cần điểm hẹn để khách tìm đến."))
+
+    def listing_fields(self) -> dict:
+        """What hosting.save_listing takes; a homestay has no departure time or duration."""
+        stay = self.kind.data == "homestay"
+        return {
+            "kind": self.kind.data,
+            "title": self.title.data,
+            "title_en": self.title_en.data or "",
+            "description": self.description.data or "",
+            "description_en": self.description_en.data or "",
+            "price": self.price.data,
+            "capacity": self.capacity.data,
+            "max_guests": self.max_guests.data,
+            "start_time": None if stay else self.start_time.data,
+            "duration_minutes": None if stay else self.duration_minutes.data,
+            "meeting_point": self.meeting_point.data or "",
+            "included": self.included.data or "",
+            "included_en": self.included_en.data or "",
+            "what_to_bring": self.what_to_bring.data or "",
+            "what_to_bring_en": self.what_to_bring_en.data or "",
+            "languages": self.languages.data,
+            "free_cancel_days": self.free_cancel_days.data,
+            "late_cancel_fee_percent": self.late_cancel_fee_percent.data,
+            "instant_booking": bool(self.instant_booking.data),
+            "active": bool(self.active.data),
+        }
+
+
+class CapacityForm(FlaskForm):
+    """Rooms or seats for a range of days (hosting.set_capacity)."""
+
+    first = DayField(_l("Từ ngày"), validators=[InputRequired(REQUIRED)])
+    last = DayField(_l("Đến ngày"), validators=[InputRequired(REQUIRED)])
+    capacity = _number(
+        _l("Sức chứa mỗi ngày"),
+        0,
+        MAX_CAPACITY,
+        _l("Sức chứa là số nguyên từ 0 đến 1.000."),
+    )
+
+
+class ClosingForm(FlaskForm):
+    """Close days to new bookings or open them again (hosting.set_closed)."""
+
+    first = DayField(_l("Từ ngày"), validators=[InputRequired(REQUIRED)])
+    last = DayField(_l("Đến ngày"), validators=[InputRequired(REQUIRED)])
+    action = RadioField(
+        _l("Việc cần làm"),
+        choices=[("close", _l("Đóng, không nhận khách mới")), ("open", _l("Mở lại"))],
+        default="close",
+        validate_choice=False,
+    )
+
+    def validate_action(self, field):
+        if field.data not in ("close", "open"):
+            raise ValidationError(_l("Vui lòng chọn đóng hoặc mở."))

@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     register_filters(app)
 
+    import programme.views  # noqa: F401  (adds the programme's routes to /admin)
     from core.admin import admin as admin_bp
     from core.views import bp as core_bp
     from marketplace.views import bp as marketplace_bp

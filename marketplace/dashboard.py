@@ -299,7 +299,7 @@ def status_counts(cooperative_id: int) -> dict[str, int]:
 def own_order(cooperative_id: int, order_id: int) -> Order | None:
     return db.session.scalar(
         select(Order)
-        .where(Order.id == order_id)
+        .where(Order.id == order_id, Order.cooperative_id == cooperative_id)
         .options(
             joinedload(Order.checkout),
             selectinload(Order.lines),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from core import audit
 from core.accounts import unique_slug
 from core.db import write_transaction
 from core.extensions import db
@@ -224,7 +225,7 @@ TRANSITIONS = {
 }
 
 
-def decide(request_id: int, to_status: str, *, reason: str = "", hold_hours: int | None = None):
+def decide(request_id: int, to_status: str, *, reason: str = "", actor_id: int | None = None):
     """Approve, reject or cancel a request; a booth that frees up goes to the waiting list.
 
     Returns (request, offered waitlist entry or None) so the caller can tell the cooperative.
@@ -242,6 +243,10 @@ def decide(request_id: int, to_status: str, *, reason: str = "", hold_hours: int
         ).rowcount
         if moved != 1:
             raise IllegalRequestMove(f"{request.status} -> {to_status}")
+        audit.record(
+            actor_id, "booth_request.status", "booth_request", request.id,
+            f"{request.status} → {to_status} {reason}".strip(),
+        )  # fmt: skip
         offered = None
         if to_status in ("rejected", "cancelled"):
             offered = _offer_to_waitlist(request.fair, request.booth, now)

@@ -40,12 +40,23 @@ class Cooperative(db.Model):
     founded_year: Mapped[int | None]
     approved: Mapped[bool] = mapped_column(default=False, index=True)
     approved_at: Mapped[datetime | None]
+    # The OCOP office's moderation (programme.moderation): a rejected sign-up, or an approved
+    # cooperative suspended for a while; the reason is shown to the cooperative.
+    rejected_at: Mapped[datetime | None]
+    suspended: Mapped[bool] = mapped_column(default=False)
+    moderation_reason: Mapped[str] = mapped_column(String(300), default="")
     bank_bin: Mapped[str | None] = mapped_column(String(6))
     bank_account: Mapped[str | None] = mapped_column(String(30))
     bank_account_name: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner = relationship("User", back_populates="cooperative")
+
+    @property
+    def is_public(self) -> bool:
+        """Its products and listings are shown: approved and not suspended."""
+        return self.approved and not self.suspended
+
     district = relationship("District")
     commune = relationship("Commune")
     products = relationship("Product", back_populates="cooperative", order_by="Product.name")
@@ -75,6 +86,8 @@ class Product(db.Model):
     certifications: Mapped[str] = mapped_column(String(200), default="")
     flagship: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Hidden by the OCOP office for breaking the rules; the reason is shown to the owner.
+    hidden_reason: Mapped[str] = mapped_column(String(300), default="")
     # Shown to the public: active and its cooperative approved. Kept by
     # marketplace.products.refresh_listing, so the catalogue needs no join to filter.
     listed: Mapped[bool] = mapped_column(default=False)

@@ -3,6 +3,7 @@ marking a bank transfer paid. Every change is recorded as an OrderEvent."""
 
 from sqlalchemy import select, update
 
+from core import audit
 from core.db import write_transaction
 from core.extensions import db
 from core.models import utcnow
@@ -65,6 +66,7 @@ def change_status(
             raise IllegalTransition(order, to_status)
         if to_status == "cancelled":
             _return_stock(order)
+        audit.record(actor_id, "order.status", "order", order.id, f"{order.status} → {to_status}")
         db.session.add(
             OrderEvent(
                 order_id=order.id,
@@ -101,6 +103,7 @@ def mark_paid(order_id: int, *, actor_id: int) -> Order:
         ).rowcount
         if paid != 1:
             raise AlreadyPaid(order.code)
+        audit.record(actor_id, "order.paid", "order", order.id, order.code)
         db.session.add(
             OrderEvent(
                 order_id=order.id, from_status=order.status, to_status="paid", actor_id=actor_id

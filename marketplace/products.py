@@ -24,8 +24,11 @@ def product_search_text(product: Product) -> str:
 
 
 def refresh_listing(product: Product) -> None:
-    """Whether the public sees the product: it is active and its cooperative approved."""
-    product.listed = bool(product.active and product.cooperative.approved)
+    """Whether the public sees the product: active, not hidden by the office, and its
+    cooperative approved and not suspended."""
+    product.listed = bool(
+        product.active and not product.hidden_reason and product.cooperative.is_public
+    )
 
 
 def refresh_cooperative_listings(cooperative: Cooperative) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from core import audit
 from core.db import insert_missing, write_transaction
 from core.extensions import db
 from core.models import utcnow
@@ -231,6 +232,9 @@ def change_booking_status(
             raise IllegalBookingMove(booking, to_status)
         if to_status in RELEASES_CAPACITY:
             _release(booking)
+        audit.record(
+            actor_id, "booking.status", "booking", booking.id, f"{booking.status} → {to_status}"
+        )
         db.session.add(
             BookingEvent(
                 booking_id=booking.id,

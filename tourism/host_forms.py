@@ -4,7 +4,14 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from core.forms import REQUIRED
 from core.text import nfc
@@ -96,7 +103,7 @@ class ListingForm(FlaskForm):
     )
     title = StringField(
         _l("Tên (tiếng Việt)"),
-        validators=[InputRequired(REQUIRED), Length(max=160, message=_l("Tối đa %(max)s ký tự."))],
+        validators=[DataRequired(REQUIRED), Length(max=160, message=_l("Tối đa %(max)s ký tự."))],
         filters=[_text],
     )
     title_en = StringField(
@@ -107,7 +114,7 @@ class ListingForm(FlaskForm):
     description = TextAreaField(
         _l("Mô tả (tiếng Việt)"),
         validators=[
-            InputRequired(REQUIRED),
+            DataRequired(REQUIRED),
             Length(max=5000, message=_l("Tối đa %(max)s ký tự.")),
         ],
         filters=[_text],
@@ -118,7 +125,9 @@ class ListingForm(FlaskForm):
         _l("Giá (đồng)"),
         1,
         MAX_PRICE,
-        _l("Giá là số nguyên lớn hơn 0, tính bằng đồng, không quá 100 triệu; ví dụ 500000 hoặc 500.000."),
+        _l(
+            "Giá là số nguyên lớn hơn 0, tính bằng đồng, không quá 100 triệu; ví dụ 500000 hoặc 500.000."
+        ),
     )
     capacity = _number(
         _l("Sức chứa"),
@@ -151,7 +160,7 @@ class ListingForm(FlaskForm):
     what_to_bring_en = _long_text(_l("Nên mang theo (tiếng Anh)"))
     languages = StringField(
         _l("Ngôn ngữ hướng dẫn"),
-        validators=[InputRequired(REQUIRED), Length(max=120, message=_l("Tối đa %(max)s ký tự."))],
+        validators=[DataRequired(REQUIRED), Length(max=120, message=_l("Tối đa %(max)s ký tự."))],
         filters=[_text],
         default="Tiếng Việt",
     )

@@ -4,7 +4,6 @@ tourism.hosting and tourism.bookings; who may come in: marketplace.dashboard.acc
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
@@ -60,7 +59,7 @@ def _try_again() -> str:
 
 
 def _day(value: date) -> str:
-    return format_date(value, "short")
+    return value.strftime("%d/%m/%Y")
 
 
 # --- overview ------------------------------------------------------------------------------
@@ -74,8 +73,10 @@ def index():
     return render_template(
         "tourism/host/index.html",
         listings=hosting.host_listings(_host_id()),
-        guest_days=[(first + timedelta(days=n), guests.get(first + timedelta(days=n), 0))
-                    for n in range(GUEST_DAYS)],  # fmt: skip
+        guest_days=[
+            (first + timedelta(days=n), guests.get(first + timedelta(days=n), 0))
+            for n in range(GUEST_DAYS)
+        ],  # fmt: skip
         waiting=hosting.host_bookings(_host_id(), status="requested"),
         moves_for=lambda booking: hosting.host_moves(booking, first),
         today_date=first,
@@ -188,8 +189,12 @@ def listing(listing_id: int):
     return _listing_page(item, month)
 
 
+def _month_of(day: date | None) -> str | None:
+    return f"{day:%Y-%m}" if day else None
+
+
 def _back_to_listing(listing: Listing, first: date):
-    return redirect(url_for(".listing", listing_id=listing.id, month=f"{first:%Y-%m}"))
+    return redirect(url_for(".listing", listing_id=listing.id, month=_month_of(first)))
 
 
 def _range_message() -> str:
@@ -208,16 +213,23 @@ def set_capacity(listing_id: int):
         try:
             hosting.set_capacity(item, first, last, capacity)
         except hosting.CapacityBelowTaken as error:
-            form.capacity.errors = [
-                *form.capacity.errors,
-                _(
-                    "Không thể đặt sức chứa %(capacity)s: ngày %(day)s đã có %(n)s được đặt. "
-                    "Chưa thay đổi ngày nào.",
+            if item.is_stay:
+                message = _(
+                    "Không thể đặt sức chứa %(capacity)s: ngày %(day)s đã có %(n)s phòng được "
+                    "đặt. Chưa thay đổi ngày nào.",
                     capacity=capacity,
                     day=_day(error.day),
                     n=error.taken,
-                ),
-            ]
+                )
+            else:
+                message = _(
+                    "Không thể đặt sức chứa %(capacity)s: ngày %(day)s đã có %(n)s chỗ được "
+                    "đặt. Chưa thay đổi ngày nào.",
+                    capacity=capacity,
+                    day=_day(error.day),
+                    n=error.taken,
+                )
+            form.capacity.errors = [*form.capacity.errors, message]
         except hosting.BadRange:
             form.last.errors = [*form.last.errors, _range_message()]
         except TryAgain:
@@ -233,7 +245,7 @@ def set_capacity(listing_id: int):
                 "success",
             )
             return _back_to_listing(item, first)
-    return _listing_page(item, capacity_form=form)
+    return _listing_page(item, _month_of(form.first.data), capacity_form=form)
 
 
 @tourism_host.post("/<int:listing_id>/closed")
@@ -262,7 +274,7 @@ def set_closed(listing_id: int):
                 )
             flash(message, "success")
             return _back_to_listing(item, first)
-    return _listing_page(item, closing_form=form)
+    return _listing_page(item, _month_of(form.first.data), closing_form=form)
 
 
 # --- bookings ------------------------------------------------------------------------------
@@ -294,9 +306,10 @@ def _status_name(status: str) -> str:
 def _safe_next() -> str:
     """Back to the page the button was on, if it is one of ours."""
     target = request.form.get("next", "")
-    if target.startswith(tourism_host.url_prefix + "/") or target == tourism_host.url_prefix:
-        if "//" not in target and "\\" not in target:
-            return target
+    prefix = tourism_host.url_prefix
+    ours = target == prefix or target.startswith(prefix + "/") or target.startswith(prefix + "?")
+    if ours and target.isprintable() and "//" not in target and "\\" not in target:
+        return target
     return url_for(".bookings_list")
 
 

@@ -190,9 +190,7 @@ def host_moves(booking: Booking, today: date) -> tuple[str, ...]:
     """The statuses the host may move the booking to now: the allowed transitions, without
     cancelling once the stay or tour has begun."""
     return tuple(
-        to
-        for to in TRANSITIONS[booking.status]
-        if to != "cancelled" or can_cancel(booking, today)
+        to for to in TRANSITIONS[booking.status] if to != "cancelled" or can_cancel(booking, today)
     )
 
 

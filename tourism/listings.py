@@ -46,7 +46,12 @@ def visible_listings():
     return (
         select(Listing)
         .join(Listing.host)
-        .where(Listing.active.is_(True), Cooperative.approved.is_(True))
+        .where(
+            Listing.active.is_(True),
+            Listing.hidden_reason == "",
+            Cooperative.approved.is_(True),
+            Cooperative.suspended.is_(False),
+        )
     )
 
 

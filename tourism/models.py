@@ -46,6 +46,8 @@ class Listing(db.Model):
     late_cancel_fee_percent: Mapped[int] = mapped_column(default=50)
     instant_booking: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Hidden by the OCOP office for breaking the rules; the reason is shown to the host.
+    hidden_reason: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     host = relationship("Cooperative")

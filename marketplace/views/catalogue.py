@@ -98,7 +98,7 @@ def cooperatives():
     rows = db.session.execute(
         select(Cooperative, func.coalesce(product_counts.c.n, 0))
         .outerjoin(product_counts, product_counts.c.cooperative_id == Cooperative.id)
-        .where(Cooperative.approved.is_(True))
+        .where(Cooperative.approved.is_(True), Cooperative.suspended.is_(False))
         .options(joinedload(Cooperative.district), joinedload(Cooperative.commune))
         .order_by(Cooperative.name)
     ).all()
@@ -109,7 +109,11 @@ def cooperatives():
 def cooperative(slug: str):
     item = db.session.scalar(
         select(Cooperative)
-        .where(Cooperative.slug == slug, Cooperative.approved.is_(True))
+        .where(
+            Cooperative.slug == slug,
+            Cooperative.approved.is_(True),
+            Cooperative.suspended.is_(False),
+        )
         .options(joinedload(Cooperative.district), joinedload(Cooperative.commune))
     )
     if item is None:

@@ -60,6 +60,14 @@ def only_approved_cooperatives():
     if state == "pending":
         return render_template("dashboard/waiting.html", cooperative=cooperative)
     g.cooperative = cooperative
+    if cooperative.suspended and request.method == "POST":
+        # A suspended cooperative's dashboard is read-only until the office restores it.
+        flash(
+            _("Hợp tác xã đang bị tạm ngưng (%(reason)s); chưa thể thay đổi gì.",
+              reason=cooperative.moderation_reason),
+            "error",
+        )  # fmt: skip
+        return redirect(request.referrer or url_for("dashboard.index"))
     return None
 
 

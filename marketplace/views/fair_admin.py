@@ -6,6 +6,7 @@ import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -135,7 +136,9 @@ def decide_request(request_id: int):
     if to_status not in ("approved", "rejected", "cancelled"):
         abort(400)
     try:
-        _request, offered = fair_rules.decide(request_id, to_status, reason=reason)
+        _request, offered = fair_rules.decide(
+            request_id, to_status, reason=reason, actor_id=current_user.id
+        )
         if offered is not None:
             tell_offer(offered, booth_request.fair)
         flash(_("Đã cập nhật đăng ký gian %(code)s.", code=booth_request.booth.code), "success")

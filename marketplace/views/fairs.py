@@ -1,7 +1,7 @@
 """Trade fair pages: the fairs, a fair's floor plan and exhibitors, requesting a booth, the
 waiting list, and a cooperative's own requests."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -158,6 +158,9 @@ def _require_cooperative():
         return None, login_manager.unauthorized()
     if state != "approved":
         abort(403)
+    if cooperative.suspended and request.method == "POST":
+        abort(403)
+    g.cooperative = cooperative  # the dashboard frame shows it
     return cooperative, None
 
 
@@ -232,7 +235,9 @@ def cancel_booth_request(request_id: int):
         flash(_("Hội chợ đã bắt đầu; không thể hủy đăng ký."), "error")
         return redirect(url_for("marketplace.my_booth_requests"))
     try:
-        _request, offered = fairs.decide(own.id, "cancelled", reason=_("Hợp tác xã tự hủy"))
+        _request, offered = fairs.decide(
+            own.id, "cancelled", reason=_("Hợp tác xã tự hủy"), actor_id=current_user.id
+        )
         if offered is not None:
             tell_offer(offered, own.fair)
         flash(_("Đã hủy đăng ký gian hàng %(code)s.", code=own.booth.code), "success")

@@ -1,0 +1,315 @@
+"""The OCOP office's programme pages on /admin (approvals and moderation, star ratings,
+trainings, the audit log) and the cooperative's training page on /dashboard."""
+
+from datetime import datetime, time, timedelta
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from core import audit
+from core.admin import admin
+from core.audit import AuditEvent
+from core.clock import today
+from core.db import TryAgain
+from core.extensions import db
+from core.mail import send_mail
+from core.models import User
+from marketplace.models import Cooperative, OcopRating, Product
+from marketplace.ratings import CRITERIA, RatingError, build_rating
+from marketplace.views.dashboard import dashboard
+from programme import moderation, trainings
+from programme.forms import RatingForm, TrainingForm
+from programme.models import Training, TrainingRegistration
+from tourism.models import Listing
+
+EXPIRY_WARNING_DAYS = 90
+AUDIT_PAGE_SIZE = 100
+
+
+def _or_404(model, object_id: int):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _tell_owner(cooperative: Cooperative, subject: str, body: str) -> None:
+    if cooperative.owner is not None:
+        send_mail(cooperative.owner.email, subject, body)
+
+
+# --- approvals and moderation ---------------------------------------------------------------
+
+
+@admin.get("/cooperatives")
+def cooperatives():
+    everyone = db.session.scalars(
+        select(Cooperative).options(joinedload(Cooperative.district)).order_by(Cooperative.name)
+    ).all()
+    return render_template(
+        "admin/cooperatives.html", pending=moderation.pending_cooperatives(), everyone=everyone
+    )
+
+
+MODERATION = {
+    "approve": (moderation.approve, False),
+    "reject": (moderation.reject, True),
+    "suspend": (moderation.suspend, True),
+    "restore": (moderation.restore, False),
+}
+
+
+@admin.post("/cooperatives/<int:cooperative_id>/<action>")
+def moderate_cooperative(cooperative_id: int, action: str):
+    cooperative = _or_404(Cooperative, cooperative_id)
+    if action not in MODERATION:
+        abort(404)
+    rule, needs_reason = MODERATION[action]
+    reason = request.form.get("reason", "")
+    try:
+        rule(cooperative, current_user.id, reason) if needs_reason else rule(
+            cooperative, current_user.id
+        )
+    except moderation.ReasonRequired:
+        flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
+    except moderation.WrongState:
+        flash(_("Hợp tác xã không ở trạng thái cho phép thao tác này."), "error")
+    else:
+        messages = {
+            "approve": _("Hợp tác xã %(name)s đã được duyệt và có thể bán hàng.", name=cooperative.name),
+            "reject": _("Hồ sơ %(name)s bị từ chối. Lý do: %(reason)s", name=cooperative.name, reason=reason),
+            "suspend": _("%(name)s bị tạm ngưng. Lý do: %(reason)s", name=cooperative.name, reason=reason),
+            "restore": _("%(name)s đã được mở lại.", name=cooperative.name),
+        }  # fmt: skip
+        _tell_owner(cooperative, _("OCOP Hậu Giang: hồ sơ hợp tác xã"), messages[action])
+        flash(messages[action], "success")
+    return redirect(url_for("admin.cooperatives"))
+
+
+@admin.post("/products/<int:product_id>/hide")
+def hide_product(product_id: int):
+    product = _or_404(Product, product_id)
+    try:
+        if request.form.get("unhide"):
+            moderation.unhide_product(product, current_user.id)
+        else:
+            moderation.hide_product(product, current_user.id, request.form.get("reason", ""))
+            _tell_owner(
+                product.cooperative,
+                _("OCOP Hậu Giang: sản phẩm bị ẩn"),
+                _(
+                    "%(name)s bị ẩn. Lý do: %(reason)s",
+                    name=product.name,
+                    reason=product.hidden_reason,
+                ),
+            )
+    except moderation.ReasonRequired:
+        flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
+    return redirect(url_for("admin.product_ratings", product_id=product.id))
+
+
+@admin.post("/listings/<int:listing_id>/hide")
+def hide_listing(listing_id: int):
+    listing = _or_404(Listing, listing_id)
+    try:
+        if request.form.get("unhide"):
+            moderation.unhide_listing(listing, current_user.id)
+        else:
+            moderation.hide_listing(listing, current_user.id, request.form.get("reason", ""))
+    except moderation.ReasonRequired:
+        flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
+    return redirect(url_for("admin.listings"))
+
+
+@admin.get("/listings")
+def listings():
+    return render_template(
+        "admin/listings.html",
+        listings=db.session.scalars(
+            select(Listing).options(joinedload(Listing.host)).order_by(Listing.title)
+        ).all(),
+    )
+
+
+# --- star ratings ---------------------------------------------------------------------------
+
+
+@admin.get("/ratings")
+def ratings():
+    day = today()
+    soon = day + timedelta(days=EXPIRY_WARNING_DAYS)
+    products = db.session.scalars(
+        select(Product)
+        .options(joinedload(Product.cooperative), selectinload(Product.ratings))
+        .order_by(Product.name)
+    ).all()
+    expiring, expired = [], []
+    for product in products:
+        newest = max(product.ratings, key=lambda r: (r.recognised_on, r.id), default=None)
+        if newest is None:
+            continue
+        if newest.valid_until < day:
+            expired.append((product, newest))
+        elif newest.valid_until <= soon:
+            expiring.append((product, newest))
+    return render_template(
+        "admin/ratings.html",
+        products=products,
+        expiring=sorted(expiring, key=lambda pair: pair[1].valid_until),
+        expired=sorted(expired, key=lambda pair: pair[1].valid_until),
+        warning_days=EXPIRY_WARNING_DAYS,
+    )
+
+
+@admin.route("/products/<int:product_id>/ratings", methods=["GET", "POST"])
+def product_ratings(product_id: int):
+    product = _or_404(Product, product_id)
+    form = RatingForm()
+    if form.validate_on_submit():
+        try:
+            rating = build_rating(
+                product,
+                criteria=form.criteria.data,
+                points_a=form.points_a.data,
+                points_b=form.points_b.data,
+                points_c=form.points_c.data,
+                council_level=form.council_level.data,
+                decision_number=form.decision_number.data,
+                recognised_on=form.recognised_on.data,
+            )
+        except RatingError as error:
+            db.session.rollback()
+            form.points_a.errors.append(_rating_error(form.criteria.data, error))
+        else:
+            db.session.flush()
+            audit.record(
+                current_user.id, "rating.record", "product", product.id,
+                f"{rating.decision_number}: {rating.total}/100, {rating.stars}★",
+            )  # fmt: skip
+            db.session.commit()
+            flash(
+                _("Đã ghi nhận %(n)s sao cho %(name)s.", n=rating.stars, name=product.name),
+                "success",
+            )
+            return redirect(url_for("admin.product_ratings", product_id=product.id))
+    history = db.session.scalars(
+        select(OcopRating)
+        .where(OcopRating.product_id == product.id)
+        .order_by(OcopRating.recognised_on.desc(), OcopRating.id.desc())
+    ).all()
+    return render_template(
+        "admin/product_ratings.html", product=product, form=form, history=history
+    )
+
+
+def _rating_error(criteria: str, _error: RatingError) -> str:
+    maxima = CRITERIA.get(criteria)
+    if maxima is None:
+        return _("Bộ tiêu chí không hợp lệ.")
+    return _(
+        "Điểm vượt mức tối đa của bộ tiêu chí: phần A tối đa %(a)s, B tối đa %(b)s, C tối đa %(c)s.",
+        a=maxima.a, b=maxima.b, c=maxima.c,
+    )  # fmt: skip
+
+
+# --- trainings ------------------------------------------------------------------------------
+
+
+@admin.route("/trainings", methods=["GET", "POST"])
+def admin_trainings():
+    form = TrainingForm()
+    if form.validate_on_submit():
+        training = Training(
+            topic=form.topic.data.strip(), trainer=form.trainer.data.strip(),
+            place=form.place.data.strip(), day=form.day.data, seats=form.seats.data,
+        )  # fmt: skip
+        db.session.add(training)
+        db.session.flush()
+        audit.record(current_user.id, "training.create", "training", training.id, training.topic)
+        db.session.commit()
+        flash(_("Đã tạo buổi tập huấn."), "success")
+        return redirect(url_for("admin.admin_trainings"))
+    sessions = db.session.scalars(
+        select(Training)
+        .options(selectinload(Training.registrations).joinedload(TrainingRegistration.cooperative))
+        .order_by(Training.day.desc())
+    ).all()
+    return render_template("admin/trainings.html", form=form, sessions=sessions)
+
+
+@admin.post("/trainings/registrations/<int:registration_id>/attendance")
+def attendance(registration_id: int):
+    registration = _or_404(TrainingRegistration, registration_id)
+    trainings.mark_attendance(registration, request.form.get("attended") == "1", current_user.id)
+    return redirect(url_for("admin.admin_trainings"))
+
+
+@dashboard.get("/trainings")
+def trainings_page():
+    mine = {
+        r.training_id: r
+        for r in db.session.scalars(
+            select(TrainingRegistration).where(
+                TrainingRegistration.cooperative_id == g.cooperative.id
+            )
+        )
+    }
+    return render_template(
+        "dashboard/trainings.html", sessions=trainings.upcoming(today()), mine=mine
+    )
+
+
+@dashboard.post("/trainings/<int:training_id>/register")
+def register_training(training_id: int):
+    _or_404(Training, training_id)
+    try:
+        trainings.register(training_id, g.cooperative.id, current_user.name, today())
+        flash(_("Đã đăng ký tập huấn."), "success")
+    except trainings.TrainingFull:
+        flash(_("Buổi tập huấn đã hết chỗ."), "error")
+    except trainings.AlreadyRegistered:
+        flash(_("Hợp tác xã đã đăng ký buổi này."), "info")
+    except trainings.TrainingPast:
+        flash(_("Buổi tập huấn đã qua."), "error")
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+    return redirect(url_for("dashboard.trainings_page"))
+
+
+# --- audit log ------------------------------------------------------------------------------
+
+
+def _day_arg(name: str):
+    try:
+        return datetime.fromisoformat(request.args.get(name, "")).date()
+    except ValueError:
+        return None
+
+
+@admin.get("/audit")
+def audit_log():
+    query = select(AuditEvent).options(joinedload(AuditEvent.actor))
+    who = request.args.get("who", "").strip()
+    what = request.args.get("what", "").strip()
+    since, until = _day_arg("from"), _day_arg("to")
+    if who:
+        query = query.join(AuditEvent.actor).where(
+            User.email.contains(who.lower(), autoescape=True)
+        )
+    if what:
+        query = query.where(AuditEvent.action.startswith(what, autoescape=True))
+    if since:
+        query = query.where(AuditEvent.created_at >= datetime.combine(since, time.min))
+    if until:
+        query = query.where(AuditEvent.created_at <= datetime.combine(until, time.max))
+    events = db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE)).all()
+    actions = db.session.scalars(
+        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    ).all()
+    return render_template(
+        "admin/audit.html", events=events, actions=actions, who=who, what=what,
+        since=since, until=until,
+    )  # fmt: skip

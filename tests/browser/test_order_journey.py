@@ -36,4 +36,28 @@ def test_guest_checks_out_with_bank_transfer(live_server, page):
     expect(page.locator(".vietqr svg")).to_have_count(2)
     expect(page.locator(".order").first).to_contain_text("Chờ xác nhận")
     expect(page.locator("#cart-count")).to_have_text("0")
+    order_url = page.url
+    fish_order = page.locator(".order", has_text="HTX Kỳ Như")
+    code = fish_order.locator("h2").inner_text().split(" ")[0]
+
+    # The featherback cooperative confirms and ships its part.
+    cooperative = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
+    shop = cooperative.new_page()
+    shop.goto(f"{live_server}/login")
+    shop.fill("#email", "htx.kynhu@ocop.demo")
+    shop.fill("#password", "demo1234")
+    shop.get_by_role("button", name="Đăng nhập").click()
+    shop.goto(f"{live_server}/dashboard/orders")
+    shop.get_by_role("link", name=code).click()
+    shop.get_by_role("button", name="Xác nhận đơn").click()
+    expect(shop.locator("h1")).to_contain_text("Đã xác nhận")
+    shop.get_by_role("button", name="Bắt đầu giao hàng").click()
+    expect(shop.locator("h1")).to_contain_text("Đang giao")
+    cooperative.close()
+
+    # The guest's order page shows it.
+    page.goto(order_url)
+    fish_order = page.locator(".order", has_text="HTX Kỳ Như")
+    expect(fish_order.locator(".status").first).to_have_text("Đang giao")
+    expect(fish_order.locator(".timeline")).to_contain_text("Đã xác nhận")
     assert page.problems == []

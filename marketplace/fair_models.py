@@ -48,8 +48,8 @@ class Fair(db.Model):
 class Booth(db.Model):
     __tablename__ = "booths"
     __table_args__ = (
-        UniqueConstraint("fair_id", "code"),
-        UniqueConstraint("fair_id", "row", "col"),
+        UniqueConstraint("fair_id", "code", name="uq_booths_fair_code"),
+        UniqueConstraint("fair_id", "row", "col", name="uq_booths_fair_place"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -49,8 +49,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['fair_id'], ['fairs.id'], name=op.f('fk_booths_fair_id_fairs')),
     sa.ForeignKeyConstraint(['held_for_id'], ['cooperatives.id'], name=op.f('fk_booths_held_for_id_cooperatives')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_booths')),
-    sa.UniqueConstraint('fair_id', 'code', name=op.f('uq_booths_fair_id')),
-    sa.UniqueConstraint('fair_id', 'row', 'col', name=op.f('uq_booths_fair_id'))
+    sa.UniqueConstraint('fair_id', 'code', name='uq_booths_fair_code'),
+    sa.UniqueConstraint('fair_id', 'row', 'col', name='uq_booths_fair_place')
     )
     with op.batch_alter_table('booths', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_booths_fair_id'), ['fair_id'], unique=False)

@@ -124,10 +124,12 @@ def listing(slug: str):
     if current_user.is_authenticated:
         form.name.data, form.email.data = current_user.name, current_user.email
         form.phone.data = current_user.phone
+    quote, message = _quote_or_error(item, form)  # arriving from a search with a date
     return render_template(
         "tourism/listing.html",
         form=form,
-        quote=None,
+        quote=quote,
+        message=message,
         **_calendar_context(item, request.args.get("month")),
     )
 

@@ -42,6 +42,30 @@ def test_tourist_books_the_pineapple_tour_in_english(live_server, page):
     content = Path(ics.path()).read_text(encoding="utf-8")
     assert "BEGIN:VEVENT" in content and f"{day:%Y%m%d}T073000" in content
 
+    code = re.search(r"BK-\d{4}-\d{6}", page.url).group(0)
+    # Before cancelling, the host sees the booking and 3 of 20 seats taken that day.
+    host = page.context.browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = host.new_page()
+    desk.goto(f"{live_server}/login")
+    desk.fill("#email", "htx.khomcauduc@ocop.demo")
+    desk.fill("#password", "demo1234")
+    desk.get_by_role("button", name="Đăng nhập").click()
+    desk.goto(f"{live_server}/dashboard/tourism/bookings")
+    expect(desk.locator("main")).to_contain_text(code)
+    expect(desk.locator("main")).to_contain_text("Anna Schmidt")
+
     page.get_by_role("button", name="Cancel booking").click()
     expect(page.locator(".status")).to_have_text("Cancelled")
+
+    # The host sees it cancelled, and the seats free again on the tour's calendar.
+    desk.goto(f"{live_server}/dashboard/tourism/bookings?status=cancelled")
+    expect(desk.locator("main")).to_contain_text(code)
+    desk.goto(f"{live_server}/dashboard/tourism")
+    desk.get_by_role("link", name="Tour cánh đồng khóm Cầu Đúc").first.click()
+    desk.goto(f"{desk.url.split('?')[0]}?month={day:%Y-%m}")
+    cell = desk.locator(
+        "td.host-day", has=desk.locator(".day-number", has_text=re.compile(f"^{day.day}$"))
+    )
+    expect(cell.locator(".host-day-use")).to_have_text("0/20")
+    host.close()
     assert page.problems == []

@@ -128,3 +128,20 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
         }
     )
     assert broken.test_client().get("/healthz").status_code == 503
+
+
+def test_every_post_route_refuses_a_request_without_csrf_token(app, client, make):
+    """Walk the URL map: each rule that takes POST answers 400 without the token."""
+    import re
+
+    make.user(email="mai@example.vn")
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
+        assert len(posts) > 20
+        for rule in posts:
+            url = re.sub(r"<(?:int:)?\w+>", "1", rule.rule)
+            response = client.post(url, data={"email": "mai@example.vn"})
+            assert response.status_code == 400, (rule.rule, response.status_code)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

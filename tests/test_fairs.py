@@ -278,3 +278,21 @@ def test_admin_creates_a_fair_and_decides(client, make, db, coop_user, today):
     assert "Mẫu mã không hợp lệ" in bad.get_data(as_text=True)
     csv_text = client.get(f"/admin/fairs/{created.id}/exhibitors.csv").get_data(as_text=True)
     assert csv_text.startswith("\ufeffbooth,zone,cooperative")
+
+
+def test_the_first_in_line_is_told_by_email_when_a_booth_frees(app, client, make, db, fair,
+                                                                coop_user, today):  # fmt: skip
+    from email import message_from_bytes, policy
+    from pathlib import Path
+
+    requests = _fill(fair, coop_user, today)
+    fairs.join_waitlist(fair, coop_user("waiting"), utcnow(), today)
+    make.user(email="admin@example.vn", role="admin")
+    login(client, "admin@example.vn")
+    client.post(f"/admin/fairs/requests/{requests[0].id}", data={"to": "cancelled"})
+    mails = [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in Path(app.config["MAIL_OUTBOX"]).glob("*.eml")
+    ]
+    offers = [m for m in mails if m["To"] == "waiting@example.vn"]
+    assert len(offers) == 1 and fair.name in offers[0]["Subject"]

@@ -234,7 +234,7 @@ def test_filter_by_date_and_guests_shows_only_what_is_free(client, db, tour, hom
         assert client.get(f"/tourism?{bad}").status_code == 200
 
 
-def test_book_page_to_booking_page_ics_and_cancel(client, db, tour, today):
+def test_book_page_to_booking_page_ics_and_cancel(app, client, db, make, tour, today):
     day = today + timedelta(days=8)
     data = form_data(client, "/tourism/tour-khom", check_in=day.isoformat())
     response = client.post("/tourism/tour-khom/book", data=data)
@@ -249,6 +249,15 @@ def test_book_page_to_booking_page_ics_and_cancel(client, db, tour, today):
     assert "BEGIN:VEVENT" in body and f"DTSTART;TZID=Asia/Ho_Chi_Minh:{day:%Y%m%d}T073000" in body
     assert client.get(f"/bookings/{code}").status_code == 404  # no token, no account
     assert client.get(f"/bookings/{code}.ics?token=nope").status_code == 404
+    from email import message_from_bytes, policy
+    from pathlib import Path
+
+    mails = [
+        message_from_bytes(p.read_bytes(), policy=policy.default)
+        for p in Path(app.config["MAIL_OUTBOX"]).glob("*.eml")
+    ]
+    guest = [m for m in mails if m["To"] == "anna@example.de" and code in m["Subject"]]
+    assert guest and token in guest[0].get_body().get_content()
     assert client.post(f"/bookings/{code}/cancel", data={"token": token}).status_code == 302
     assert taken(db, tour.id, day) == 0
     assert "Đã hủy" in client.get(location).get_data(as_text=True)

@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     import programme.views  # noqa: F401  (adds the programme's routes to /admin)
     from core.admin import admin as admin_bp
+    from core.seo import bp as seo_bp
     from core.views import bp as core_bp
     from marketplace.views import bp as marketplace_bp
     from marketplace.views.dashboard import dashboard as dashboard_bp
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from tourism.views import bp as tourism_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(seo_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(marketplace_bp)
     app.register_blueprint(dashboard_bp)

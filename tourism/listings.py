@@ -119,3 +119,26 @@ def featured_listings(limit: int = 4) -> list[Listing]:
     chosen = list(firsts.values())
     chosen += [x for x in listings if x not in chosen]
     return chosen[:limit]
+
+
+def listing_ld(listing) -> dict:
+    """schema.org: a homestay is a LodgingBusiness, a tour or experience a TouristTrip."""
+    from flask import url_for
+
+    common = {
+        "name": localized(listing, "title"),
+        "description": localized(listing, "description"),
+        "url": url_for("tourism.listing", slug=listing.slug, _external=True),
+        "image": [url_for("static", filename=i.path, _external=True) for i in listing.images],
+    }
+    offer = {"@type": "Offer", "price": listing.price, "priceCurrency": "VND"}
+    if listing.is_stay:
+        return {
+            "@type": "LodgingBusiness",
+            **common,
+            "address": {"@type": "PostalAddress", "addressLocality": listing.district.name,
+                        "addressRegion": "Hậu Giang", "addressCountry": "VN"},
+            "makesOffer": offer,
+        }  # fmt: skip
+    return {"@type": "TouristTrip", **common, "offers": offer,
+            "provider": {"@type": "Organization", "name": listing.host.name}}  # fmt: skip

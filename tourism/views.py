@@ -34,6 +34,7 @@ from tourism.listings import (
     ListingFilters,
     featured_listings,
     find_listings,
+    listing_ld,
     listings_with_product,
     localized,
     visible_listings,
@@ -54,6 +55,7 @@ def register_template_globals(state):
             # The product page shows the tours and stays it belongs with.
             "listings_with_product": listings_with_product,
             "featured_listings": featured_listings,
+            "listing_ld": listing_ld,
         }
     )
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.clock import today
 from core.extensions import db
 from core.models import District
-from marketplace import catalogue
+from marketplace import catalogue, seo
 from marketplace.cards import product_card
 from marketplace.labels import (
     BOOTH_REQUEST_STATUS_NAMES,
@@ -150,6 +150,9 @@ def register_template_globals(state):
             "payment_names": PAYMENT_NAMES,
             "transfer_for": transfer_for,
             "request_status_names": BOOTH_REQUEST_STATUS_NAMES,
+            "product_ld": seo.product_ld,
+            "cooperative_ld": seo.cooperative_ld,
+            "fair_ld": seo.fair_ld,
         }
     )
 

@@ -1,0 +1,83 @@
+"""schema.org descriptions of the marketplace's pages (JSON-LD, see core.seo.json_ld)."""
+
+from datetime import date
+
+from flask import url_for
+
+from marketplace.labels import GROUP_NAMES
+from marketplace.ratings import current_stars
+
+
+def _image(path: str | None) -> str | None:
+    if not path:
+        return None
+    if path.startswith("uploads/"):
+        return url_for("dashboard.upload", name=path.removeprefix("uploads/"), _external=True)
+    return url_for("static", filename=path, _external=True)
+
+
+def product_ld(product, today: date) -> dict:
+    data = {
+        "@type": "Product",
+        "name": product.name,
+        "description": product.description,
+        "url": url_for("marketplace.product", slug=product.slug, _external=True),
+        "image": [_image(i.path) for i in product.images],
+        "category": GROUP_NAMES.get(product.group, ""),
+        "brand": {"@type": "Organization", "name": product.cooperative.name},
+        "offers": {
+            "@type": "Offer",
+            "price": product.price,
+            "priceCurrency": "VND",
+            "availability": "https://schema.org/InStock"
+            if product.stock > 0
+            else "https://schema.org/OutOfStock",
+            "seller": {"@type": "Organization", "name": product.cooperative.name},
+        },
+    }
+    stars = current_stars(product, today)
+    if stars:
+        data["award"] = f"OCOP {stars}★"
+    return data
+
+
+def cooperative_ld(cooperative) -> dict:
+    return {
+        "@type": "Organization",
+        "name": cooperative.name,
+        "url": url_for("marketplace.cooperative", slug=cooperative.slug, _external=True),
+        "description": cooperative.story,
+        "telephone": cooperative.phone,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": cooperative.address,
+            "addressLocality": cooperative.district.name,
+            "addressRegion": "Hậu Giang",
+            "addressCountry": "VN",
+        },
+        **({"foundingDate": str(cooperative.founded_year)} if cooperative.founded_year else {}),
+    }
+
+
+def fair_ld(fair) -> dict:
+    return {
+        "@type": "Event",
+        "name": fair.name,
+        "description": fair.description,
+        "startDate": fair.starts_on.isoformat(),
+        "endDate": fair.ends_on.isoformat(),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "eventStatus": "https://schema.org/EventScheduled",
+        "url": url_for("marketplace.fair", slug=fair.slug, _external=True),
+        "location": {
+            "@type": "Place",
+            "name": fair.venue,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": fair.address,
+                "addressRegion": "Hậu Giang",
+                "addressCountry": "VN",
+            },
+        },  # fmt: skip
+        "organizer": {"@type": "Organization", "name": "Văn phòng Điều phối OCOP tỉnh Hậu Giang"},
+    }

@@ -77,3 +77,22 @@ class RegisterForm(FlaskForm):
             self.phone.errors.append(REQUIRED)
             ok = False
         return ok
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[InputRequired(REQUIRED)])
+    new = PasswordField(
+        _l("Mật khẩu mới"),
+        validators=[
+            InputRequired(REQUIRED),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Nhập lại mật khẩu mới"),
+        validators=[InputRequired(REQUIRED), EqualTo("new", _l("Hai mật khẩu không khớp."))],
+    )

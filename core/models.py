@@ -1,5 +1,6 @@
 """Models every area shares: people and places."""
 
+import secrets
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
@@ -26,8 +27,17 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="buyer")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the id every login session carries (get_id): a new token ends every session
+    # made with the old one, on every device (logout, password change).
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     cooperative = relationship("Cooperative", back_populates="owner", uselist=False)
+
+    def get_id(self) -> str:
+        return f"{self.id}-{self.session_token}"
+
+    def end_sessions(self) -> None:
+        self.session_token = secrets.token_hex(16)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")

@@ -1,5 +1,6 @@
 """Accounts, language and health routes."""
 
+import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from core.accounts import EmailTaken, authenticate, register_user
 from core.db import database_is_reachable
 from core.extensions import db, limiter, login_manager
-from core.forms import LoginForm, RegisterForm
+from core.forms import LoginForm, PasswordForm, RegisterForm
 from core.labels import ROLE_NAMES
 from core.models import District, User
 from core.text import normalise_phone
@@ -28,8 +29,13 @@ login_manager.login_message = None
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str):
+    """The user of a session id made by User.get_id, while its token is still the user's."""
+    user_id, _sep, token = session_id.partition("-")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 12 else None
+    if user is None or not secrets.compare_digest(token, user.session_token or ""):
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -99,6 +105,10 @@ def _register_from_form(form: RegisterForm) -> User:
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        # A copy of this session's cookie must not outlive the logout.
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("marketplace.home"))
@@ -108,6 +118,24 @@ def logout():
 @login_required
 def account():
     return render_template("core/account.html", checkouts=checkouts_of_buyer(current_user.id))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
+        else:
+            current_user.set_password(form.new.data)
+            current_user.end_sessions()  # every other device has to log in again
+            db.session.commit()
+            login_user(current_user._get_current_object())
+            flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
+            return redirect(url_for("core.account"))
+    return render_template("core/password.html", form=form)
 
 
 @bp.get("/healthz")

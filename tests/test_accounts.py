@@ -133,3 +133,52 @@ def test_roles_shown_on_the_account_page(client, make, role):
 def test_user_flags(make):
     assert make.user(role="admin").is_admin
     assert not make.user(role="buyer").is_admin
+
+
+def test_logging_out_ends_the_session_even_for_a_copied_cookie(app, make):
+    make.user(email="mai@example.vn")
+    browser = app.test_client()
+    browser.post("/login", data={"email": "mai@example.vn", "password": TEST_PASSWORD})
+    stolen = app.test_client()
+    stolen.set_cookie("session", browser.get_cookie("session").value)
+    assert stolen.get("/account").status_code == 200
+    browser.post("/logout")
+    assert browser.get("/account").status_code == 302
+    assert stolen.get("/account").status_code == 302
+
+
+def test_changing_the_password_ends_the_other_sessions(app, make, db):
+    make.user(email="mai@example.vn")
+    here, elsewhere = app.test_client(), app.test_client()
+    for device in (here, elsewhere):
+        device.post("/login", data={"email": "mai@example.vn", "password": TEST_PASSWORD})
+    wrong = here.post(
+        "/account/password",
+        data={"current": "sai", "new": "matkhau-moi-1", "confirm": "matkhau-moi-1"},
+    )
+    assert "Mật khẩu hiện tại không đúng." in wrong.get_data(as_text=True)
+    response = here.post(
+        "/account/password",
+        data={"current": TEST_PASSWORD, "new": "matkhau-moi-1", "confirm": "matkhau-moi-1"},
+    )
+    assert response.status_code == 302
+    assert here.get("/account").status_code == 200  # this device stays logged in
+    assert elsewhere.get("/account").status_code == 302  # the other one is out
+    assert here.post("/logout").status_code == 302
+    assert (
+        here.post(
+            "/login", data={"email": "mai@example.vn", "password": "matkhau-moi-1"}
+        ).status_code
+        == 302
+    )
+
+
+def test_a_forged_session_id_is_refused(app, make):
+    user = make.user(email="mai@example.vn")
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{user.id}-not-the-token"
+    assert client.get("/account").status_code == 302
+    with client.session_transaction() as session:
+        session["_user_id"] = "1" * 40
+    assert client.get("/account").status_code == 302

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask, render_template
+from werkzeug.routing import IntegerConverter
 
 from core import cli, i18n
 from core.config import load_config
@@ -12,6 +13,13 @@ from core.formatting import register_filters
 from core.security import add_security_headers
 
 ROOT = Path(__file__).resolve().parent
+
+
+class DatabaseId(IntegerConverter):
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's own name
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     # htmx-flask replaces the request class; it must come before anything else does.
     htmx.init_app(app)
     load_config(app, config)
+    # Ids in URLs within PostgreSQL's INTEGER, so /orders/99999999999999999999 is a 404, not
+    # an overflow in the database driver. Set before any route is added.
+    app.url_map.converters["int"] = DatabaseId
 
     db.init_app(app)
     with app.app_context():

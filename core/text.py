@@ -1,6 +1,7 @@
 """Vietnamese text: folding for search and slugs for URLs (DOMAIN.md)."""
 
 import re
+import secrets
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
@@ -56,3 +57,18 @@ def normalise_international_phone(text: str) -> str | None:
     if compact.startswith("+") and compact[1:].isdigit() and 8 <= len(compact) - 1 <= 15:
         return compact
     return None
+
+
+def whole_number(text: str | None, max_digits: int = 12) -> int | None:
+    """'42' -> 42; anything else (including '²', which str.isdigit accepts) -> None."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= max_digits:
+        return int(text)
+    return None
+
+
+def same_secret(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison of two tokens, safe for any text a visitor sends."""
+    return bool(given and expected) and secrets.compare_digest(
+        given.encode("utf-8"), expected.encode("utf-8")
+    )

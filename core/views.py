@@ -1,6 +1,5 @@
 """Accounts, language and health routes."""
 
-import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
@@ -16,7 +15,7 @@ from core.extensions import db, limiter, login_manager
 from core.forms import LoginForm, PasswordForm, RegisterForm
 from core.labels import ROLE_NAMES
 from core.models import District, User
-from core.text import normalise_phone
+from core.text import normalise_phone, same_secret, whole_number
 from marketplace.cart import cart_count, merge_guest_cart
 from marketplace.cooperatives import register_cooperative
 from marketplace.labels import COOPERATIVE_KIND_NAMES
@@ -32,8 +31,9 @@ login_manager.login_message = None
 def load_user(session_id: str):
     """The user of a session id made by User.get_id, while its token is still the user's."""
     user_id, _sep, token = session_id.partition("-")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() and len(user_id) < 12 else None
-    if user is None or not secrets.compare_digest(token, user.session_token or ""):
+    number = whole_number(user_id, max_digits=11)
+    user = db.session.get(User, number) if number is not None else None
+    if user is None or not same_secret(token or "-", user.session_token or "-"):
         return None
     return user
 

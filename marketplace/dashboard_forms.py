@@ -8,6 +8,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from core.forms import REQUIRED
+from core.text import whole_number
 from marketplace.dashboard import MAX_PRICE, MAX_STOCK, ProductData, parse_whole_number
 from marketplace.labels import GROUP_NAMES, UNIT_NAMES
 from marketplace.models import OCOP_GROUPS
@@ -151,4 +152,4 @@ class InlineForm(FlaskForm):
 def seen_stock(field) -> int | None:
     """The stock the form showed, or None if the form did not say (then no check is made)."""
     value = (field.data or "").strip()
-    return int(value) if value.isdigit() else None
+    return whole_number(value)

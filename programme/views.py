@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+import programme.plan_views  # noqa: F401  (the plan's dashboard, /admin/plan)
 from core import audit
 from core.admin import admin
 from core.audit import AuditEvent

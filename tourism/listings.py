@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.extensions import db
 from core.models import District
+from core.text import whole_number
 from marketplace.models import Cooperative
 from tourism.availability import day_state, units_needed
 from tourism.models import LISTING_KINDS, Listing, ListingProduct, Slot
@@ -37,8 +38,8 @@ class ListingFilters:
             kind=kind if kind in LISTING_KINDS else "",
             district=args.get("district", "")[:80],
             day=day,
-            guests=min(max(int(guests), 1), MAX_GUESTS_FILTER) if guests.isdigit() else 1,
-            max_price=int(price) if price.isdigit() and len(price) < 11 else None,
+            guests=min(max(whole_number(guests) or 1, 1), MAX_GUESTS_FILTER),
+            max_price=whole_number(price, max_digits=10),
         )
 
 

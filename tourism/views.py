@@ -1,6 +1,5 @@
 """Community tourism pages: listings, availability, booking, the guest's booking page."""
 
-import secrets
 from datetime import UTC, date
 
 from flask import (
@@ -24,7 +23,7 @@ from core.db import TryAgain
 from core.extensions import db, limiter
 from core.mail import send_mail
 from core.models import District
-from core.text import normalise_international_phone
+from core.text import normalise_international_phone, same_secret
 from tourism import bookings
 from tourism.availability import month_calendar
 from tourism.forms import BookingForm
@@ -242,7 +241,7 @@ def _visible_booking(code: str) -> Booking:
         and current_user.cooperative is not None
         and current_user.cooperative.id == booking.listing.host_id
     )
-    if not (own or host or (token and secrets.compare_digest(token, booking.access_token))):
+    if not (own or host or same_secret(token, booking.access_token)):
         abort(404)
     return booking
 

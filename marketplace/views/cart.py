@@ -5,18 +5,20 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core.text import whole_number
 from marketplace import cart as carts
 from marketplace.views import bp
 
 
 def _product_id() -> int | None:
     value = request.form.get("product_id", "")
-    return int(value) if value.isdigit() else None
+    return whole_number(value)
 
 
 def _quantity(default: int = 1) -> int:
     value = request.form.get("quantity", "").strip()
-    return min(int(value), 9999) if value.isdigit() else default
+    number = whole_number(value)
+    return min(number, 9999) if number is not None else default
 
 
 def _cart_error_message(error: carts.CartError) -> str:

@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from core.clock import today
 from core.db import TryAgain
 from core.extensions import login_manager
+from core.text import whole_number
 from marketplace import dashboard as shop
 from marketplace import uploads
 from marketplace.dashboard_forms import InlineForm, ProductForm, seen_stock
@@ -285,7 +286,7 @@ def delete_image(product_id: int, image_id: int):
 
 def _page_arg() -> int:
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
+    return whole_number(value, max_digits=6) or 1
 
 
 @dashboard.get("/orders")

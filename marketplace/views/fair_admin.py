@@ -14,6 +14,7 @@ from core.admin import admin
 from core.db import TryAgain
 from core.extensions import db
 from core.models import utcnow
+from core.text import whole_number
 from marketplace import fairs as fair_rules
 from marketplace.fair_forms import FairForm, GridForm
 from marketplace.fair_models import Booth, BoothRequest, Fair
@@ -115,8 +116,8 @@ def edit_booth(fair_id: int, booth_id: int):
     booth.zone = request.form.get("zone", booth.zone)[:80]
     booth.size = request.form.get("size", booth.size)[:20]
     price = request.form.get("price", "")
-    if price.isdigit() and int(price) <= 1_000_000_000:
-        booth.price = int(price)
+    if (amount := whole_number(price, max_digits=10)) is not None:
+        booth.price = amount
     booth.closed = request.form.get("closed") == "1"
     db.session.commit()
     flash(_("Đã lưu gian %(code)s.", code=booth.code), "success")

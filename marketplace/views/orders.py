@@ -1,7 +1,5 @@
 """Checkout and the buyer's order pages."""
 
-import secrets
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from core.db import TryAgain
 from core.extensions import db, limiter
-from core.text import normalise_phone
+from core.text import normalise_phone, same_secret
 from marketplace import cart as carts
 from marketplace import checkout as checkouts
 from marketplace import orders
@@ -138,7 +136,7 @@ def _visible_checkout(code: str) -> Checkout:
         abort(404)
     token = request.values.get("token", "")
     own = current_user.is_authenticated and checkout.buyer_id == current_user.id
-    if not own and not (token and secrets.compare_digest(token, checkout.access_token)):
+    if not own and not same_secret(token, checkout.access_token):
         abort(404)
     return checkout
 

@@ -6,11 +6,13 @@ from flask import Flask, render_template
 from werkzeug.routing import IntegerConverter
 
 from core import cli, i18n
+from core.assets import init_assets
 from core.config import load_config
 from core.db import configure_sqlite, include_in_migrations
 from core.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 from core.formatting import register_filters
-from core.security import add_security_headers
+from core.logging import configure_logging
+from core.security import add_security_headers, refuse_nul_bytes
 
 ROOT = Path(__file__).resolve().parent
 
@@ -32,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     # htmx-flask replaces the request class; it must come before anything else does.
     htmx.init_app(app)
     load_config(app, config)
+    configure_logging(app)
     # Ids in URLs within PostgreSQL's INTEGER, so /orders/99999999999999999999 is a 404, not
     # an overflow in the database driver. Set before any route is added.
     app.url_map.converters["int"] = DatabaseId
@@ -56,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
     register_filters(app)
+    init_assets(app)
 
     import programme.views  # noqa: F401  (adds the programme's routes to /admin)
     from core.admin import admin as admin_bp
@@ -75,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tourism_host)
 
     cli.register(app)
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
     _register_error_pages(app)
     return app

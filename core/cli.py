@@ -1,4 +1,7 @@
-"""Command-line tasks: flask init-db, seed-demo, create-admin, approve-cooperative."""
+"""Command-line tasks: flask init-db, seed-demo, create-admin, approve-cooperative, backup,
+restore."""
+
+from pathlib import Path
 
 import click
 from flask_migrate import upgrade
@@ -61,3 +64,33 @@ def register(app) -> None:
         except CooperativeNotFound:
             raise click.UsageError(f"No cooperative with slug {slug!r}.") from None
         click.echo(f"{cooperative.name} is approved.")
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(path_type=Path))
+    def backup(path):
+        """Back up the SQLite database and the uploads into one .tar.gz, while the site runs.
+
+        PATH is the file to write, or an existing folder to write a dated file into.
+        """
+        from core.backup import BackupError, create_backup
+
+        try:
+            made = create_backup(path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Backup written to {made.path}: {made.summary()}.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option("--yes", is_flag=True, help="Replace the site's database and uploads.")
+    def restore(path, yes):
+        """Put back the database and the uploads from a backup made by `flask backup`."""
+        from core.backup import BackupError, newest_revision, restore_backup
+
+        try:
+            restored = restore_backup(path, overwrite=yes)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Restored {restored.path}: {restored.summary()}.")
+        if restored.manifest["schema_revision"] != newest_revision():
+            click.echo("The backup's schema is older than this code's: run `flask init-db` now.")

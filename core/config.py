@@ -22,6 +22,11 @@ DEFAULTS = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "CATALOGUE_PAGE_SIZE": 24,
+    # Static files may be cached for a year: their URLs carry a fingerprint of the content
+    # (core.assets.static_url), and a URL without one is told to revalidate.
+    "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+    # The app's log level (core.logging); LOG_JSON, JSON log lines, is true unless TESTING.
+    "LOG_LEVEL": "INFO",
     # Delivery fee per cooperative's parcel, by destination (core.provinces.delivery_region),
     # free from a parcel worth FREE_DELIVERY_FROM.
     "DELIVERY_FEES": {"same_province": 20_000, "mekong": 30_000, "elsewhere": 45_000},
@@ -39,7 +44,14 @@ DEFAULTS = {
     },
 }
 
-ENV_KEYS = ("SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER")
+ENV_KEYS = (
+    "SECRET_KEY",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_SENDER",
+    "LOG_LEVEL",
+)
 
 
 def is_production() -> bool:
@@ -61,11 +73,19 @@ def load_config(app, overrides=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if os.environ.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if os.environ.get("LOG_JSON"):
+        app.config["LOG_JSON"] = os.environ["LOG_JSON"].strip().lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+        )
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'ocop.db'}")
     app.config.setdefault("MAIL_OUTBOX", str(instance / "outbox"))
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     if overrides:
         app.config.update(overrides)
+    app.config.setdefault("LOG_JSON", not app.config.get("TESTING", False))
     if is_production():
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

@@ -486,7 +486,10 @@ def test_get_every_route_with_a_junk_query(app, world, role, query):
         if "GET" in rule.methods:
             url = path_for(rule, fill(rule, world)) + "?" + urlencode(QUERIES[query])
             status = denial(rule, role)
-            walk.call(client, role, "GET", url, expect=None if status is None else {status})
+            expect = None if status is None else {status}
+            if any("\x00" in value for value in QUERIES[query].values()):
+                expect = {400}  # a NUL byte in the query is refused before any route runs
+            walk.call(client, role, "GET", url, expect=expect)
     walk.check()
 
 
@@ -541,6 +544,8 @@ def test_malformed_values_are_404(app, world, role):
     for rule, method, url, routed in malformed_calls(app, world):
         turned_away = denial(rule, role)
         expect = {turned_away} if routed and turned_away is not None else {404}
+        if "%00" in url:
+            expect = {404}  # a NUL byte in the address is refused before any route is chosen
         walk.call(client, role, method, url, data={}, expect=expect)
     walk.check()
 

@@ -163,7 +163,7 @@ def cancel_order(code: str, order_id: int):
         orders.cancel_by_buyer(
             order_.id,
             current_user.id if current_user.is_authenticated else None,
-            (form.reason.data or "").strip() or _("Người mua hủy"),
+            (form.reason.data or "").strip()[:300] or _("Người mua hủy"),
         )
         flash(_("Đã hủy đơn %(code)s.", code=order_.code), "success")
     except orders.IllegalTransition:

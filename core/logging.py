@@ -1,0 +1,146 @@
+"""Structured logs: a request id for every request, and one JSON object per log line.
+
+configure_logging(app), called once in create_app:
+
+- every request gets an id: the incoming `X-Request-ID` header when it is a safe short token
+  (the reverse proxy sets one, see README), otherwise a new random one. It is kept in
+  `g.request_id` and sent back in the `X-Request-ID` response header;
+- after each request the app writes one access line (logger "<app>.access": method, path
+  without the query string, since that may hold an order's secret token, status, duration);
+- with LOG_JSON (the default outside tests) every log line, the app's and any library's that
+  reaches the root logger, is written to stderr as one JSON object:
+
+    {"time": "2026-05-01T08:30:00.123Z", "level": "INFO", "logger": "app.access",
+     "message": "GET /products 200", "request_id": "4f0c…", "method": "GET",
+     "path": "/products", "status": 200, "duration_ms": 12.3}
+
+  Lines written outside a request have null request fields. A log call's `extra` values are
+  added as fields; an exception comes as "exception" (the traceback as text).
+"""
+
+import json
+import logging
+import re
+import secrets
+import sys
+import time
+from datetime import UTC, datetime
+
+from flask import Flask, current_app, g, has_request_context, request
+from flask.logging import default_handler
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# Letters, digits and . _ - only, at most 64: safe to echo in a header and to log as it is.
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms")
+# Attributes every LogRecord has; anything else on a record came from `extra`.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
+def configure_logging(app: Flask) -> None:
+    """Request ids and access lines always; JSON log lines when app.config["LOG_JSON"]."""
+    app.before_request(start_request)
+    app.after_request(finish_request)
+    if app.config.get("LOG_JSON"):
+        install_json_logging(app)
+
+
+def request_id_from(value: str | None) -> str:
+    """The incoming id when it is a safe short token, else a new random one."""
+    if value and _SAFE_REQUEST_ID.fullmatch(value):
+        return value
+    return secrets.token_hex(16)
+
+
+def start_request() -> None:
+    g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+    g.request_started = time.perf_counter()
+
+
+def finish_request(response):
+    if "request_id" not in g:  # an earlier before_request function answered first
+        g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+    response.headers[REQUEST_ID_HEADER] = g.request_id
+    started = g.get("request_started")
+    duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+    access_logger(current_app).info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        response.status_code,
+        extra={"status": response.status_code, "duration_ms": duration_ms},
+    )
+    return response
+
+
+def access_logger(app: Flask) -> logging.Logger:
+    return app.logger.getChild("access")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record, with the request's fields when there is a request."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in REQUEST_FIELDS:
+            entry[field] = getattr(record, field, None)
+        if has_request_context():
+            if entry["request_id"] is None:
+                entry["request_id"] = g.get("request_id")
+            entry["method"] = entry["method"] or request.method
+            entry["path"] = entry["path"] or request.path
+        for key, value in vars(record).items():
+            if key not in _RECORD_ATTRIBUTES and key not in entry:
+                entry[key] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class JsonHandler(logging.StreamHandler):
+    """JSON lines to whatever sys.stderr is when a line is written (as logging's last-resort
+    handler does), so a replaced stderr (a test's capture, a daemon's redirect) is followed."""
+
+    def __init__(self, level: int = logging.NOTSET):
+        super().__init__()
+        self.setLevel(level)
+        self.setFormatter(JsonFormatter())
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
+def install_json_logging(app: Flask) -> JsonHandler:
+    """One JsonHandler on the root logger (replacing one an earlier app put there), the
+    app's logger at LOG_LEVEL without Flask's plain handler.
+
+    The root logger's level stays as it is (WARNING): raising it to INFO would make SQLAlchemy
+    log every statement, which it does when its logger is enabled for INFO.
+    """
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, JsonHandler):
+            root.removeHandler(handler)
+    handler = JsonHandler()
+    root.addHandler(handler)
+    app.logger.removeHandler(default_handler)
+    app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    return handler

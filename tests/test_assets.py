@@ -1,0 +1,99 @@
+"""Fingerprinted static URLs (core.assets) and their cache headers."""
+
+import hashlib
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import render_template_string
+
+from core import assets
+from core.assets import fingerprint, static_url
+
+YEAR = 365 * 24 * 3600
+
+
+@pytest.fixture(autouse=True)
+def fresh_fingerprints():
+    assets.clear_fingerprints()
+    yield
+    assets.clear_fingerprints()
+
+
+def _sha12(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def test_static_url_carries_the_first_12_hex_of_the_files_sha256(app):
+    css = Path(app.static_folder) / "css" / "site.css"
+    with app.test_request_context():
+        url = static_url("css/site.css")
+        external = static_url("img/logo.svg", _external=True)
+    assert url == f"/static/css/site.css?v={_sha12(css)}"
+    assert external.startswith("http://") and external.endswith(
+        f"/static/img/logo.svg?v={_sha12(Path(app.static_folder) / 'img' / 'logo.svg')}"
+    )
+
+
+def test_static_url_is_a_jinja_global(app):
+    with app.test_request_context():
+        html = render_template_string("{{ static_url('vendor/htmx/htmx.min.js') }}")
+    assert html.startswith("/static/vendor/htmx/htmx.min.js?v=")
+    assert len(parse_qs(urlsplit(html).query)["v"][0]) == 12
+
+
+def test_fingerprint_is_computed_once_per_file_per_process(tmp_path, monkeypatch):
+    style = tmp_path / "style.css"
+    style.write_text("body { color: green }")
+    opened = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):
+        opened.append(path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    first = fingerprint(tmp_path, "style.css")
+    style.write_text("body { color: red }")  # not looked at again outside debug mode
+    assert fingerprint(tmp_path, "style.css") == first
+    assert len(opened) == 1
+    assert first == hashlib.sha256(b"body { color: green }").hexdigest()[:12]
+    # In debug mode (recheck) a changed file gets a new fingerprint.
+    assert fingerprint(tmp_path, "style.css", recheck=True) == _sha12(style) != first
+
+
+def test_missing_or_escaping_file_has_no_fingerprint(app, tmp_path):
+    assert fingerprint(tmp_path, "nothing.css") is None
+    assert fingerprint(tmp_path, "../etc/passwd") is None
+    with app.test_request_context():
+        assert static_url("css/nothing.css") == "/static/css/nothing.css"
+
+
+def test_send_file_max_age_is_one_year(app):
+    assert app.config["SEND_FILE_MAX_AGE_DEFAULT"] == YEAR
+
+
+def test_fingerprinted_static_file_is_cached_for_a_year(app, client):
+    with app.test_request_context():
+        url = static_url("css/site.css")
+    response = client.get(url)
+    assert response.status_code == 200
+    cache = response.cache_control
+    assert cache.max_age == YEAR and cache.public and cache.immutable
+    assert response.headers["Expires"]
+
+
+@pytest.mark.parametrize("query", ["", "?v=000000000000"])
+def test_static_file_without_its_current_fingerprint_must_revalidate(client, query):
+    response = client.get(f"/static/css/site.css{query}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert "Expires" not in response.headers
+    etag = response.headers["ETag"]
+    again = client.get(f"/static/css/site.css{query}", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_other_responses_keep_their_cache_headers(client):
+    response = client.get("/healthz")
+    assert "immutable" not in response.headers.get("Cache-Control", "")

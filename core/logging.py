@@ -72,7 +72,13 @@ def finish_request(response):
         request.method,
         request.path,
         response.status_code,
-        extra={"status": response.status_code, "duration_ms": duration_ms},
+        extra={
+            "request_id": g.request_id,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+        },
     )
     return response
 

@@ -26,13 +26,27 @@ def add_security_headers(response):
 
 
 def refuse_nul_bytes():
-    """No database stores a NUL byte in text (PostgreSQL refuses it): a request carrying one
-    in its path, query or form is turned away before any route sees it."""
+    """No database stores a NUL byte in text (PostgreSQL refuses it). An address with one is
+    not found; in the query string and form it becomes U+FFFD, so bad input still gets a
+    normal page (or the form's message) instead of an error."""
     from flask import abort, request
+    from werkzeug.datastructures import ImmutableMultiDict
 
     if "\x00" in request.path:
         abort(404)
-    if any("\x00" in value for value in request.args.values()) or (
-        request.method == "POST" and any("\x00" in value for value in request.form.values())
-    ):
-        abort(400)
+
+    def cleaned(values):
+        return ImmutableMultiDict(
+            [
+                (k.replace("\x00", "\ufffd"), v.replace("\x00", "\ufffd"))
+                for k, v in values.items(multi=True)
+            ]
+        )
+
+    def carries_nul(values) -> bool:
+        return any("\x00" in k or "\x00" in v for k, v in values.items(multi=True))
+
+    if carries_nul(request.args):
+        request.args = cleaned(request.args)
+    if request.method == "POST" and carries_nul(request.form):
+        request.form = cleaned(request.form)

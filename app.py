@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask, render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from core import cli, i18n
@@ -35,6 +36,9 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     load_config(app, config)
     configure_logging(app)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     # Ids in URLs within PostgreSQL's INTEGER, so /orders/99999999999999999999 is a 404, not
     # an overflow in the database driver. Set before any route is added.
     app.url_map.converters["int"] = DatabaseId

@@ -103,7 +103,13 @@ def main() -> None:
         print(f"Seeding {args.products} products, {args.cooperatives} cooperatives…")
         seed(database, args.products, args.cooperatives)
 
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "bench"}
+    # The same logging for both apps: warnings only, no access line per request.
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SECRET_KEY": "bench",
+        "LOG_LEVEL": "WARNING",
+    }
     app_port, hello_port = free_port(), free_port()
     servers = [
         serve("app:create_app()", app_port, env),

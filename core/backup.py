@@ -14,7 +14,10 @@ The database copy is taken while the site runs: the backup API copies every page
 read transaction, so the copy is the database as it was at one instant, and in WAL mode the
 site's writers are not held up meanwhile. The uploads are archived after that instant; a
 picture is written before the row that names it is committed, so every picture the copy
-refers to is in the archive (pictures added later are merely extra).
+refers to is in the archive (pictures added later are merely extra), except one deleted in
+the seconds between the two, which was on its way out anyway.
+
+The copy is written to the temporary folder first (TMPDIR, if /tmp is too small).
 
 PostgreSQL is not handled here: pg_dump and pg_restore do that job.
 """
@@ -160,13 +163,7 @@ def _add_uploads(tar: tarfile.TarFile, folder: Path) -> dict:
     files = size = 0
     if not folder.is_dir():
         return {"files": 0, "bytes": 0}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        # Skip our own restore staging folders and other hidden files, and symbolic links.
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.is_symlink() or not path.is_file():
-            continue
+    for path, relative in _visible_files(folder):
         try:
             with path.open("rb") as stream:
                 info = tar.gettarinfo(arcname=f"{UPLOADS}/{relative.as_posix()}", fileobj=stream)
@@ -207,13 +204,15 @@ def restore_backup(archive: str | Path, *, overwrite: bool = False) -> Backup:
     if not archive.is_file():
         raise BackupError(f"There is no backup file at {archive}.")
     uploads.mkdir(parents=True, exist_ok=True)
-    # Staged inside the uploads folder so the files can be moved in place (same file system,
-    # also when the folder is a mounted shared disk); hidden, so no URL reaches it.
+    # The pictures are staged inside the uploads folder so that they can be moved in place
+    # (same file system, also when the folder is a mounted shared disk); the folder is hidden,
+    # so no URL reaches it. The database is staged on local disk.
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=uploads))
+    scratch = Path(tempfile.mkdtemp(prefix="ocop-restore-"))
     try:
-        manifest = _unpack(archive, staging)
-        _check(manifest, staging)
-        if not overwrite and site_has_data(database, uploads, ignore=staging):
+        manifest = _unpack(archive, database=scratch / DATABASE, uploads=staging)
+        _check(manifest, scratch / DATABASE, staging)
+        if not overwrite and site_has_data(database, uploads):
             raise RestoreRefused(
                 f"The backup is sound ({describe(manifest)}), but the site has data now: "
                 f"the database {database} and the uploads in {uploads} would be replaced. "
@@ -222,10 +221,11 @@ def restore_backup(archive: str | Path, *, overwrite: bool = False) -> Backup:
         database.parent.mkdir(parents=True, exist_ok=True)
         # Our own pooled connections would otherwise keep cached schema and snapshots.
         db.engine.dispose()
-        write_database(staging / DATABASE, database)
-        _replace_uploads(staging / UPLOADS, uploads, keep=staging)
+        write_database(scratch / DATABASE, database)
+        _replace_uploads(staging, uploads)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     db.engine.dispose()
     return Backup(archive, manifest)
 
@@ -244,8 +244,9 @@ def write_database(source: Path, database: Path) -> None:
         src.close()
 
 
-def _unpack(archive: Path, staging: Path) -> dict:
-    """Extract the archive into `staging`, accepting only the names a backup has."""
+def _unpack(archive: Path, *, database: Path, uploads: Path) -> dict:
+    """Extract the archive's database to `database` and its uploads into the folder
+    `uploads`, accepting only the names a backup has; return the manifest."""
     manifest = None
     try:
         with tarfile.open(archive, "r:gz") as tar:
@@ -257,7 +258,10 @@ def _unpack(archive: Path, staging: Path) -> dict:
                 if name == MANIFEST:
                     manifest = json.loads(stream.read().decode())
                     continue
-                destination = staging.joinpath(*PurePosixPath(name).parts)
+                if name == DATABASE:
+                    destination = database
+                else:
+                    destination = uploads.joinpath(*PurePosixPath(name).parts[1:])
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with destination.open("xb") as out:
                     shutil.copyfileobj(stream, out)
@@ -282,18 +286,21 @@ def _member_name(member: tarfile.TarInfo) -> str:
     return name
 
 
-def _check(manifest: dict, staging: Path) -> None:
-    copy = staging / DATABASE
+def _check(manifest: dict, copy: Path, uploads: Path) -> None:
     try:
-        expected_db = manifest["database"]
-        expected_uploads = manifest["uploads"]
-        expected_counts = manifest["counts"]
-        revision = manifest["schema_revision"]
-    except (KeyError, TypeError) as e:
-        raise BackupError(f"The backup's manifest lacks {e}.") from e
+        expected_sha256 = str(manifest["database"]["sha256"])
+        expected_uploads = {
+            "files": int(manifest["uploads"]["files"]),
+            "bytes": int(manifest["uploads"]["bytes"]),
+        }
+        expected_counts = dict(manifest["counts"])
+        revision = str(manifest["schema_revision"])
+        manifest["created_at"]  # noqa: B018 - shown in messages, so it must be there
+    except (KeyError, TypeError, ValueError) as e:
+        raise BackupError(f"The backup's manifest is incomplete ({e!r}).") from e
     if not copy.is_file():
         raise BackupError("The backup has no database.")
-    if sha256_of(copy) != expected_db.get("sha256"):
+    if sha256_of(copy) != expected_sha256:
         raise BackupError("The backup's database does not match its manifest's checksum.")
     problems = integrity_problems(copy)
     if problems:
@@ -302,12 +309,13 @@ def _check(manifest: dict, staging: Path) -> None:
         raise BackupError("The backup's schema revision does not match its manifest.")
     if table_counts(copy) != expected_counts:
         raise BackupError("The rows in the backup's database do not match its manifest.")
-    files = [p for p in (staging / UPLOADS).rglob("*") if p.is_file()]
+    files = [p for p in uploads.rglob("*") if p.is_file()]
     found = {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
-    if found != {"files": expected_uploads.get("files"), "bytes": expected_uploads.get("bytes")}:
+    if found != expected_uploads:
         raise BackupError(
-            f"The backup's uploads ({found['files']} files) do not match its manifest "
-            f"({expected_uploads.get('files')} files)."
+            f"The backup's uploads ({found['files']} files, {found['bytes']} bytes) do not "
+            f"match its manifest ({expected_uploads['files']} files, "
+            f"{expected_uploads['bytes']} bytes)."
         )
     _check_revision_known(revision)
 
@@ -335,7 +343,9 @@ def _check_revision_known(revision: str) -> None:
         )
 
 
-def _replace_uploads(source: Path, folder: Path, keep: Path) -> None:
+def _replace_uploads(source: Path, folder: Path) -> None:
+    """Move the backup's files into `folder`, then remove the files it did not have. Hidden
+    files are left alone, as the backup left them out (our staging folder, NFS's .nfs*)."""
     restored = set()
     if source.is_dir():
         for path in sorted(source.rglob("*")):
@@ -345,27 +355,27 @@ def _replace_uploads(source: Path, folder: Path, keep: Path) -> None:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, destination)
                 restored.add(relative)
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path == keep or keep in path.parents:
-            continue
-        relative = path.relative_to(folder)
-        if path.is_file() and relative not in restored:
+    for path, relative in _visible_files(folder):
+        if relative not in restored:
             path.unlink()
 
 
-def site_has_data(database: Path, uploads: Path, ignore: Path | None = None) -> bool:
+def _visible_files(folder: Path):
+    """(path, path relative to folder) of each regular file, hidden ones and links left out."""
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_symlink() or not path.is_file():
+            continue
+        yield path, relative
+
+
+def site_has_data(database: Path, uploads: Path) -> bool:
     """Rows in any table (other than Alembic's), or files in the uploads folder."""
-    if database.exists() and database.stat().st_size:
-        counts = table_counts(database)
-        if any(counts.values()):
-            return True
-    if uploads.is_dir():
-        for path in uploads.rglob("*"):
-            if ignore is not None and (path == ignore or ignore in path.parents):
-                continue
-            if path.is_file():
-                return True
-    return False
+    if database.exists() and database.stat().st_size and any(table_counts(database).values()):
+        return True
+    return uploads.is_dir() and next(_visible_files(uploads), None) is not None
 
 
 # -- small helpers -----------------------------------------------------------------------------

@@ -27,6 +27,9 @@ DEFAULTS = {
     "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
     # The app's log level (core.logging); LOG_JSON, JSON log lines, is true unless TESTING.
     "LOG_LEVEL": "INFO",
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For gives the
+    # visitor's address to the rate limits; 0 trusts no such header (a visitor could forge it).
+    "TRUSTED_PROXIES": 0,
     # Delivery fee per cooperative's parcel, by destination (core.provinces.delivery_region),
     # free from a parcel worth FREE_DELIVERY_FROM.
     "DELIVERY_FEES": {"same_province": 20_000, "mekong": 30_000, "elsewhere": 45_000},
@@ -50,6 +53,7 @@ ENV_KEYS = (
     "MAIL_USERNAME",
     "MAIL_PASSWORD",
     "MAIL_SENDER",
+    "UPLOAD_FOLDER",
     "LOG_LEVEL",
 )
 
@@ -67,6 +71,11 @@ def load_config(app, overrides=None):
     for key in ENV_KEYS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    if (
+        os.environ.get("TRUSTED_PROXIES", "").isascii()
+        and os.environ.get("TRUSTED_PROXIES", "").isdigit()
+    ):
+        app.config["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
     if os.environ.get("MAIL_PORT"):
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     if os.environ.get("DATABASE_URL"):

@@ -333,7 +333,7 @@ def test_restore_checks_the_backup_before_changing_anything(site, tmp_path):
         wrong_counts: "do not match its manifest",
         damaged_database: "checksum",
         damaged_with_its_checksum: "damaged",
-        lost_upload: "uploads (0 files) do not match",
+        lost_upload: "uploads (0 files, 0 bytes) do not match",
         escaping_name: "Unexpected entry",
     }
     for change, complaint in cases.items():

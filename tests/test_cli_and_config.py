@@ -145,3 +145,24 @@ def test_every_post_route_refuses_a_request_without_csrf_token(app, client, make
             assert response.status_code == 400, (rule.rule, response.status_code)
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_behind_a_trusted_proxy_the_visitor_address_comes_from_the_proxy(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
+
+    @app.get("/whoami")
+    def whoami():
+        from flask import request
+
+        return request.remote_addr
+
+    client = app.test_client()
+    assert client.get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"}).text == "203.0.113.7"
+    monkeypatch.delenv("TRUSTED_PROXIES")
+    direct = create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "TESTING": True}
+    )
+    direct.add_url_rule("/whoami", view_func=whoami)
+    forged = direct.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert forged.text == "127.0.0.1"

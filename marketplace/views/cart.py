@@ -1,9 +1,10 @@
 """Cart routes: the same POST forms work with htmx (a fragment and the header count) and
 without JavaScript (redirect-after-post)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from core.text import whole_number
 from marketplace import cart as carts
@@ -84,3 +85,17 @@ def _back() -> str:
     if target.startswith("/") and not target.startswith("//"):
         return target
     return url_for("marketplace.cart")
+
+
+@bp.app_template_global()
+def cart_form() -> dict:
+    """What every add-to-cart form of a page shares, worked out once per request: a catalogue
+    page draws 24 of them."""
+    if "cart_form" not in g:
+        g.cart_form = {
+            "action": url_for("marketplace.cart_add"),
+            "token": generate_csrf(),
+            "here": request.full_path if request.query_string else request.path,
+            "label": _("Thêm vào giỏ"),
+        }
+    return g.cart_form

@@ -78,3 +78,29 @@ def month_calendar(listing: Listing, year: int, month: int, today: date) -> list
             [day_state(listing, slots.get(d), d, today) if d.month == month else None for d in week]
         )
     return weeks
+
+
+def month_from_arg(value: str | None, today: date) -> tuple[int, int]:
+    """'2026-12' within two years around today, else this month."""
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        if 1 <= month <= 12 and abs(year - today.year) <= 2:
+            return year, month
+    except ValueError:
+        pass
+    return today.year, today.month
+
+
+def month_view(listing: Listing, month_arg: str | None, today: date) -> dict:
+    """What a month calendar page needs: the weeks, the month, and its neighbours."""
+    year, month = month_from_arg(month_arg, today)
+    previous = (year - 1, 12) if month == 1 else (year, month - 1)
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return {
+        "listing": listing,
+        "weeks": month_calendar(listing, year, month, today),
+        "month_start": date(year, month, 1),
+        "today_date": today,
+        "previous_month": f"{previous[0]}-{previous[1]:02d}",
+        "next_month": f"{following[0]}-{following[1]:02d}",
+    }

@@ -13,7 +13,7 @@ from core.db import TryAgain
 from core.extensions import db, login_manager
 from marketplace.dashboard import access_for
 from tourism import bookings, hosting
-from tourism.availability import month_calendar
+from tourism.availability import month_view
 from tourism.host_forms import CapacityForm, ClosingForm, ListingForm
 from tourism.labels import BOOKING_STATUS_NAMES
 from tourism.models import Booking, Listing
@@ -133,30 +133,8 @@ def _save(form: ListingForm, listing: Listing | None) -> Listing | None:
 # --- a listing: calendar, capacity, closed days, its bookings ------------------------------
 
 
-def _month(value: str | None, day: date) -> tuple[int, int]:
-    """'2026-12' within two years around today, else this month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        if 1 <= month <= 12 and abs(year - day.year) <= 2:
-            return year, month
-    except ValueError:
-        pass
-    return day.year, day.month
-
-
 def _calendar_context(listing: Listing, month_arg: str | None) -> dict:
-    day = today()
-    year, month = _month(month_arg, day)
-    previous = (year - 1, 12) if month == 1 else (year, month - 1)
-    following = (year + 1, 1) if month == 12 else (year, month + 1)
-    return {
-        "listing": listing,
-        "weeks": month_calendar(listing, year, month, day),
-        "month_start": date(year, month, 1),
-        "today_date": day,
-        "previous_month": f"{previous[0]}-{previous[1]:02d}",
-        "next_month": f"{following[0]}-{following[1]:02d}",
-    }
+    return month_view(listing, month_arg, today())
 
 
 def _day_forms(listing: Listing) -> tuple[CapacityForm, ClosingForm]:

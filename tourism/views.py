@@ -1,6 +1,6 @@
 """Community tourism pages: listings, availability, booking, the guest's booking page."""
 
-from datetime import UTC, date
+from datetime import UTC
 
 from flask import (
     Blueprint,
@@ -25,7 +25,7 @@ from core.mail import send_mail
 from core.models import District
 from core.text import normalise_international_phone, same_secret
 from tourism import bookings
-from tourism.availability import month_calendar
+from tourism.availability import month_view
 from tourism.forms import BookingForm
 from tourism.ics import booking_ics
 from tourism.labels import BOOKING_STATUS_NAMES, DAY_STATE_NAMES, KIND_NAMES
@@ -87,30 +87,8 @@ def _listing(slug: str) -> Listing:
     return listing
 
 
-def _month(value: str | None, day: date) -> tuple[int, int]:
-    """'2026-12' within two years around today, else this month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        if 1 <= month <= 12 and abs(year - day.year) <= 2:
-            return year, month
-    except ValueError:
-        pass
-    return day.year, day.month
-
-
 def _calendar_context(listing: Listing, month_arg: str | None) -> dict:
-    day = today()
-    year, month = _month(month_arg, day)
-    previous = (year - 1, 12) if month == 1 else (year, month - 1)
-    following = (year + 1, 1) if month == 12 else (year, month + 1)
-    return {
-        "listing": listing,
-        "weeks": month_calendar(listing, year, month, day),
-        "month_start": date(year, month, 1),
-        "today_date": day,
-        "previous_month": f"{previous[0]}-{previous[1]:02d}",
-        "next_month": f"{following[0]}-{following[1]:02d}",
-    }
+    return month_view(listing, month_arg, today())
 
 
 @bp.get("/tourism/<slug>")

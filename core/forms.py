@@ -18,6 +18,17 @@ def vietnamese_phone(_form, field):
         )
 
 
+# What a password being chosen must be: at registration and when it is changed.
+NEW_PASSWORD = [
+    InputRequired(REQUIRED),
+    Length(
+        min=MIN_PASSWORD_LENGTH,
+        max=200,
+        message=_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH),
+    ),
+]
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Mật khẩu"), validators=[InputRequired(REQUIRED)])
@@ -41,17 +52,7 @@ class RegisterForm(FlaskForm):
         ],
     )
     phone = StringField(_l("Số điện thoại"), validators=[Optional(), vietnamese_phone])
-    password = PasswordField(
-        _l("Mật khẩu"),
-        validators=[
-            InputRequired(REQUIRED),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
+    password = PasswordField(_l("Mật khẩu"), validators=NEW_PASSWORD)
     password_confirm = PasswordField(
         _l("Nhập lại mật khẩu"),
         validators=[InputRequired(REQUIRED), EqualTo("password", _l("Hai mật khẩu không khớp."))],
@@ -81,17 +82,7 @@ class RegisterForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[InputRequired(REQUIRED)])
-    new = PasswordField(
-        _l("Mật khẩu mới"),
-        validators=[
-            InputRequired(REQUIRED),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
+    new = PasswordField(_l("Mật khẩu mới"), validators=NEW_PASSWORD)
     confirm = PasswordField(
         _l("Nhập lại mật khẩu mới"),
         validators=[InputRequired(REQUIRED), EqualTo("new", _l("Hai mật khẩu không khớp."))],

@@ -12,17 +12,18 @@ from datetime import UTC, date, datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.clock import VIETNAM
+from core.clock import VIETNAM, utc_start
 from core.db import write_transaction
 from core.extensions import db
 from core.formatting import vnd
 from core.models import User
 from core.text import nfc
 from marketplace import orders as order_rules
+from marketplace import sales
 from marketplace.labels import ORDER_STATUS_NAMES, PAYMENT_NAMES
 from marketplace.models import (
     ORDER_STATUSES,
@@ -375,16 +376,6 @@ def last_months(today: date, count: int = 12) -> list[date]:
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
 
 
-def _utc_start(day: date) -> datetime:
-    """Midnight in Hậu Giang at the start of day, as the naive UTC the database stores."""
-    local = datetime(day.year, day.month, day.day, tzinfo=VIETNAM)
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
 def sales_by_month(cooperative_id: int, today: date, count: int = 12) -> list[MonthSales]:
     """Orders and revenue of each of the last `count` months (Hậu Giang time), oldest first.
 
@@ -392,32 +383,12 @@ def sales_by_month(cooperative_id: int, today: date, count: int = 12) -> list[Mo
     cancelled ones do not.
     """
     months = last_months(today, count)
-    bounds = [_utc_start(m) for m in months] + [_utc_start(_next_month(months[-1]))]
-    bucket = case(
-        *[(Order.created_at < bounds[i + 1], i) for i in range(len(months))],
-        else_=len(months),
+    counted = sales.by_month(
+        months, Order.cooperative_id == cooperative_id, Order.status.in_(SALES_STATUSES)
     )
-    per_order = (
-        select(bucket.label("bucket"), Order.subtotal.label("subtotal"))
-        .where(
-            Order.cooperative_id == cooperative_id,
-            Order.status.in_(SALES_STATUSES),
-            Order.created_at >= bounds[0],
-            Order.created_at < bounds[-1],
-        )
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            per_order.c.bucket,
-            func.count(),
-            func.coalesce(func.sum(per_order.c.subtotal), 0),
-        ).group_by(per_order.c.bucket)
-    ).all()
-    found = {bucket_index: (n, int(total)) for bucket_index, n, total in rows}
     return [
-        MonthSales(month=month, orders=found.get(i, (0, 0))[0], revenue=found.get(i, (0, 0))[1])
-        for i, month in enumerate(months)
+        MonthSales(month=month, orders=orders, revenue=revenue)
+        for month, (orders, revenue) in zip(months, counted, strict=True)
     ]
 
 
@@ -425,7 +396,7 @@ def top_products(
     cooperative_id: int, today: date, count: int = 12, limit: int = 5
 ) -> list[TopProduct]:
     """The products sold most (by quantity) in the same months and orders as sales_by_month."""
-    since = _utc_start(last_months(today, count)[0])
+    since = utc_start(last_months(today, count)[0])
     quantity = func.sum(OrderLine.quantity)
     rows = db.session.execute(
         select(

@@ -10,15 +10,16 @@ shows the certificates of that year.
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.clock import VIETNAM
+from core.clock import utc_start
 from core.extensions import db
 from core.models import District
+from marketplace import sales
 from marketplace.fair_models import Fair
 from marketplace.models import Cooperative, OcopRating, Order, Product
 from marketplace.ratings import CERTIFIED_MIN_STARS
@@ -68,13 +69,6 @@ def reference_day(year: int, today: date) -> date:
 
 def _year_start(year: int) -> date:
     return date(year, 1, 1)
-
-
-def _utc_start(day: date) -> datetime:
-    """Midnight in Hậu Giang at the start of `day`, as the naive UTC the database stores."""
-    return (
-        datetime(day.year, day.month, day.day, tzinfo=VIETNAM).astimezone(UTC).replace(tzinfo=None)
-    )
 
 
 def _percent(part: int, whole: int) -> float:
@@ -294,8 +288,8 @@ class Site:
 
 def _orders_in(year: int):
     return (
-        Order.created_at >= _utc_start(_year_start(year)),
-        Order.created_at < _utc_start(_year_start(year + 1)),
+        Order.created_at >= utc_start(_year_start(year)),
+        Order.created_at < utc_start(_year_start(year + 1)),
         Order.status.not_in(NOT_ORDERS),
     )
 
@@ -324,26 +318,12 @@ def revenue_by_district(year: int, today: date) -> list[Sales]:
 
 def revenue_by_month(year: int, today: date) -> list[Sales]:
     """Orders of the year and their goods' value, by the month (Hậu Giang time) placed."""
-    bounds = [_utc_start(date(year, month, 1)) for month in range(2, 13)]
-    bucket = case(*[(Order.created_at < bound, i) for i, bound in enumerate(bounds)], else_=11)
-    per_order = (
-        select(bucket.label("bucket"), Order.subtotal.label("subtotal"))
-        .where(*_orders_in(year))
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            per_order.c.bucket,
-            func.count(),
-            func.coalesce(func.sum(per_order.c.subtotal), 0),
-        ).group_by(per_order.c.bucket)
-    ).all()
-    found = {i: (n, int(total)) for i, n, total in rows}
+    months = [date(year, month, 1) for month in range(1, 13)]
+    counted = sales.by_month(months, Order.status.not_in(NOT_ORDERS))
     return [
-        Sales(key=i + 1, label=str(i + 1), orders=found.get(i, (0, 0))[0],
-              revenue=found.get(i, (0, 0))[1])
-        for i in range(12)
-    ]  # fmt: skip
+        Sales(key=i + 1, label=str(i + 1), orders=orders, revenue=revenue)
+        for i, (orders, revenue) in enumerate(counted)
+    ]
 
 
 def site(year: int, today: date) -> Site:

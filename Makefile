@@ -6,7 +6,7 @@ export FLASK_APP := app:create_app
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: setup run test lint format serve bench messages clean
+.PHONY: setup run test lint format serve bench bench-postgres messages clean
 
 setup: $(VENV)/.installed $(MO)
 
@@ -40,8 +40,12 @@ serve: setup
 	$(BIN)/flask init-db
 	OCOP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
 
+# Page speed against a one-route app (bench/catalogue.py); needs wrk.
 bench: setup
 	$(BIN)/python bench/catalogue.py
+
+bench-postgres: setup
+	$(BIN)/python bench/catalogue.py --postgres
 
 # Extract the interface strings and merge them into each language's catalogue.
 messages: $(VENV)/.installed

@@ -10,7 +10,7 @@ from core import cli, i18n
 from core.assets import init_assets
 from core.config import load_config
 from core.db import configure_sqlite, include_in_migrations
-from core.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+from core.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 from core.formatting import register_filters
 from core.logging import configure_logging
 from core.security import add_security_headers, refuse_nul_bytes
@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         default_translation_directories=str(ROOT / "translations"),
     )
     limiter.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
     register_filters(app)

@@ -1,15 +1,23 @@
 """Fill a database with a large catalogue for the benchmark: N products, M cooperatives."""
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from core.extensions import db
 from core.models import Commune, District
 from core.text import fold, slugify
 from marketplace.demo import seed_marketplace
-from marketplace.models import Cooperative, OcopRating, Product, ProductImage
+from marketplace.models import (
+    Checkout,
+    Cooperative,
+    OcopRating,
+    Order,
+    OrderLine,
+    Product,
+    ProductImage,
+)
 from marketplace.ratings import stars_for_score, valid_until_for
 
 KINDS = [
@@ -116,3 +124,98 @@ def seed_large_catalogue(products: int, cooperatives: int, seed: int = 603) -> N
     db.session.execute(insert(ProductImage), images)
     db.session.execute(insert(OcopRating), ratings)
     db.session.commit()
+
+
+BUSY_COOPERATIVE = "htx-ky-nhu"  # the bench logs in as its owner; it gets BUSY_SHARE of orders
+BUSY_SHARE = 0.1
+BATCH = 5000
+
+
+def seed_orders(count: int, seed: int = 603) -> None:
+    """`count` orders of the last two years, one checkout each, with one to three lines."""
+    rng = random.Random(seed)
+    products = db.session.execute(
+        select(Product.id, Product.cooperative_id, Product.name, Product.unit, Product.price)
+    ).all()
+    by_cooperative: dict[int, list] = {}
+    for product in products:
+        by_cooperative.setdefault(product.cooperative_id, []).append(product)
+    busy = db.session.scalar(select(Cooperative.id).where(Cooperative.slug == BUSY_COOPERATIVE))
+    cooperatives = list(by_cooperative)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for start in range(0, count, BATCH):
+        size = min(BATCH, count - start)
+        moments = [now - timedelta(minutes=rng.randint(5, 730 * 24 * 60)) for _ in range(size)]
+        checkout_ids = db.session.scalars(
+            insert(Checkout).returning(Checkout.id, sort_by_parameter_order=True),
+            [
+                {
+                    "form_token": f"bench-{start + n}",
+                    "access_token": f"bench-{start + n}",
+                    "name": "Khách thử nghiệm",
+                    "phone": "0912345678",
+                    "province": rng.choice(["Hậu Giang", "TP. Cần Thơ", "TP. Hồ Chí Minh"]),
+                    "ward": "Phường Vị Thanh",
+                    "street": "1 Trần Hưng Đạo",
+                    "payment_method": rng.choice(["cod", "cod", "vietqr"]),
+                    "created_at": moment,
+                }
+                for n, moment in enumerate(moments)
+            ],
+        ).all()
+        codes = [f"HG-{m.year}-{i:06d}" for i, m in zip(checkout_ids, moments, strict=True)]
+        db.session.execute(
+            update(Checkout),
+            [{"id": i, "code": c} for i, c in zip(checkout_ids, codes, strict=True)],
+        )
+        orders, lines = [], []
+        for checkout_id, code, moment in zip(checkout_ids, codes, moments, strict=True):
+            cooperative = busy if rng.random() < BUSY_SHARE else rng.choice(cooperatives)
+            offer = by_cooperative[cooperative]
+            chosen = rng.sample(offer, min(rng.randint(1, 3), len(offer)))
+            quantities = [rng.randint(1, 5) for _ in chosen]
+            subtotal = sum(p.price * q for p, q in zip(chosen, quantities, strict=True))
+            fee = 0 if subtotal >= 500_000 else 30_000
+            age = now - moment
+            status = (
+                rng.choice(["delivered"] * 9 + ["cancelled"])
+                if age > timedelta(days=14)
+                else rng.choice(["pending", "confirmed", "shipping", "delivered"])
+            )
+            orders.append(
+                {
+                    "checkout_id": checkout_id,
+                    "cooperative_id": cooperative,
+                    "code": f"{code}-1",
+                    "status": status,
+                    "subtotal": subtotal,
+                    "delivery_fee": fee,
+                    "total": subtotal + fee,
+                    "paid_at": moment if status == "delivered" else None,
+                    "created_at": moment,
+                }
+            )
+            lines.append(
+                [
+                    {
+                        "name": p.name,
+                        "unit": p.unit,
+                        "unit_price": p.price,
+                        "quantity": q,
+                        "product_id": p.id,
+                    }
+                    for p, q in zip(chosen, quantities, strict=True)
+                ]
+            )
+        order_ids = db.session.scalars(
+            insert(Order).returning(Order.id, sort_by_parameter_order=True), orders
+        ).all()
+        db.session.execute(
+            insert(OrderLine),
+            [
+                {**line, "order_id": order_id}
+                for order_id, order_lines in zip(order_ids, lines, strict=True)
+                for line in order_lines
+            ],
+        )
+        db.session.commit()

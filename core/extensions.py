@@ -1,6 +1,7 @@
 """Extension objects, created once and bound to the app in create_app."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,3 +33,6 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = Htmx()
 limiter = Limiter(key_func=get_remote_address)
+# Compresses pages, CSS, JS and SVG for clients that ask (br, gzip, zstd), so `make serve`
+# needs no proxy for it; behind nginx either may do it.
+compress = Compress()

@@ -268,13 +268,17 @@ class OrderPage:
     total: int
     page: int
     pages: int
+    counts: dict[str, int]  # orders in each status, whatever the page shows
 
 
 def orders_of(cooperative_id: int, status: str | None = None, page: int = 1) -> OrderPage:
+    counts = status_counts(cooperative_id)
     query = select(Order).where(Order.cooperative_id == cooperative_id)
     if status in ORDER_STATUSES:
         query = query.where(Order.status == status)
-    total = db.session.scalar(query.with_only_columns(func.count(Order.id)))
+        total = counts[status]
+    else:
+        total = sum(counts.values())
     pages = max(1, -(-total // ORDERS_PER_PAGE))
     page = min(max(page, 1), pages)
     found = db.session.scalars(
@@ -283,7 +287,7 @@ def orders_of(cooperative_id: int, status: str | None = None, page: int = 1) -> 
         .limit(ORDERS_PER_PAGE)
         .offset((page - 1) * ORDERS_PER_PAGE)
     ).all()
-    return OrderPage(orders=list(found), total=total, page=page, pages=pages)
+    return OrderPage(orders=list(found), total=total, page=page, pages=pages, counts=counts)
 
 
 def status_counts(cooperative_id: int) -> dict[str, int]:

@@ -84,7 +84,8 @@ class Product(db.Model):
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
     certifications: Mapped[str] = mapped_column(String(200), default="")
-    flagship: Mapped[bool] = mapped_column(default=False)
+    # Few are: the index finds them without reading every product (the plan dashboard).
+    flagship: Mapped[bool] = mapped_column(default=False, index=True)
     active: Mapped[bool] = mapped_column(default=True)
     # Hidden by the OCOP office for breaking the rules; the reason is shown to the owner.
     hidden_reason: Mapped[str] = mapped_column(String(300), default="")

@@ -101,15 +101,39 @@ class Certified:
         return self.products > 0 and self.certified * 100 >= TARGET_SHARE * self.products
 
 
-def certified_products(year: int, today: date) -> Certified:
-    day = reference_day(year, today)
-    products, certified = db.session.execute(
+@dataclass(frozen=True)
+class ProductCounts:
+    """Active products on R in one district: all, certified, listed on the site now."""
+
+    district_id: int
+    products: int
+    certified: int
+    listed: int
+
+
+def product_counts(day: date) -> list[ProductCounts]:
+    """One pass over the products for the figures that count them (1, 3 and the site's)."""
+    rows = db.session.execute(
         select(
+            Product.district_id,
             func.count(Product.id),
             func.count(case((Product.id.in_(certified_ids(day)), Product.id))),
-        ).where(Product.active.is_(True))
-    ).one()
-    return Certified(certified=certified, products=products)
+            func.count(case((Product.listed.is_(True), Product.id))),
+        )
+        .where(Product.active.is_(True))
+        .group_by(Product.district_id)
+    ).all()
+    return [ProductCounts(*row) for row in rows]
+
+
+def certified_products(
+    year: int, today: date, counts: list[ProductCounts] | None = None
+) -> Certified:
+    if counts is None:
+        counts = product_counts(reference_day(year, today))
+    return Certified(
+        certified=sum(c.certified for c in counts), products=sum(c.products for c in counts)
+    )
 
 
 # --- 2. flagships --------------------------------------------------------------------------
@@ -169,21 +193,18 @@ class DistrictCount:
         return self.certified >= DISTRICT_MIN
 
 
-def certified_by_district(year: int, today: date) -> list[DistrictCount]:
+def certified_by_district(
+    year: int, today: date, counts: list[ProductCounts] | None = None
+) -> list[DistrictCount]:
     """Every district-level unit, also those without a certified product, in their order."""
-    day = reference_day(year, today)
-    rows = db.session.execute(
-        select(District.id, District.name, func.count(Product.id))
-        .outerjoin(
-            Product,
-            (Product.district_id == District.id)
-            & Product.active.is_(True)
-            & Product.id.in_(certified_ids(day)),
-        )
-        .group_by(District.id, District.name)
-        .order_by(District.id)
-    ).all()
-    return [DistrictCount(district_id=i, name=name, certified=n) for i, name, n in rows]
+    if counts is None:
+        counts = product_counts(reference_day(year, today))
+    certified = {c.district_id: c.certified for c in counts}
+    districts = db.session.execute(select(District.id, District.name).order_by(District.id))
+    return [
+        DistrictCount(district_id=i, name=name, certified=certified.get(i, 0))
+        for i, name in districts
+    ]
 
 
 # --- 4. trained leaders --------------------------------------------------------------------
@@ -326,10 +347,12 @@ def revenue_by_month(year: int, today: date) -> list[Sales]:
     ]
 
 
-def site(year: int, today: date) -> Site:
+def site(year: int, today: date, counts: list[ProductCounts] | None = None) -> Site:
     by_district = revenue_by_district(year, today)
+    if counts is None:
+        counts = product_counts(reference_day(year, today))
     return Site(
-        listed=db.session.scalar(select(func.count(Product.id)).where(Product.listed.is_(True))),
+        listed=sum(c.listed for c in counts),
         orders=sum(s.orders for s in by_district),
         revenue=sum(s.revenue for s in by_district),
         by_district=by_district,
@@ -401,17 +424,19 @@ class Plan:
 
 
 def plan_figures(year: int, today: date) -> Plan:
+    day = reference_day(year, today)
+    counts = product_counts(day)
     return Plan(
         year=year,
         today=today,
-        day=reference_day(year, today),
-        certified=certified_products(year, today),
+        day=day,
+        certified=certified_products(year, today, counts),
         flagships=flagships(year, today),
-        districts=certified_by_district(year, today),
+        districts=certified_by_district(year, today, counts),
         trained=trained_cooperatives(year, today),
         fairs=fairs_held(year, today),
         tourism=community_tourism(year, today),
-        site=site(year, today),
+        site=site(year, today, counts),
     )
 
 

@@ -1,5 +1,6 @@
 """Fingerprinted static URLs (core.assets) and their cache headers."""
 
+import gzip
 import hashlib
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -97,3 +98,31 @@ def test_static_file_without_its_current_fingerprint_must_revalidate(client, que
 def test_other_responses_keep_their_cache_headers(client):
     response = client.get("/healthz")
     assert "immutable" not in response.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_pages_are_compressed_for_clients_that_ask(client, encoding):
+    import brotli
+
+    decompress = {"gzip": gzip.decompress, "br": brotli.decompress}[encoding]
+    plain = client.get("/").data
+    page = client.get("/", headers={"Accept-Encoding": encoding})
+    assert page.headers["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in page.headers["Vary"]
+    assert decompress(page.data) == plain
+    assert len(page.data) < len(plain) / 2
+
+
+def test_static_files_are_compressed_with_brotli(client):
+    # Flask-Compress streams files, and streams in br, zstd or deflate (every browser has br).
+    import brotli
+
+    css = client.get("/static/css/site.css", headers={"Accept-Encoding": "gzip, br"})
+    assert css.headers["Content-Encoding"] == "br"
+    original = (Path(client.application.static_folder) / "css" / "site.css").read_bytes()
+    assert brotli.decompress(css.data) == original
+
+
+def test_nothing_is_compressed_for_clients_that_do_not_ask(client):
+    assert "Content-Encoding" not in client.get("/").headers
+    assert "Content-Encoding" not in client.get("/static/css/site.css").headers

@@ -203,3 +203,23 @@ def test_search_follows_renamed_and_deleted_products(make, db, today):
     db.session.delete(product)
     db.session.commit()
     assert names(f(q="xoai"), today) == []
+
+
+def test_search_has_an_index_on_either_database(app, db):
+    """SQLite answers LIKE '%term%' from its FTS5 trigram table, PostgreSQL from a pg_trgm
+    GIN index; without them every search reads every product (see the migrations)."""
+    from sqlalchemy import text
+
+    from core.db import dialect_name
+
+    with app.app_context():
+        if dialect_name() == "sqlite":
+            found = db.session.scalar(
+                text("SELECT name FROM sqlite_master WHERE name = 'products_fts'")
+            )
+        else:
+            found = db.session.scalar(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_products_search_trgm'")
+            )
+            assert "gin_trgm_ops" in found
+    assert found

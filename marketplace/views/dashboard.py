@@ -293,12 +293,8 @@ def _page_arg() -> int:
 def orders():
     status = request.args.get("status", "")
     status = status if status in ORDER_STATUS_NAMES and status != "paid" else ""
-    return render_template(
-        "dashboard/orders.html",
-        page=shop.orders_of(_coop_id(), status or None, _page_arg()),
-        counts=shop.status_counts(_coop_id()),
-        status=status,
-    )
+    page = shop.orders_of(_coop_id(), status or None, _page_arg())
+    return render_template("dashboard/orders.html", page=page, counts=page.counts, status=status)
 
 
 def _own_order_or_404(order_id: int):

@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.clock import utc_start
 from core.extensions import db
 from core.models import District
 from marketplace import sales
@@ -307,48 +306,47 @@ class Site:
     by_month: list[Sales] = field(default_factory=list)  # 12, January first
 
 
-def _orders_in(year: int):
-    return (
-        Order.created_at >= utc_start(_year_start(year)),
-        Order.created_at < utc_start(_year_start(year + 1)),
-        Order.status.not_in(NOT_ORDERS),
-    )
+def _months_of(year: int) -> list[date]:
+    return [date(year, month, 1) for month in range(1, 13)]
 
 
-def revenue_by_district(year: int, today: date) -> list[Sales]:
+Revenue = dict[int, list[tuple[int, int]]]  # district id: (orders, goods value) per month
+
+
+def _revenue(year: int) -> Revenue:
+    """The year's orders that happened, by district and month (Hậu Giang time): one pass."""
+    return sales.by_month_and_district(_months_of(year), Order.status.not_in(NOT_ORDERS))
+
+
+def revenue_by_district(year: int, today: date, counted: Revenue | None = None) -> list[Sales]:
     """Orders of the year and their goods' value, by the district of the cooperative."""
-    per_order = (
-        select(Cooperative.district_id.label("district_id"), Order.subtotal.label("subtotal"))
-        .join(Cooperative, Cooperative.id == Order.cooperative_id)
-        .where(*_orders_in(year))
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            District.id,
-            District.name,
-            func.count(per_order.c.subtotal),
-            func.coalesce(func.sum(per_order.c.subtotal), 0),
-        )
-        .outerjoin(per_order, per_order.c.district_id == District.id)
-        .group_by(District.id, District.name)
-        .order_by(District.id)
-    ).all()
-    return [Sales(key=i, label=name, orders=n, revenue=int(total)) for i, name, n, total in rows]
+    counted = _revenue(year) if counted is None else counted
+    districts = db.session.execute(select(District.id, District.name).order_by(District.id))
+    found = []
+    for i, name in districts:
+        months = counted.get(i, [])
+        orders, revenue = sum(n for n, _ in months), sum(total for _, total in months)
+        found.append(Sales(key=i, label=name, orders=orders, revenue=revenue))
+    return found
 
 
-def revenue_by_month(year: int, today: date) -> list[Sales]:
+def revenue_by_month(year: int, today: date, counted: Revenue | None = None) -> list[Sales]:
     """Orders of the year and their goods' value, by the month (Hậu Giang time) placed."""
-    months = [date(year, month, 1) for month in range(1, 13)]
-    counted = sales.by_month(months, Order.status.not_in(NOT_ORDERS))
+    counted = _revenue(year) if counted is None else counted
     return [
-        Sales(key=i + 1, label=str(i + 1), orders=orders, revenue=revenue)
-        for i, (orders, revenue) in enumerate(counted)
+        Sales(
+            key=i + 1,
+            label=str(i + 1),
+            orders=sum(months[i][0] for months in counted.values()),
+            revenue=sum(months[i][1] for months in counted.values()),
+        )
+        for i in range(12)
     ]
 
 
 def site(year: int, today: date, counts: list[ProductCounts] | None = None) -> Site:
-    by_district = revenue_by_district(year, today)
+    counted = _revenue(year)
+    by_district = revenue_by_district(year, today, counted)
     if counts is None:
         counts = product_counts(reference_day(year, today))
     return Site(
@@ -356,7 +354,7 @@ def site(year: int, today: date, counts: list[ProductCounts] | None = None) -> S
         orders=sum(s.orders for s in by_district),
         revenue=sum(s.revenue for s in by_district),
         by_district=by_district,
-        by_month=revenue_by_month(year, today),
+        by_month=revenue_by_month(year, today, counted),
     )
 
 

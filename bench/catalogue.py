@@ -152,6 +152,25 @@ def login(base: str, email: str) -> str:
     return cookie
 
 
+def warm_up(url: str, cookie: str | None, workers: int) -> None:
+    """A few requests first, so that every worker has compiled the page's templates."""
+    headers = {"Cookie": cookie} if cookie else {}
+    for _ in range(workers * 3):
+        urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30).read()
+
+
+def settle(base: str) -> None:
+    """Wait until the server has worked off the requests of the last run's closed
+    connections, so that they do not count against the next page."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        urllib.request.urlopen(f"{base}/healthz", timeout=30).read()
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.2)
+
+
 def wrk(url: str, duration: int, connections: int = 32, cookie: str | None = None) -> dict:
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s"]
     command += ["--latency", "-H", "Accept-Encoding: identity"]
@@ -189,8 +208,11 @@ def measure(mode: str, url: str, duration: int) -> dict:
         for name, (path, who, _) in PAGES.items():
             if who and who not in cookies:
                 cookies[who] = login(base, who)
+            warm_up(f"{base}{path}", cookies.get(who), workers)
+            settle(base)
             results[name] = wrk(f"{base}{path}", duration, cookie=cookies.get(who))
         path, who, _ = PAGES["admin dashboard"]
+        settle(base)
         results["admin dashboard alone"] = wrk(f"{base}{path}", duration, 1, cookies[who])
     finally:
         for server in servers:

@@ -5,15 +5,12 @@ from datetime import date
 from flask import url_for
 
 from marketplace.labels import GROUP_NAMES
+from marketplace.pictures import image_url
 from marketplace.ratings import current_stars
 
 
 def _image(path: str | None) -> str | None:
-    if not path:
-        return None
-    if path.startswith("uploads/"):
-        return url_for("dashboard.upload", name=path.removeprefix("uploads/"), _external=True)
-    return url_for("static", filename=path, _external=True)
+    return image_url(path, external=True) if path else None
 
 
 def product_ld(product, today: date) -> dict:

@@ -226,7 +226,12 @@ def test_create_product_with_a_picture(signed_in, coop, db, upload_folder):
 
     catalogue = signed_in.get("/products").get_data(as_text=True)
     assert "Khóm mật Cầu Đúc" in catalogue
-    assert f"/dashboard/uploads/{name}" in catalogue
+    # Cards show the thumbnail; the product's page the full picture.
+    assert (
+        f"/dashboard/uploads/{thumb}" in catalogue and f"/dashboard/uploads/{name}" not in catalogue
+    )
+    page = signed_in.get(f"/products/{product.slug}").get_data(as_text=True)
+    assert f"/dashboard/uploads/{name}" in page
     assert "Khóm mật Cầu Đúc" in signed_in.get("/products?q=khom+mat").get_data(as_text=True)
     served = signed_in.get(f"/dashboard/uploads/{name}")
     assert served.status_code == 200 and served.mimetype.startswith("image/")

@@ -1,5 +1,6 @@
 """Public pages through the test client: full pages, htmx fragments, bad input, language."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -176,3 +177,11 @@ def test_security_headers(client, db):
 def test_healthz(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json["status"] == "ok"
+
+
+def test_drawn_pictures_have_fingerprinted_urls_cached_for_a_year(client, pineapple):
+    # pineapple has no picture: the placeholder, a static file, stands in on the card
+    page = client.get("/products").get_data(as_text=True)
+    src = re.search(r'<img src="(/static/img/products/placeholder\.svg\?v=[0-9a-f]{12})"', page)
+    assert src, "a card's drawn picture has no fingerprinted URL"
+    assert "immutable" in client.get(src[1]).headers["Cache-Control"]

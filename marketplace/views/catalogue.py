@@ -21,6 +21,7 @@ from marketplace.labels import (
 )
 from marketplace.models import Cooperative, Product
 from marketplace.payments import transfer_for
+from marketplace.pictures import image_url
 from marketplace.ratings import current_stars, expire_ratings_once_a_day, is_expired
 from marketplace.views import bp
 
@@ -155,10 +156,3 @@ def register_template_globals(state):
             "fair_ld": seo.fair_ld,
         }
     )
-
-
-def image_url(path: str | None) -> str:
-    """A product picture: uploaded ("uploads/<name>", see marketplace.uploads) or a static file."""
-    if path and path.startswith("uploads/"):
-        return url_for("dashboard.upload", name=path.removeprefix("uploads/"))
-    return url_for("static", filename=path or "img/products/placeholder.svg")

@@ -79,14 +79,6 @@ def upload_too_large(_error):
     return render_template("dashboard/too_large.html", message=message), 413
 
 
-@dashboard.app_template_global()
-def upload_thumb_url(path: str | None) -> str:
-    """The small version of a picture: the uploaded thumbnail, or the picture itself."""
-    from marketplace.views.catalogue import image_url
-
-    return image_url(uploads.thumbnail_path(path) if path else None)
-
-
 def _coop_id() -> int:
     return g.cooperative.id
 

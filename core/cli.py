@@ -56,13 +56,22 @@ def register(app) -> None:
     @app.cli.command("approve-cooperative")
     @click.argument("slug")
     def approve(slug):
-        """Approve a cooperative that signed up (until the office's screen exists)."""
-        from marketplace.cooperatives import CooperativeNotFound, approve_cooperative
+        """Approve a cooperative that signed up (also on /admin/cooperatives); the audit log
+        records it as done from the command line."""
+        from sqlalchemy import select
 
+        from marketplace.models import Cooperative
+        from programme.moderation import WrongState
+        from programme.moderation import approve as approve_cooperative
+
+        cooperative = db.session.scalar(select(Cooperative).where(Cooperative.slug == slug))
+        if cooperative is None:
+            raise click.UsageError(f"No cooperative with slug {slug!r}.")
         try:
-            cooperative = approve_cooperative(slug)
-        except CooperativeNotFound:
-            raise click.UsageError(f"No cooperative with slug {slug!r}.") from None
+            approve_cooperative(cooperative, actor_id=None, via="flask approve-cooperative")
+        except WrongState:
+            click.echo(f"{cooperative.name} was already approved.")
+            return
         click.echo(f"{cooperative.name} is approved.")
 
     @app.cli.command("backup")

@@ -1,17 +1,9 @@
-"""Cooperatives: signing up, approval, and what the search index knows of them."""
-
-from sqlalchemy import select
+"""Cooperatives: signing up (approval is the office's: programme.moderation)."""
 
 from core.accounts import register_user, unique_slug
 from core.extensions import db
-from core.models import utcnow
 from core.text import nfc
 from marketplace.models import Cooperative
-from marketplace.products import refresh_cooperative_listings
-
-
-class CooperativeNotFound(LookupError):
-    pass
 
 
 def register_cooperative(*, email, name, password, phone, cooperative_name, kind, district_id):
@@ -29,15 +21,3 @@ def register_cooperative(*, email, name, password, phone, cooperative_name, kind
         )
     )
     return user
-
-
-def approve_cooperative(slug: str) -> Cooperative:
-    cooperative = db.session.scalar(select(Cooperative).where(Cooperative.slug == slug))
-    if cooperative is None:
-        raise CooperativeNotFound(slug)
-    if not cooperative.approved:
-        cooperative.approved = True
-        cooperative.approved_at = utcnow()
-        refresh_cooperative_listings(cooperative)
-    db.session.commit()
-    return cooperative

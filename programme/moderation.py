@@ -37,13 +37,15 @@ def _reason(reason: str) -> str:
     return reason[:300]
 
 
-def approve(cooperative: Cooperative, actor_id: int) -> None:
+def approve(cooperative: Cooperative, actor_id: int | None, via: str = "") -> None:
+    """`actor_id` None with `via` naming the command: approved from the command line."""
     if cooperative.approved:
         raise WrongState()
     cooperative.approved, cooperative.approved_at = True, utcnow()
     cooperative.rejected_at, cooperative.moderation_reason = None, ""
     refresh_cooperative_listings(cooperative)
-    audit.record(actor_id, "cooperative.approve", "cooperative", cooperative.id, cooperative.name)
+    detail = f"{cooperative.name} ({via})" if via else cooperative.name
+    audit.record(actor_id, "cooperative.approve", "cooperative", cooperative.id, detail)
     db.session.commit()
 
 

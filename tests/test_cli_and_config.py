@@ -6,6 +6,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from app import create_app
+from core.audit import AuditEvent
 from core.config import ConfigError
 from core.db import include_in_migrations
 from core.models import Commune, District, User
@@ -72,6 +73,12 @@ def test_approve_cooperative_command(app, make, db):
     runner = app.test_cli_runner()
     assert runner.invoke(args=["approve-cooperative", "htx-moi"]).exit_code == 0
     assert db.session.scalar(select(Cooperative.approved)) is True
+    [event] = db.session.scalars(select(AuditEvent)).all()
+    assert event.action == "cooperative.approve" and event.actor_id is None
+    assert event.detail == "HTX Mới (flask approve-cooperative)"
+    again = runner.invoke(args=["approve-cooperative", "htx-moi"])
+    assert again.exit_code == 0 and "already approved" in again.output
+    assert len(db.session.scalars(select(AuditEvent)).all()) == 1
     assert runner.invoke(args=["approve-cooperative", "khong-co"]).exit_code != 0
 
 

@@ -177,11 +177,11 @@ def test_expire_ratings_clears_cached_stars_after_the_last_valid_day(make, db, t
 
 
 def test_approving_a_cooperative_lists_its_products(make, db):
-    from marketplace.cooperatives import approve_cooperative
+    from programme.moderation import approve
 
     cooperative = make.cooperative("HTX Mới Duyệt", approved=False)
     product = make.product("Khóm mới", cooperative)
     assert product.listed is False
-    approve_cooperative(cooperative.slug)
+    approve(cooperative, actor_id=None)
     db.session.refresh(product)
     assert product.listed is True

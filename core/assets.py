@@ -15,6 +15,7 @@ import hashlib
 import os
 
 from flask import Flask, current_app, request, url_for
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import safe_join
 
 FINGERPRINT_LENGTH = 12
@@ -23,9 +24,27 @@ FINGERPRINT_LENGTH = 12
 _fingerprints: dict[tuple[str, tuple[int, int] | None], str] = {}
 
 
+# Files that are the same for everyone: static files and uploaded pictures.
+FILE_ENDPOINTS = ("static", "dashboard.upload")
+
+
+class FilesIgnoreSession(SecureCookieSessionInterface):
+    """Flask (3.1.3+) adds `Vary: Cookie` to every response that touched the session, and
+    Flask-Login touches it on every response. On a file that would make browsers fetch the
+    year-cached CSS, JS and pictures again whenever the session cookie changes (each login,
+    each change to a guest's cart). A file does not depend on the session, so its response
+    neither varies on it nor saves it, unless something did change the session."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint in FILE_ENDPOINTS and not session.modified:
+            return
+        super().save_session(app, session, response)
+
+
 def init_assets(app: Flask) -> None:
     app.add_template_global(static_url, "static_url")
     app.after_request(static_cache_headers)
+    app.session_interface = FilesIgnoreSession()
 
 
 def static_url(filename: str, **values) -> str:

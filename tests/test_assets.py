@@ -126,3 +126,16 @@ def test_static_files_are_compressed_with_brotli(client):
 def test_nothing_is_compressed_for_clients_that_do_not_ask(client):
     assert "Content-Encoding" not in client.get("/").headers
     assert "Content-Encoding" not in client.get("/static/css/site.css").headers
+
+
+def test_files_do_not_vary_on_the_session_cookie(client, make):
+    """Pages depend on who is logged in; static files and pictures do not, so a changed
+    session cookie must not make the browser fetch them again."""
+    user = make.user("mua@example.vn", password="mat-khau-dai-1")
+    client.post("/login", data={"email": user.email, "password": "mat-khau-dai-1"})
+    css = client.get("/static/css/site.css")
+    assert css.status_code == 200
+    assert "Cookie" not in css.headers.get("Vary", "")
+    assert "Set-Cookie" not in css.headers
+    page = client.get("/account")
+    assert page.status_code == 200 and "Cookie" in page.headers["Vary"]

@@ -28,7 +28,12 @@
     announcer.textContent = "";
     // A short pause lets the same text (the same month twice, say) be read again.
     timer = setTimeout(function () {
+      // Out-of-band swaps run first and report the main target's old content, which the
+      // main swap then replaced: read out only what is still on the page.
       announcer.textContent = pending
+        .filter(function (element) {
+          return element.isConnected;
+        })
         .map(function (element) {
           return (element.getAttribute("aria-label") || element.textContent)
             .replace(/\s+/g, " ")

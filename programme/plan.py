@@ -125,11 +125,15 @@ def product_counts(day: date) -> list[ProductCounts]:
     return [ProductCounts(*row) for row in rows]
 
 
+def _counts_or_read(counts, year: int, today: date) -> list[ProductCounts]:
+    """The counts plan_figures read once for all its figures, or read them for one figure."""
+    return product_counts(reference_day(year, today)) if counts is None else counts
+
+
 def certified_products(
     year: int, today: date, counts: list[ProductCounts] | None = None
 ) -> Certified:
-    if counts is None:
-        counts = product_counts(reference_day(year, today))
+    counts = _counts_or_read(counts, year, today)
     return Certified(
         certified=sum(c.certified for c in counts), products=sum(c.products for c in counts)
     )
@@ -196,8 +200,7 @@ def certified_by_district(
     year: int, today: date, counts: list[ProductCounts] | None = None
 ) -> list[DistrictCount]:
     """Every district-level unit, also those without a certified product, in their order."""
-    if counts is None:
-        counts = product_counts(reference_day(year, today))
+    counts = _counts_or_read(counts, year, today)
     certified = {c.district_id: c.certified for c in counts}
     districts = db.session.execute(select(District.id, District.name).order_by(District.id))
     return [
@@ -347,8 +350,7 @@ def revenue_by_month(year: int, today: date, counted: Revenue | None = None) -> 
 def site(year: int, today: date, counts: list[ProductCounts] | None = None) -> Site:
     counted = _revenue(year)
     by_district = revenue_by_district(year, today, counted)
-    if counts is None:
-        counts = product_counts(reference_day(year, today))
+    counts = _counts_or_read(counts, year, today)
     return Site(
         listed=sum(c.listed for c in counts),
         orders=sum(s.orders for s in by_district),

@@ -54,6 +54,12 @@ class Keyboard:
             self.ringed.add(element["tag"])
         return element
 
+    def type_into(self, fields: dict[str, str]) -> None:
+        """Tab to each field in turn and type its text."""
+        for selector, text in fields.items():
+            self.tab_to(selector)
+            self.page.keyboard.type(text)
+
     def tab_to(self, selector: str, text: str | None = None, back=False, max_presses=80):
         """Press Tab (Shift+Tab with back) until the focused element matches the CSS selector
         (and contains text); fail when it never does."""
@@ -167,10 +173,7 @@ def test_keyboard_only_purchase(live_server, page, keys):
     expect(page.locator("#checkout-summary")).to_contain_text("45.000 ₫")
     announced(page, "Tổng cộng: 90.000 ₫")
     assert keys.assert_focus_kept()["id"] == "province"
-    keys.tab_to("#ward")
-    page.keyboard.type("Phường Hoàn Kiếm")
-    keys.tab_to("#street")
-    page.keyboard.type("12 Hàng Bạc")
+    keys.type_into({"#ward": "Phường Hoàn Kiếm", "#street": "12 Hàng Bạc"})
     keys.tab_to("input[name=payment_method]")
     page.keyboard.press("ArrowDown")
     expect(page.locator("input[value=vietqr]")).to_be_checked()
@@ -222,14 +225,14 @@ def test_keyboard_only_booking(live_server, page, keys):
     announced(page, "1.800.000 ₫")
     assert keys.assert_focus_kept()["id"] == "guests"
 
-    keys.tab_to("#name")
-    page.keyboard.type("Lê Thị Hoa")
-    keys.tab_to("#phone")
-    page.keyboard.type("0987654321")
-    keys.tab_to("#email")
-    page.keyboard.type("hoa@example.vn")
-    keys.tab_to("#note")
-    page.keyboard.type("Đến khoảng 16 giờ.")
+    keys.type_into(
+        {
+            "#name": "Lê Thị Hoa",
+            "#phone": "0987654321",
+            "#email": "hoa@example.vn",
+            "#note": "Đến khoảng 16 giờ.",
+        }
+    )
     keys.tab_to("button[type=submit]", text="Gửi yêu cầu đặt chỗ")
     page.keyboard.press("Enter")
 

@@ -21,6 +21,20 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Per person (account, or a guest's session) and, with a much higher ceiling, per address
+    # (core.limits). Login is counted per account typed. Each may be set in the environment.
+    "RATELIMIT_LOGIN": "10 per minute; 50 per hour",
+    "RATELIMIT_LOGIN_PER_ADDRESS": "100 per minute",
+    "RATELIMIT_REGISTER": "5 per minute",
+    "RATELIMIT_REGISTER_PER_ADDRESS": "60 per minute",
+    "RATELIMIT_PASSWORD": "10 per minute",
+    "RATELIMIT_PASSWORD_PER_ADDRESS": "100 per minute",
+    "RATELIMIT_CHECKOUT": "10 per minute",
+    "RATELIMIT_CHECKOUT_PER_ADDRESS": "600 per minute",
+    "RATELIMIT_BOOKING": "10 per minute",
+    "RATELIMIT_BOOKING_PER_ADDRESS": "600 per minute",
+    "RATELIMIT_BOOTH_REQUEST": "20 per minute",
+    "RATELIMIT_BOOTH_REQUEST_PER_ADDRESS": "600 per minute",
     "CATALOGUE_PAGE_SIZE": 24,
     # Static files may be cached for a year: their URLs carry a fingerprint of the content
     # (core.assets.static_url), and a URL without one is told to revalidate.
@@ -71,6 +85,9 @@ def load_config(app, overrides=None):
     for key in ENV_KEYS:
         if os.environ.get(key):
             app.config[key] = os.environ[key]
+    for key, value in os.environ.items():
+        if key.startswith("RATELIMIT_") and isinstance(DEFAULTS.get(key), str) and value:
+            app.config[key] = value
     if (
         os.environ.get("TRUSTED_PROXIES", "").isascii()
         and os.environ.get("TRUSTED_PROXIES", "").isdigit()

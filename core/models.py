@@ -72,3 +72,14 @@ class Commune(db.Model):
     name: Mapped[str] = mapped_column(String(80))
 
     district = relationship("District", back_populates="communes")
+
+
+class FormSubmission(db.Model):
+    """A one-time form token and what its first submit made (core.submissions)."""
+
+    __tablename__ = "form_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    outcome: Mapped[str] = mapped_column(String(300))  # the address of what it made
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,69 @@
+"""Every input bounded before it reaches the database.
+
+A value out of range is a clear message on the form, or a filter quietly ignored (or clamped),
+never an error from the database: PostgreSQL's INTEGER ends at 2,147,483,647, Python's dates
+at year 9999, and every text column has a length. Forms use the validators here; filters in
+query strings use the *_arg functions. tests/test_form_bounds.py checks that every form field
+is bounded.
+"""
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
+
+from core import clock
+
+INT_MAX = 2**31 - 1  # PostgreSQL INTEGER, the type of every whole-number column here
+
+# Dates a booking, a stay or a calendar may ask about: a year back, two years ahead.
+DAYS_BACK = 366
+DAYS_AHEAD = 731
+
+
+def number_arg(text: str | None, lowest: int = 0, highest: int = INT_MAX) -> int | None:
+    """'42' -> 42, clamped to [lowest, highest]; anything that is not ASCII digits -> None.
+
+    ('²' passes str.isdigit() but int() refuses it; a thousand digits would be a slow int.)"""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    if len(text) > len(str(highest)):
+        return highest
+    return min(max(int(text), lowest), highest)
+
+
+def day_range(today: date | None = None) -> tuple[date, date]:
+    today = today or clock.today()
+    return today - timedelta(days=DAYS_BACK), today + timedelta(days=DAYS_AHEAD)
+
+
+def day_arg(text: str | None, today: date | None = None) -> date | None:
+    """An ISO date within day_range(), or None (the filter is then ignored)."""
+    try:
+        day = date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None
+    lowest, highest = day_range(today)
+    return day if lowest <= day <= highest else None
+
+
+class DayWithinRange:
+    """A form's date no earlier than a year back and no later than two years ahead."""
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, _form, field):
+        if field.data is None:
+            return
+        lowest, highest = day_range()
+        if not lowest <= field.data <= highest:
+            raise ValidationError(
+                self.message
+                or _l(
+                    "Vui lòng chọn ngày từ %(first)s đến %(last)s.",
+                    first=lowest.strftime("%d/%m/%Y"),
+                    last=highest.strftime("%d/%m/%Y"),
+                )
+            )

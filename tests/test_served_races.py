@@ -10,6 +10,7 @@ On failure the message ends with what gunicorn logged meanwhile (exceptions, fir
 """
 
 import re
+import time
 from datetime import time as clock_time
 from datetime import timedelta
 
@@ -22,10 +23,12 @@ from core.models import User
 from marketplace.models import CartItem, Checkout, Order, OrderLine, Product
 from tests.conftest import TEST_PASSWORD, Factories
 from tests.served import (
+    TOO_MANY_REQUESTS,
     Person,
     at_once,
     fresh_address,
     in_parallel,
+    not_available,
     serve,
 )
 from tourism.models import Booking, Listing
@@ -42,6 +45,16 @@ def server(tmp_path_factory):
 def log_mark(server):
     """Where the server's log stood when the test began (see server.explain)."""
     return server.log_position()
+
+
+@pytest.fixture()
+def shared_limits(server):
+    """The rate-limit tests need the counts every worker shares (Redis)."""
+    if not server.rate_limits_shared:
+        not_available(
+            "No Redis on 127.0.0.1:6379: with memory storage each gunicorn worker counts "
+            "for itself, so the served rate-limit tests are skipped."
+        )
 
 
 # --- what people do -----------------------------------------------------------------------
@@ -312,3 +325,87 @@ def test_new_product_form_posted_several_times_at_once_is_one_product(server, lo
         ).all()
     assert not problems, "\n".join(problems) + server.explain(log_mark)
     assert len(slugs) == 1, f"one form made {len(slugs)} products: {slugs}"
+
+
+# --- rate limits: many people behind one address ------------------------------------------
+
+
+def test_30_guests_behind_one_address_all_check_out_within_a_minute(
+    server, shared_limits, log_mark
+):
+    """A school, an office, a mobile carrier's NAT: 30 guests whom the app sees as one address
+    (127.0.0.1), each checking out once within the minute, with the real rate limits. Every
+    one of them gets an order."""
+    with server.data():
+        product = Factories().product("Khóm Cầu Đúc", stock=100, price=15_000, unit="trái")
+        slug, product_id = product.slug, product.id
+    guests = [Person(server.url, label=f"guest {n} at 127.0.0.1") for n in range(30)]
+    started = time.monotonic()
+
+    def buy(person):
+        add_to_cart(person, slug, product_id)
+        return person.post("/checkout", checkout_form(person))
+
+    outcomes = in_parallel(buy, guests, workers=6)
+    elapsed = time.monotonic() - started
+    problems = [
+        problem(person, outcome)
+        for person, outcome in zip(guests, outcomes, strict=True)
+        if not order_code(outcome)
+    ]
+    with server.data() as session:
+        orders = session.scalar(
+            select(func.count(Order.id))
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .where(OrderLine.product_id == product_id)
+        )
+    assert elapsed < 60, f"the 30 checkouts took {elapsed:.0f} s: not within one minute"
+    refused = sum(outcome.is_too_many_requests() for outcome in outcomes)
+    assert not problems, (
+        f"{len(problems)} of 30 got no order ({refused} were told {TOO_MANY_REQUESTS!r}):\n"
+        + "\n".join(problems)
+        + server.explain(log_mark)
+    )
+    assert orders == 30
+
+
+# --- rate limits: logins ------------------------------------------------------------------
+
+
+def wrong_logins(person: Person, email: str, attempts: int) -> list:
+    form = person.get("/login")
+    data = {"csrf_token": form.csrf_token(), "email": email, "password": "not-the-password"}
+    return [person.post("/login", data) for _ in range(attempts)]
+
+
+def test_100_wrong_logins_for_one_account_are_stopped(server, shared_limits, log_mark):
+    with server.data():
+        email = Factories().user(name="Người bị dò mật khẩu").email
+    person = Person(server.url, fresh_address(), label="password guesser")
+    outcomes = wrong_logins(person, email, 100)
+    statuses = [outcome.status for outcome in outcomes]
+    assert not any(outcome.is_error_page() for outcome in outcomes), (
+        f"statuses: {statuses}" + server.explain(log_mark)
+    )
+    let_through = [n for n, outcome in enumerate(outcomes, 1) if not outcome.is_too_many_requests()]
+    assert let_through, statuses
+    assert all(outcomes[n - 1].status == 200 for n in let_through), statuses  # "wrong password"
+    assert len(let_through) <= 20, f"{len(let_through)} of 100 guesses were tried: {statuses}"
+
+
+def test_another_account_behind_the_same_address_can_still_log_in(server, shared_limits, log_mark):
+    """The login limit is per account, with a higher ceiling per address: after someone behind
+    an address has failed as often as one account may (today's limit, 10 a minute), another
+    person behind that address logs in to their own account."""
+    with server.data():
+        make = Factories()
+        forgetful, other = make.user(name="Người quên mật khẩu"), make.user(name="Người khác")
+        forgetful_email, other_email, other_name = forgetful.email, other.email, other.name
+    address = fresh_address()
+    wrong_logins(Person(server.url, address, label="forgetful"), forgetful_email, 10)
+
+    colleague = Person(server.url, address, label="colleague behind the same address")
+    page = log_in(colleague, other_email)
+    assert page.status == 200 and page.path == "/account" and other_name in page.text, (
+        f"{colleague}: {page.describe()}" + server.explain(log_mark)
+    )

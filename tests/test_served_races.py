@@ -133,6 +133,9 @@ def problem(person: Person, outcome) -> str:
 
 
 def test_30_buyers_10_logged_in_race_for_the_last_5_units(server, log_mark):
+    """30 buyers, 10 of them logged in, each with the product in the cart, all press "order" at
+    once for the 5 in stock: 5 orders, each winner sees its order page, each of the others a
+    page saying it sold out (not the 500 page, not 429)."""
     with server.data():
         make = Factories()
         product = make.product("Cá thát lát rút xương", stock=5, price=185_000)
@@ -199,7 +202,8 @@ def test_logged_in_double_click_on_add_to_cart(server, log_mark):
     with server.data():
         make = Factories()
         cooperative = make.cooperative()
-        products = [(p.slug, p.id) for p in (make.product(cooperative=cooperative) for _ in "123")]
+        made = [make.product(cooperative=cooperative) for _ in range(3)]
+        products = [(product.slug, product.id) for product in made]
         email = make.user(name="Người bấm hai lần").email
     person = logged_in(server, email)
 

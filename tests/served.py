@@ -212,8 +212,8 @@ def serve(folder: Path) -> ServedApp:
     gunicorn, flask = venv_tool("gunicorn"), venv_tool("flask")
     if gunicorn is None or flask is None:
         not_available(
-            "gunicorn (or flask) is not installed next to this Python: the served tests are "
-            "skipped. `make setup` installs them."
+            "gunicorn (or flask) is not installed next to this Python, so the served tests cannot "
+            "run. `make setup` installs them."
         )
     from app import create_app
     from core.config import normalise_database_url

@@ -53,7 +53,7 @@ def shared_limits(server):
     if not server.rate_limits_shared:
         not_available(
             "No Redis on 127.0.0.1:6379: with memory storage each gunicorn worker counts "
-            "for itself, so the served rate-limit tests are skipped."
+            "for itself, so the served rate-limit tests cannot run."
         )
 
 

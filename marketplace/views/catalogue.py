@@ -20,10 +20,10 @@ from marketplace.labels import (
     UNIT_NAMES,
 )
 from marketplace.models import Cooperative, Product
-from marketplace.payments import transfer_for
 from marketplace.pictures import image_url
 from marketplace.ratings import current_stars, expire_ratings_once_a_day, is_expired
 from marketplace.views import bp
+from payments.transfers import transfer_for
 
 
 @bp.before_request

@@ -66,10 +66,12 @@ def create_app(config: dict | None = None) -> Flask:
     register_filters(app)
     init_assets(app)
 
+    import fairs.office_views  # noqa: F401  (adds the fairs' office pages to /admin)
     import programme.views  # noqa: F401  (adds the programme's routes to /admin)
     from core.admin import admin as admin_bp
     from core.seo import bp as seo_bp
     from core.views import bp as core_bp
+    from fairs.views import bp as fairs_bp
     from marketplace.views import bp as marketplace_bp
     from marketplace.views.dashboard import dashboard as dashboard_bp
     from tourism.host_views import tourism_host
@@ -82,6 +84,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(tourism_bp)
     app.register_blueprint(tourism_host)
+    app.register_blueprint(fairs_bp)
 
     cli.register(app)
     app.before_request(refuse_nul_bytes)

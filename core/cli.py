@@ -22,7 +22,8 @@ def register(app) -> None:
     def seed_demo(if_empty):
         """Load Hậu Giang's demo data. Running it twice changes nothing."""
         from core.clock import today
-        from marketplace.demo import seed_fairs, seed_marketplace
+        from fairs.demo import seed_fairs
+        from marketplace.demo import seed_marketplace
         from marketplace.models import Product
         from tourism.demo import seed_tourism
 

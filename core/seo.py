@@ -30,13 +30,13 @@ def robots():
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    from marketplace.fair_models import Fair
+    from fairs.models import Fair
     from marketplace.models import Cooperative, Product
     from tourism.listings import visible_listings
 
     urls = [url_for("marketplace.home", _external=True)]
     for endpoint in ("marketplace.products", "marketplace.cooperatives", "tourism.index",
-                     "marketplace.fairs_index"):  # fmt: skip
+                     "fairs.fairs_index"):  # fmt: skip
         urls.append(url_for(endpoint, _external=True))
     urls += [
         url_for("marketplace.product", slug=slug, _external=True)
@@ -55,7 +55,7 @@ def sitemap():
         for listing in db.session.scalars(visible_listings())
     ]
     urls += [
-        url_for("marketplace.fair", slug=slug, _external=True)
+        url_for("fairs.fair", slug=slug, _external=True)
         for slug in db.session.scalars(select(Fair.slug))
     ]
     body = render_template("sitemap.xml", urls=urls)

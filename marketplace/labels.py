@@ -54,10 +54,3 @@ PAYMENT_NAMES = {
     "cod": N_("Trả tiền mặt khi nhận hàng (COD)"),
     "vietqr": N_("Chuyển khoản VietQR"),
 }
-
-BOOTH_REQUEST_STATUS_NAMES = {
-    "requested": N_("Chờ duyệt"),
-    "approved": N_("Đã duyệt"),
-    "rejected": N_("Bị từ chối"),
-    "cancelled": N_("Đã hủy"),
-}

@@ -10,7 +10,6 @@ from core.models import District
 from marketplace import catalogue, seo
 from marketplace.cards import product_card
 from marketplace.labels import (
-    BOOTH_REQUEST_STATUS_NAMES,
     COOPERATIVE_KIND_NAMES,
     COUNCIL_NAMES,
     CRITERIA_NAMES,
@@ -150,9 +149,7 @@ def register_template_globals(state):
             "status_names": ORDER_STATUS_NAMES,
             "payment_names": PAYMENT_NAMES,
             "transfer_for": transfer_for,
-            "request_status_names": BOOTH_REQUEST_STATUS_NAMES,
             "product_ld": seo.product_ld,
             "cooperative_ld": seo.cooperative_ld,
-            "fair_ld": seo.fair_ld,
         }
     )

@@ -18,7 +18,7 @@ from fairs.forms import BoothRequestForm
 from fairs.labels import BOOTH_REQUEST_STATUS_NAMES
 from fairs.models import Booth
 from fairs.seo import fair_ld
-from marketplace.dashboard import access_for
+from marketplace.cooperatives import access_for
 from marketplace.models import Product
 
 bp = Blueprint("fairs", __name__)

@@ -1,4 +1,5 @@
-"""Cooperatives: signing up (approval is the office's: programme.moderation)."""
+"""Cooperatives: signing up (approval is the office's: programme.moderation), and who may
+use a cooperative's pages (access_for)."""
 
 from core.accounts import register_user, unique_slug
 from core.extensions import db
@@ -21,3 +22,13 @@ def register_cooperative(*, email, name, password, phone, cooperative_name, kind
         )
     )
     return user
+
+
+def access_for(user) -> tuple[str, Cooperative | None]:
+    """("guest" | "forbidden" | "pending" | "approved", the user's cooperative)."""
+    if user is None or not user.is_authenticated:
+        return "guest", None
+    cooperative = user.cooperative if user.role == "cooperative" else None
+    if cooperative is None:
+        return "forbidden", None
+    return ("approved" if cooperative.approved else "pending"), cooperative

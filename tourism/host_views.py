@@ -1,5 +1,5 @@
 """The host's tourism pages: listings, capacity and closed days, bookings. Rules in
-tourism.hosting and tourism.bookings; who may come in: marketplace.dashboard.access_for."""
+tourism.hosting and tourism.bookings; who may come in: marketplace.cooperatives.access_for."""
 
 from datetime import date, timedelta
 
@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from core.clock import today
 from core.db import TryAgain
 from core.extensions import db, login_manager
-from marketplace.dashboard import access_for
+from marketplace.cooperatives import access_for
 from tourism import bookings, hosting
 from tourism.availability import month_view
 from tourism.host_forms import CapacityForm, ClosingForm, ListingForm

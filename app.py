@@ -74,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     from fairs.views import bp as fairs_bp
     from marketplace.views import bp as marketplace_bp
     from marketplace.views.dashboard import dashboard as dashboard_bp
+    from programme.views import bp as programme_bp
     from tourism.host_views import tourism_host
     from tourism.views import bp as tourism_bp
 
@@ -85,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tourism_bp)
     app.register_blueprint(tourism_host)
     app.register_blueprint(fairs_bp)
+    app.register_blueprint(programme_bp)
 
     cli.register(app)
     app.before_request(refuse_nul_bytes)

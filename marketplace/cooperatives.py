@@ -1,8 +1,12 @@
 """Cooperatives: signing up (approval is the office's: programme.moderation), and who may
-use a cooperative's pages (access_for)."""
+use a cooperative's pages (access_for, and approved_cooperative_only before each of them)."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from core.accounts import register_user, unique_slug
-from core.extensions import db
+from core.extensions import db, login_manager
 from core.text import nfc
 from marketplace.models import Cooperative
 
@@ -32,3 +36,26 @@ def access_for(user) -> tuple[str, Cooperative | None]:
     if cooperative is None:
         return "forbidden", None
     return ("approved" if cooperative.approved else "pending"), cooperative
+
+
+def approved_cooperative_only():
+    """Before a cooperative's own pages (its shop, its trainings): a guest is sent to log in,
+    another account gets 403, a cooperative waiting for approval sees its waiting page. An
+    approved one is g.cooperative, and only reads while suspended. None lets the request in."""
+    state, cooperative = access_for(current_user)
+    if state == "guest":
+        return login_manager.unauthorized()
+    if state == "forbidden":
+        abort(403)
+    if state == "pending":
+        return render_template("dashboard/waiting.html", cooperative=cooperative)
+    g.cooperative = cooperative
+    if cooperative.suspended and request.method == "POST":
+        # A suspended cooperative's dashboard is read-only until the office restores it.
+        flash(
+            _("Hợp tác xã đang bị tạm ngưng (%(reason)s); chưa thể thay đổi gì.",
+              reason=cooperative.moderation_reason),
+            "error",
+        )  # fmt: skip
+        return redirect(request.referrer or url_for("dashboard.index"))
+    return None

@@ -845,8 +845,7 @@ def test_every_dashboard_route_with_an_id_is_in_the_owner_check(app):
     listed = {(method.upper(), url) for method, url in PRODUCT_ROUTES + ORDER_ROUTES}
     found = set()
     for rule in app.url_map.iter_rules():
-        # Trainings are the office's, open to every cooperative: no owner to check.
-        shared = ("dashboard.upload", "dashboard.register_training")
+        shared = ("dashboard.upload",)
         ours = rule.endpoint.startswith("dashboard.") and rule.endpoint not in shared
         if ours and rule.arguments:
             url = re.sub(r"<(?:int:)?(\w+)_id>", r"{\1}", rule.rule)

@@ -79,7 +79,7 @@ OWNED = {
 # Rules with ids under /dashboard, /orders or /bookings that belong to no one in particular.
 NOT_OWNED = {
     "dashboard.upload": "public pictures, found by their random name",
-    "dashboard.register_training": "the office's trainings, open to every cooperative",
+    "programme.register_training": "the office's trainings, open to every cooperative",
 }
 
 JUNK_FORM = {

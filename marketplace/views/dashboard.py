@@ -20,13 +20,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.clock import today
 from core.db import TryAgain
-from core.extensions import login_manager
 from core.text import whole_number
 from marketplace import orders as shop_orders
 from marketplace import products as shop_products
 from marketplace import sales as shop_sales
 from marketplace import uploads
-from marketplace.cooperatives import access_for
+from marketplace.cooperatives import approved_cooperative_only
 from marketplace.labels import ORDER_STATUS_NAMES
 from marketplace.orders import AlreadyPaid, IllegalTransition
 from marketplace.product_forms import InlineForm, ProductForm, seen_stock
@@ -57,23 +56,7 @@ def limit_request_size(endpoint, _values):
 def only_approved_cooperatives():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    state, cooperative = access_for(current_user)
-    if state == "guest":
-        return login_manager.unauthorized()
-    if state == "forbidden":
-        abort(403)
-    if state == "pending":
-        return render_template("dashboard/waiting.html", cooperative=cooperative)
-    g.cooperative = cooperative
-    if cooperative.suspended and request.method == "POST":
-        # A suspended cooperative's dashboard is read-only until the office restores it.
-        flash(
-            _("Hợp tác xã đang bị tạm ngưng (%(reason)s); chưa thể thay đổi gì.",
-              reason=cooperative.moderation_reason),
-            "error",
-        )  # fmt: skip
-        return redirect(request.referrer or url_for("dashboard.index"))
-    return None
+    return approved_cooperative_only()
 
 
 @dashboard.errorhandler(RequestEntityTooLarge)

@@ -16,7 +16,7 @@ from core.models import utcnow
 from fairs import booths
 from fairs.forms import BoothRequestForm
 from fairs.labels import BOOTH_REQUEST_STATUS_NAMES
-from fairs.models import Booth
+from fairs.models import Booth, Fair
 from fairs.seo import fair_ld
 from marketplace.cooperatives import access_for
 from marketplace.models import Product
@@ -37,6 +37,14 @@ def register_template_globals(state):
     state.app.jinja_env.globals.update(
         {"request_status_names": BOOTH_REQUEST_STATUS_NAMES, "fair_ld": fair_ld}
     )
+
+
+def sitemap_urls() -> list[str]:
+    """The fairs' addresses in /sitemap.xml (core.seo)."""
+    return [url_for("fairs.fairs_index", _external=True)] + [
+        url_for("fairs.fair", slug=slug, _external=True)
+        for slug in db.session.scalars(select(Fair.slug))
+    ]
 
 
 @bp.app_template_global()

@@ -12,6 +12,11 @@ from marketplace.products import add_product
 from marketplace.ratings import build_rating
 
 
+def has_products() -> bool:
+    """The site has products already (`flask seed-demo --if-empty` then loads nothing)."""
+    return db.session.query(Product.id).first() is not None
+
+
 def seed_marketplace() -> None:
     districts = seed_places()
     communes = {(c.district_id, c.name): c for c in db.session.scalars(select(Commune)).all()}

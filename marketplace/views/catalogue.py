@@ -132,6 +132,26 @@ def cooperative(slug: str):
     )
 
 
+def sitemap_urls() -> list[str]:
+    """The marketplace's addresses in /sitemap.xml (core.seo)."""
+    urls = [url_for("marketplace.home", _external=True)]
+    for endpoint in ("marketplace.products", "marketplace.cooperatives"):
+        urls.append(url_for(endpoint, _external=True))
+    urls += [
+        url_for("marketplace.product", slug=slug, _external=True)
+        for slug in db.session.scalars(select(Product.slug).where(Product.listed.is_(True)))
+    ]
+    urls += [
+        url_for("marketplace.cooperative", slug=slug, _external=True)
+        for slug in db.session.scalars(
+            select(Cooperative.slug).where(
+                Cooperative.approved.is_(True), Cooperative.suspended.is_(False)
+            )
+        )
+    ]
+    return urls
+
+
 @bp.record_once
 def register_template_globals(state):
     # Globals, not a context processor, so that imported macros see them too.

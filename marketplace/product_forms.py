@@ -1,4 +1,5 @@
-"""Forms of the cooperative's products (its shop's product pages). Messages are Vietnamese msgids, translated when shown."""
+"""Forms of the cooperative's products (its shop's product pages). Messages are Vietnamese
+msgids, translated when shown."""
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l

@@ -1,5 +1,6 @@
 """Cooperatives: signing up (approval is the office's: programme.moderation), and who may
-use a cooperative's pages (access_for, and approved_cooperative_only before each of them)."""
+use a cooperative's pages (access_for; approved_cooperative_only and read_only_while_suspended
+run before them)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -39,9 +40,9 @@ def access_for(user) -> tuple[str, Cooperative | None]:
 
 
 def approved_cooperative_only():
-    """Before a cooperative's own pages (its shop, its trainings): a guest is sent to log in,
-    another account gets 403, a cooperative waiting for approval sees its waiting page. An
-    approved one is g.cooperative, and only reads while suspended. None lets the request in."""
+    """Before a cooperative's own pages (its shop, its listings, its trainings): a guest is sent
+    to log in, another account gets 403, a cooperative waiting for approval sees its waiting
+    page. None lets an approved one in, as g.cooperative."""
     state, cooperative = access_for(current_user)
     if state == "guest":
         return login_manager.unauthorized()
@@ -50,6 +51,13 @@ def approved_cooperative_only():
     if state == "pending":
         return render_template("dashboard/waiting.html", cooperative=cooperative)
     g.cooperative = cooperative
+    return None
+
+
+def read_only_while_suspended():
+    """After approved_cooperative_only, on the pages where a suspended cooperative only reads
+    (its shop, its trainings): a change is refused with a message. None lets the request in."""
+    cooperative = g.cooperative
     if cooperative.suspended and request.method == "POST":
         # A suspended cooperative's dashboard is read-only until the office restores it.
         flash(

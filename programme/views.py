@@ -18,7 +18,7 @@ from core.db import TryAgain
 from core.extensions import db
 from core.mail import send_mail
 from core.models import User
-from marketplace.cooperatives import approved_cooperative_only
+from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.models import Cooperative, OcopRating, Product
 from marketplace.ratings import CRITERIA, RatingError, build_rating
 from programme import moderation, trainings
@@ -29,6 +29,7 @@ from tourism.models import Listing
 # The cooperative's pages of the programme, let in as the shop's are.
 bp = Blueprint("programme", __name__, url_prefix="/dashboard/trainings")
 bp.before_request(approved_cooperative_only)
+bp.before_request(read_only_while_suspended)
 
 EXPIRY_WARNING_DAYS = 90
 AUDIT_PAGE_SIZE = 100

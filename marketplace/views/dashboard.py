@@ -25,7 +25,7 @@ from marketplace import orders as shop_orders
 from marketplace import products as shop_products
 from marketplace import sales as shop_sales
 from marketplace import uploads
-from marketplace.cooperatives import approved_cooperative_only
+from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.labels import ORDER_STATUS_NAMES
 from marketplace.orders import AlreadyPaid, IllegalTransition
 from marketplace.product_forms import InlineForm, ProductForm, seen_stock
@@ -56,7 +56,7 @@ def limit_request_size(endpoint, _values):
 def only_approved_cooperatives():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    return approved_cooperative_only()
+    return approved_cooperative_only() or read_only_while_suspended()
 
 
 @dashboard.errorhandler(RequestEntityTooLarge)

@@ -6,6 +6,10 @@ from flask import Flask, render_template
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+import fairs
+import marketplace
+import programme
+import tourism
 from core import cli, i18n
 from core.assets import init_assets
 from core.config import load_config
@@ -16,6 +20,9 @@ from core.logging import configure_logging
 from core.security import add_security_headers, refuse_nul_bytes
 
 ROOT = Path(__file__).resolve().parent
+# Each area registers its blueprints, commands and what it adds to core's pages (core.hooks),
+# after the areas it builds on: the marketplace's catalogue first, the office last.
+AREAS = (marketplace, tourism, fairs, programme)
 
 
 class DatabaseId(IntegerConverter):
@@ -66,22 +73,16 @@ def create_app(config: dict | None = None) -> Flask:
     register_filters(app)
     init_assets(app)
 
-    import programme.views  # noqa: F401  (adds the programme's routes to /admin)
     from core.admin import admin as admin_bp
     from core.seo import bp as seo_bp
     from core.views import bp as core_bp
-    from marketplace.views import bp as marketplace_bp
-    from marketplace.views.dashboard import dashboard as dashboard_bp
-    from tourism.host_views import tourism_host
-    from tourism.views import bp as tourism_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(seo_bp)
+    for area in AREAS:
+        area.init_app(app)
+    # After the areas: their office pages are routes of this blueprint.
     app.register_blueprint(admin_bp)
-    app.register_blueprint(marketplace_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(tourism_bp)
-    app.register_blueprint(tourism_host)
 
     cli.register(app)
     app.before_request(refuse_nul_bytes)

@@ -1,11 +1,12 @@
-"""Command-line tasks: flask init-db, seed-demo, create-admin, approve-cooperative, backup,
-restore."""
+"""Command-line tasks: flask init-db, seed-demo, create-admin, backup, restore. The areas add
+their own (programme: approve-cooperative) and their demo data (core.hooks) in their init_app."""
 
 from pathlib import Path
 
 import click
 from flask_migrate import upgrade
 
+from core import hooks
 from core.accounts import PasswordTooShort, find_user_by_email, register_user
 from core.extensions import db
 
@@ -21,17 +22,12 @@ def register(app) -> None:
     @click.option("--if-empty", is_flag=True, help="Only when no product exists yet.")
     def seed_demo(if_empty):
         """Load Hậu Giang's demo data. Running it twice changes nothing."""
-        from core.clock import today
-        from marketplace.demo import seed_fairs, seed_marketplace
-        from marketplace.models import Product
-        from tourism.demo import seed_tourism
-
-        if if_empty and db.session.query(Product.id).first() is not None:
+        seeders = hooks.demo_seeders()
+        if if_empty and any(seeder.seeded and seeder.seeded() for seeder in seeders):
             click.echo("Demo data already there; nothing loaded.")
             return
-        seed_marketplace()
-        seed_tourism()
-        seed_fairs(today())
+        for seeder in seeders:  # in the order the areas added them: what others need first
+            seeder.seed()
         click.echo("Demo data loaded.")
 
     @app.cli.command("create-admin")
@@ -52,27 +48,6 @@ def register(app) -> None:
             raise click.UsageError("The password needs at least 8 characters.") from None
         db.session.commit()
         click.echo(f"Admin {email} created.")
-
-    @app.cli.command("approve-cooperative")
-    @click.argument("slug")
-    def approve(slug):
-        """Approve a cooperative that signed up (also on /admin/cooperatives); the audit log
-        records it as done from the command line."""
-        from sqlalchemy import select
-
-        from marketplace.models import Cooperative
-        from programme.moderation import WrongState
-        from programme.moderation import approve as approve_cooperative
-
-        cooperative = db.session.scalar(select(Cooperative).where(Cooperative.slug == slug))
-        if cooperative is None:
-            raise click.UsageError(f"No cooperative with slug {slug!r}.")
-        try:
-            approve_cooperative(cooperative, actor_id=None, via="flask approve-cooperative")
-        except WrongState:
-            click.echo(f"{cooperative.name} was already approved.")
-            return
-        click.echo(f"{cooperative.name} is approved.")
 
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(path_type=Path))

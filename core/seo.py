@@ -1,13 +1,13 @@
-"""For search engines and sharing: robots.txt, sitemap.xml, and the structured data
-(schema.org JSON-LD) of products, cooperatives, listings and fairs."""
+"""For search engines and sharing: robots.txt, sitemap.xml (each area adds its addresses in
+core.hooks), and the helpers of the structured data (schema.org JSON-LD) the areas' pages
+carry."""
 
 import json
 
 from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import Markup
-from sqlalchemy import select
 
-from core.extensions import db
+from core import hooks
 
 bp = Blueprint("seo", __name__)
 
@@ -30,35 +30,7 @@ def robots():
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    from marketplace.fair_models import Fair
-    from marketplace.models import Cooperative, Product
-    from tourism.listings import visible_listings
-
-    urls = [url_for("marketplace.home", _external=True)]
-    for endpoint in ("marketplace.products", "marketplace.cooperatives", "tourism.index",
-                     "marketplace.fairs_index"):  # fmt: skip
-        urls.append(url_for(endpoint, _external=True))
-    urls += [
-        url_for("marketplace.product", slug=slug, _external=True)
-        for slug in db.session.scalars(select(Product.slug).where(Product.listed.is_(True)))
-    ]
-    urls += [
-        url_for("marketplace.cooperative", slug=slug, _external=True)
-        for slug in db.session.scalars(
-            select(Cooperative.slug).where(
-                Cooperative.approved.is_(True), Cooperative.suspended.is_(False)
-            )
-        )
-    ]
-    urls += [
-        url_for("tourism.listing", slug=listing.slug, _external=True)
-        for listing in db.session.scalars(visible_listings())
-    ]
-    urls += [
-        url_for("marketplace.fair", slug=slug, _external=True)
-        for slug in db.session.scalars(select(Fair.slug))
-    ]
-    body = render_template("sitemap.xml", urls=urls)
+    body = render_template("sitemap.xml", urls=hooks.sitemap_urls())
     return Response(body, mimetype="application/xml")
 
 

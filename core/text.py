@@ -67,6 +67,26 @@ def whole_number(text: str | None, max_digits: int = 12) -> int | None:
     return None
 
 
+# Whole numbers as people type them here (prices, stock, capacities).
+_PLAIN = re.compile(r"\d{1,13}")
+# 150.000 / 150,000 / 150 000: groups of three after the first, one kind of separator.
+_GROUPED = re.compile(r"\d{1,3}([., \u00a0\u202f])\d{3}(?:\1\d{3}){0,3}")
+_CURRENCY = re.compile(r"\s*(?:đ|₫|vnđ|vnd|dong|đồng)\s*\Z", re.IGNORECASE)
+
+
+def parse_whole_number(text: str | None) -> int | None:
+    """A whole number as people write it here ('150000', '150.000', '150 000 đ'), else None.
+
+    '1.5' or '12,50' are not whole numbers of đồng and give None rather than a guess.
+    """
+    value = _CURRENCY.sub("", nfc(text or "")).strip()
+    if _PLAIN.fullmatch(value):
+        return int(value)
+    if _GROUPED.fullmatch(value):
+        return int(re.sub(r"\D", "", value))
+    return None
+
+
 def same_secret(given: str | None, expected: str | None) -> bool:
     """Constant-time comparison of two tokens, safe for any text a visitor sends."""
     return bool(given and expected) and secrets.compare_digest(

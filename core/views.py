@@ -1,14 +1,17 @@
-"""Accounts, language and health routes."""
+"""Accounts, language and health routes. What an area adds to them (the cooperative sign-up,
+parts of the account page) it registers in core.hooks; the cart joins the account on login
+through Flask-Login's user_logged_in signal, which marketplace connects."""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from core import hooks
 from core.accounts import EmailTaken, authenticate, register_user
 from core.db import database_is_reachable
 from core.extensions import db, limiter, login_manager
@@ -16,10 +19,6 @@ from core.forms import LoginForm, PasswordForm, RegisterForm
 from core.labels import ROLE_NAMES
 from core.models import District, User
 from core.text import normalise_phone, same_secret, whole_number
-from marketplace.cart import cart_count, merge_guest_cart
-from marketplace.cooperatives import register_cooperative
-from marketplace.labels import COOPERATIVE_KIND_NAMES
-from marketplace.orders import checkouts_of_buyer
 
 bp = Blueprint("core", __name__)
 
@@ -55,7 +54,6 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user:
             login_user(user, remember=form.remember.data)
-            merge_guest_cart(user)
             flash(_("Xin chào, %(name)s!", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
@@ -66,7 +64,9 @@ def login():
 @limiter.limit("5 per minute", methods=["POST"])
 def register():
     form = RegisterForm()
-    form.cooperative_kind.choices = [(k, _(v)) for k, v in COOPERATIVE_KIND_NAMES.items()]
+    signup = hooks.cooperative_signup()
+    kinds = signup.kinds if signup else {}
+    form.cooperative_kind.choices = [(k, _(v)) for k, v in kinds.items()]
     districts = db.session.scalars(select(District).order_by(District.name)).all()
     form.district_id.choices = [("", _("— Chọn —"))] + [(str(d.id), d.name) for d in districts]
     if form.validate_on_submit():
@@ -89,7 +89,7 @@ def register():
 def _register_from_form(form: RegisterForm) -> User:
     phone = normalise_phone(form.phone.data or "")
     if form.account_type.data == "cooperative":
-        return register_cooperative(
+        return hooks.cooperative_signup().create(
             email=form.email.data,
             name=form.name.data,
             password=form.password.data,
@@ -117,7 +117,7 @@ def logout():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("core/account.html", checkouts=checkouts_of_buyer(current_user.id))
+    return render_template("core/account.html", parts=hooks.account_parts(current_user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -145,18 +145,10 @@ def healthz():
     return {"status": "database unreachable"}, 503
 
 
-def _cart_count_once() -> int:
-    # Context processors run for every template rendered, partials included: count once.
-    if "cart_count" not in g:
-        g.cart_count = cart_count(current_user)
-    return g.cart_count
-
-
 @bp.app_context_processor
 def layout_context():
     return {
         "current_locale": lambda: str(get_locale()),
         "office": current_app.config["OFFICE_CONTACT"],
         "role_names": ROLE_NAMES,
-        "cart_count": _cart_count_once(),
     }

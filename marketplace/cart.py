@@ -184,6 +184,11 @@ def remove_from_cart(user, product_ids) -> None:
     _store(user).remove(product_ids)
 
 
+def merge_on_login(_app, user, **_extra) -> None:
+    """Flask-Login's user_logged_in signal (connected by marketplace.init_app)."""
+    merge_guest_cart(user)
+
+
 def merge_guest_cart(user) -> None:
     """On login: what the guest put in the cart joins the account's cart."""
     guest = _SessionStore()

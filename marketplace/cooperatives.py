@@ -1,7 +1,13 @@
-"""Cooperatives: signing up (approval is the office's: programme.moderation)."""
+"""Cooperatives: signing up (approval is the office's: programme.moderation), and who may
+use a cooperative's pages (access_for; approved_cooperative_only and read_only_while_suspended
+run before them)."""
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from core.accounts import register_user, unique_slug
-from core.extensions import db
+from core.extensions import db, login_manager
 from core.text import nfc
 from marketplace.models import Cooperative
 
@@ -21,3 +27,43 @@ def register_cooperative(*, email, name, password, phone, cooperative_name, kind
         )
     )
     return user
+
+
+def access_for(user) -> tuple[str, Cooperative | None]:
+    """("guest" | "forbidden" | "pending" | "approved", the user's cooperative)."""
+    if user is None or not user.is_authenticated:
+        return "guest", None
+    cooperative = user.cooperative if user.role == "cooperative" else None
+    if cooperative is None:
+        return "forbidden", None
+    return ("approved" if cooperative.approved else "pending"), cooperative
+
+
+def approved_cooperative_only():
+    """Before a cooperative's own pages (its shop, its listings, its trainings): a guest is sent
+    to log in, another account gets 403, a cooperative waiting for approval sees its waiting
+    page. None lets an approved one in, as g.cooperative."""
+    state, cooperative = access_for(current_user)
+    if state == "guest":
+        return login_manager.unauthorized()
+    if state == "forbidden":
+        abort(403)
+    if state == "pending":
+        return render_template("dashboard/waiting.html", cooperative=cooperative)
+    g.cooperative = cooperative
+    return None
+
+
+def read_only_while_suspended():
+    """After approved_cooperative_only, on the pages where a suspended cooperative only reads
+    (its shop, its trainings): a change is refused with a message. None lets the request in."""
+    cooperative = g.cooperative
+    if cooperative.suspended and request.method == "POST":
+        # A suspended cooperative's dashboard is read-only until the office restores it.
+        flash(
+            _("Hợp tác xã đang bị tạm ngưng (%(reason)s); chưa thể thay đổi gì.",
+              reason=cooperative.moderation_reason),
+            "error",
+        )  # fmt: skip
+        return redirect(request.referrer or url_for("dashboard.index"))
+    return None

@@ -54,21 +54,3 @@ PAYMENT_NAMES = {
     "cod": N_("Trả tiền mặt khi nhận hàng (COD)"),
     "vietqr": N_("Chuyển khoản VietQR"),
 }
-
-BANK_NAMES = {
-    "970436": "Vietcombank",
-    "970415": "VietinBank",
-    "970418": "BIDV",
-    "970405": "Agribank",
-    "970422": "MB",
-    "970407": "Techcombank",
-    "970416": "ACB",
-    "970403": "Sacombank",
-}
-
-BOOTH_REQUEST_STATUS_NAMES = {
-    "requested": N_("Chờ duyệt"),
-    "approved": N_("Đã duyệt"),
-    "rejected": N_("Bị từ chối"),
-    "cancelled": N_("Đã hủy"),
-}

@@ -1,13 +1,28 @@
 """An order's life: the allowed status moves, cancelling (which returns the stock once),
-marking a bank transfer paid. Every change is recorded as an OrderEvent."""
+marking a bank transfer paid. Every change is recorded as an OrderEvent. Then the orders a
+cooperative handles: its list, its moves, the CSV of its orders.
 
-from sqlalchemy import select, update
+Every query of a cooperative's orders takes the cooperative's id, so a cooperative reaches
+only its own orders: someone else's id simply finds nothing, and the route says 404.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from core import audit
+from core.clock import VIETNAM
 from core.db import write_transaction
 from core.extensions import db
-from core.models import utcnow
-from marketplace.models import Checkout, Order, OrderEvent, Product
+from core.models import User, utcnow
+from core.text import nfc
+from marketplace.labels import ORDER_STATUS_NAMES, PAYMENT_NAMES
+from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, OrderEvent, Product
 
 TRANSITIONS = {
     "pending": ("confirmed", "cancelled"),
@@ -123,3 +138,189 @@ def checkouts_of_buyer(buyer_id: int) -> list[Checkout]:
     return db.session.scalars(
         select(Checkout).where(Checkout.buyer_id == buyer_id).order_by(Checkout.id.desc())
     ).all()
+
+
+# --- the orders a cooperative handles (/dashboard/orders) -------------------------------
+
+# The moves a cooperative makes with a button; cancelling needs a reason (cancel_order).
+FORWARD_MOVES = ("confirmed", "shipping", "delivered")
+ORDERS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    orders: list
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int]  # orders in each status, whatever the page shows
+
+
+def orders_of(cooperative_id: int, status: str | None = None, page: int = 1) -> OrderPage:
+    counts = status_counts(cooperative_id)
+    query = select(Order).where(Order.cooperative_id == cooperative_id)
+    if status in ORDER_STATUSES:
+        query = query.where(Order.status == status)
+        total = counts[status]
+    else:
+        total = sum(counts.values())
+    pages = max(1, -(-total // ORDERS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    found = db.session.scalars(
+        query.options(joinedload(Order.checkout))
+        .order_by(Order.created_at.desc(), Order.id.desc())
+        .limit(ORDERS_PER_PAGE)
+        .offset((page - 1) * ORDERS_PER_PAGE)
+    ).all()
+    return OrderPage(orders=list(found), total=total, page=page, pages=pages, counts=counts)
+
+
+def status_counts(cooperative_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Order.status, func.count(Order.id))
+        .where(Order.cooperative_id == cooperative_id)
+        .group_by(Order.status)
+    ).all()
+    counts = dict.fromkeys(ORDER_STATUSES, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def own_order(cooperative_id: int, order_id: int) -> Order | None:
+    return db.session.scalar(
+        select(Order)
+        .where(Order.id == order_id, Order.cooperative_id == cooperative_id)
+        .options(
+            joinedload(Order.checkout),
+            selectinload(Order.lines),
+            selectinload(Order.events).joinedload(OrderEvent.actor),
+        )
+    )
+
+
+class ReasonRequired(ValueError):
+    pass
+
+
+def advance_order(order: Order, to_status: str, *, actor_id: int, note: str = "") -> Order:
+    """pending → confirmed → shipping → delivered, one step; IllegalTransition otherwise."""
+    if to_status not in FORWARD_MOVES:
+        raise IllegalTransition(order, to_status)
+    return change_status(order.id, to_status, actor_id=actor_id, note=nfc(note).strip()[:300])
+
+
+def cancel_order(order: Order, reason: str, *, actor_id: int) -> Order:
+    """Cancel with a reason the buyer will read; the stock goes back (once) in change_status."""
+    reason = nfc(reason).strip()[:300]
+    if not reason:
+        raise ReasonRequired()
+    return change_status(order.id, "cancelled", actor_id=actor_id, note=reason)
+
+
+def confirm_payment(order: Order, *, actor_id: int) -> Order:
+    """A VietQR transfer has arrived. IllegalTransition (not VietQR, cancelled), AlreadyPaid."""
+    return mark_paid(order.id, actor_id=actor_id)
+
+
+def forward_moves(order: Order) -> list[str]:
+    return [s for s in allowed_moves(order) if s in FORWARD_MOVES]
+
+
+def can_cancel(order: Order) -> bool:
+    return "cancelled" in allowed_moves(order)
+
+
+def awaits_payment(order: Order) -> bool:
+    return (
+        order.checkout.payment_method == "vietqr"
+        and order.paid_at is None
+        and order.status != "cancelled"
+    )
+
+
+def unpaid_count(cooperative_id: int) -> int:
+    """The cooperative's VietQR orders whose transfer has not arrived (cancelled ones aside)."""
+    return db.session.scalar(
+        select(func.count(Order.id))
+        .join(Checkout, Checkout.id == Order.checkout_id)
+        .where(
+            Order.cooperative_id == cooperative_id,
+            Order.paid_at.is_(None),
+            Order.status != "cancelled",
+            Checkout.payment_method == "vietqr",
+        )
+    )
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+CSV_BOM = "\ufeff"  # so that Excel reads the file as UTF-8 and shows Vietnamese correctly
+
+
+def _cell(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _local(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=UTC).astimezone(VIETNAM).strftime("%Y-%m-%d %H:%M")
+
+
+def orders_csv(cooperative_id: int) -> str:
+    """Every order of the cooperative, oldest first, one row each, with a BOM for Excel."""
+    buffer = io.StringIO()
+    buffer.write(CSV_BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Mã đơn"),
+            _("Ngày đặt"),
+            _("Tình trạng"),
+            _("Người mua"),
+            _("Số điện thoại"),
+            _("Tỉnh / thành phố"),
+            _("Tiền hàng"),
+            _("Phí giao hàng"),
+            _("Tổng cộng"),
+            _("Thanh toán"),
+            _("Đã thanh toán lúc"),
+        ]
+    )
+    rows = db.session.scalars(
+        select(Order)
+        .where(Order.cooperative_id == cooperative_id)
+        .options(joinedload(Order.checkout))
+        .order_by(Order.created_at, Order.id)
+        .execution_options(yield_per=500)
+    )
+    for order in rows:
+        checkout = order.checkout
+        writer.writerow(
+            [
+                _cell(order.code or ""),
+                _local(order.created_at),
+                _(ORDER_STATUS_NAMES.get(order.status, order.status)),
+                _cell(checkout.name),
+                _cell(checkout.phone),
+                _cell(checkout.province),
+                order.subtotal,
+                order.delivery_fee,
+                order.total,
+                _(PAYMENT_NAMES.get(checkout.payment_method, checkout.payment_method)),
+                _local(order.paid_at),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def csv_filename(cooperative: Cooperative, today: date) -> str:
+    return f"don-hang-{cooperative.slug}-{today.isoformat()}.csv"
+
+
+def actor_name(event: OrderEvent) -> str:
+    actor: User | None = event.actor
+    return actor.name if actor else _("Khách mua hàng")

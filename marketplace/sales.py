@@ -1,13 +1,18 @@
 """Orders and their goods' value, month by month: the cooperative's sales page and the plan
-dashboard both count this way."""
+dashboard both count this way. Then a cooperative's sales: by month, its top products, the
+chart's geometry."""
 
+from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from core.clock import next_month, utc_start
 from core.extensions import db
-from marketplace.models import Cooperative, Order
+from core.formatting import vnd
+from marketplace.models import Cooperative, Order, OrderLine, Product
 
 
 def _counted(months: list[date], conditions, district: bool) -> dict[tuple, tuple[int, int]]:
@@ -51,3 +56,132 @@ def by_month_and_district(months: list[date], *conditions) -> dict[int, list[tup
         district: [found.get((i, district), (0, 0)) for i in range(len(months))]
         for district in districts
     }
+
+
+# --- a cooperative's sales (/dashboard/sales) --------------------------------------------
+
+# Orders that count as sales: accepted by the cooperative and not cancelled.
+SALES_STATUSES = ("confirmed", "shipping", "delivered")
+
+
+@dataclass(frozen=True)
+class MonthSales:
+    month: date  # the first day of the month
+    orders: int
+    revenue: int  # value of the goods (subtotal), without delivery fees
+
+
+@dataclass(frozen=True)
+class TopProduct:
+    product_id: int
+    name: str
+    unit: str
+    quantity: int
+    revenue: int
+
+
+def last_months(today: date, count: int = 12) -> list[date]:
+    """The first days of the last `count` months, oldest first, this month last."""
+    index = today.year * 12 + today.month - 1
+    return [date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
+
+
+def sales_by_month(cooperative_id: int, today: date, count: int = 12) -> list[MonthSales]:
+    """Orders and revenue of each of the last `count` months (Hậu Giang time), oldest first.
+
+    Confirmed, shipping and delivered orders count, by the day they were placed; pending and
+    cancelled ones do not.
+    """
+    months = last_months(today, count)
+    counted = by_month(
+        months, Order.cooperative_id == cooperative_id, Order.status.in_(SALES_STATUSES)
+    )
+    return [
+        MonthSales(month=month, orders=orders, revenue=revenue)
+        for month, (orders, revenue) in zip(months, counted, strict=True)
+    ]
+
+
+def top_products(
+    cooperative_id: int, today: date, count: int = 12, limit: int = 5
+) -> list[TopProduct]:
+    """The products sold most (by quantity) in the same months and orders as sales_by_month."""
+    since = utc_start(last_months(today, count)[0])
+    quantity = func.sum(OrderLine.quantity)
+    rows = db.session.execute(
+        select(
+            Product.id,
+            Product.name,
+            Product.unit,
+            quantity,
+            func.sum(OrderLine.quantity * OrderLine.unit_price),
+        )
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(Product, Product.id == OrderLine.product_id)
+        .where(
+            Order.cooperative_id == cooperative_id,
+            Order.status.in_(SALES_STATUSES),
+            Order.created_at >= since,
+        )
+        .group_by(Product.id, Product.name, Product.unit)
+        .order_by(quantity.desc(), Product.name, Product.id)
+        .limit(limit)
+    ).all()
+    return [
+        TopProduct(product_id=i, name=name, unit=unit, quantity=int(q), revenue=int(r))
+        for i, name, unit, q, r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    title: str
+    value_text: str
+    y: int  # top of the row
+    width: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    bars: list
+    width: int
+    height: int
+    row_height: int
+    text_baseline: int  # from the top of a row
+    bar_top: int
+    bar_height: int
+
+
+def sales_chart(months: list[MonthSales]) -> Chart:
+    """One row per month: its name and figures on a line, a bar under them as long as the
+    revenue. Narrow enough for a phone; the SVG's geometry only, the template draws it."""
+    width, row_height = 360, 44
+    top = max((m.revenue for m in months), default=0)
+    bars = []
+    for i, m in enumerate(months):
+        label = format_date(m.month, "MM/yyyy")
+        orders = _("%(n)s đơn", n=m.orders)
+        bars.append(
+            Bar(
+                label=label,
+                title=_(
+                    "Tháng %(month)s: %(revenue)s, %(orders)s",
+                    month=label,
+                    revenue=vnd(m.revenue),
+                    orders=orders,
+                ),
+                value_text=f"{vnd(m.revenue)} · {orders}",
+                y=i * row_height,
+                width=round(width * m.revenue / top, 1) if top else 0,
+            )
+        )
+    return Chart(
+        bars=bars,
+        width=width,
+        height=len(months) * row_height,
+        row_height=row_height,
+        text_baseline=16,
+        bar_top=22,
+        bar_height=14,
+    )

@@ -54,27 +54,3 @@ def cooperative_ld(cooperative) -> dict:
         },
         **({"foundingDate": str(cooperative.founded_year)} if cooperative.founded_year else {}),
     }
-
-
-def fair_ld(fair) -> dict:
-    return {
-        "@type": "Event",
-        "name": fair.name,
-        "description": fair.description,
-        "startDate": fair.starts_on.isoformat(),
-        "endDate": fair.ends_on.isoformat(),
-        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "eventStatus": "https://schema.org/EventScheduled",
-        "url": url_for("marketplace.fair", slug=fair.slug, _external=True),
-        "location": {
-            "@type": "Place",
-            "name": fair.venue,
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": fair.address,
-                "addressRegion": "Hậu Giang",
-                "addressCountry": "VN",
-            },
-        },  # fmt: skip
-        "organizer": {"@type": "Organization", "name": "Văn phòng Điều phối OCOP tỉnh Hậu Giang"},
-    }

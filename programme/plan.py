@@ -18,8 +18,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.extensions import db
 from core.models import District
+from fairs.models import Fair
 from marketplace import sales
-from marketplace.fair_models import Fair
 from marketplace.models import Cooperative, OcopRating, Order, Product
 from marketplace.ratings import CERTIFIED_MIN_STARS
 from programme.models import Training, TrainingRegistration

@@ -1,9 +1,9 @@
 """The OCOP office's programme pages on /admin (approvals and moderation, star ratings,
-trainings, the audit log) and the cooperative's training page on /dashboard."""
+trainings, the audit log) and the cooperative's training page on /dashboard/trainings."""
 
 from datetime import datetime, time, timedelta
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,13 +18,18 @@ from core.db import TryAgain
 from core.extensions import db
 from core.mail import send_mail
 from core.models import User
+from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.models import Cooperative, OcopRating, Product
 from marketplace.ratings import CRITERIA, RatingError, build_rating
-from marketplace.views.dashboard import dashboard
 from programme import moderation, trainings
 from programme.forms import RatingForm, TrainingForm
 from programme.models import Training, TrainingRegistration
 from tourism.models import Listing
+
+# The cooperative's pages of the programme, let in as the shop's are.
+bp = Blueprint("programme", __name__, url_prefix="/dashboard/trainings")
+bp.before_request(approved_cooperative_only)
+bp.before_request(read_only_while_suspended)
 
 EXPIRY_WARNING_DAYS = 90
 AUDIT_PAGE_SIZE = 100
@@ -248,7 +253,7 @@ def attendance(registration_id: int):
     return redirect(url_for("admin.admin_trainings"))
 
 
-@dashboard.get("/trainings")
+@bp.get("")
 def trainings_page():
     mine = {
         r.training_id: r
@@ -263,7 +268,7 @@ def trainings_page():
     )
 
 
-@dashboard.post("/trainings/<int:training_id>/register")
+@bp.post("/<int:training_id>/register")
 def register_training(training_id: int):
     _or_404(Training, training_id)
     try:
@@ -277,7 +282,7 @@ def register_training(training_id: int):
         flash(_("Buổi tập huấn đã qua."), "error")
     except TryAgain:
         flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
-    return redirect(url_for("dashboard.trainings_page"))
+    return redirect(url_for("programme.trainings_page"))
 
 
 # --- audit log ------------------------------------------------------------------------------

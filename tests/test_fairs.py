@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import utcnow
-from marketplace import fairs
-from marketplace.fair_models import Booth, BoothRequest, WaitlistEntry
+from fairs import booths
+from fairs.models import Booth, BoothRequest, WaitlistEntry
 from tests.conftest import TEST_PASSWORD
 
 
 @pytest.fixture()
 def fair(db, today):
-    made = fairs.create_fair(
+    made = booths.create_fair(
         rows=2, cols=3, pattern="{row}{col}", zone="Nông sản", size="3 × 3 m", price=1_500_000,
         name="Hội chợ OCOP Hậu Giang", venue="Quảng trường Bảy Ngàn", address="TP Vị Thanh",
         starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=34),
@@ -41,7 +41,7 @@ def booth(fair, code):
 
 
 def ask(fair, code, cooperative, today):
-    return fairs.request_booth(
+    return booths.request_booth(
         fair.id, booth(fair, code).id, cooperative, product_ids=[p.id for p in cooperative.products],
         contact_person="Chị Lan", contact_phone="0912345678", note="", today=today,
     )  # fmt: skip
@@ -49,28 +49,28 @@ def ask(fair, code, cooperative, today):
 
 def test_grid_codes_in_one_step(fair):
     assert [b.code for b in fair.booths] == ["A1", "A2", "A3", "B1", "B2", "B3"]
-    assert fairs.booth_codes(1, 2, "K-{col}{row}") == [(1, 1, "K-1A"), (1, 2, "K-2A")]
+    assert booths.booth_codes(1, 2, "K-{col}{row}") == [(1, 1, "K-1A"), (1, 2, "K-2A")]
     for bad in ("{x}", "{row}", "{"):
-        with pytest.raises(fairs.BadGrid):
-            codes = fairs.booth_codes(2, 2, bad)
+        with pytest.raises(booths.BadGrid):
+            codes = booths.booth_codes(2, 2, bad)
             if len({c for _, _, c in codes}) != len(codes):
-                raise fairs.BadGrid()
+                raise booths.BadGrid()
 
 
 def test_request_then_approve_shows_taken_by_the_cooperative(db, fair, coop_user, today):
     ky_nhu = coop_user("kynhu")
     request = ask(fair, "A3", ky_nhu, today)
-    plan = fairs.floor_plan(fair, utcnow())
+    plan = booths.floor_plan(fair, utcnow())
     assert plan[0][2].state == "requested"
-    fairs.decide(request.id, "approved")
-    plan = fairs.floor_plan(fair, utcnow())
+    booths.decide(request.id, "approved")
+    plan = booths.floor_plan(fair, utcnow())
     assert (plan[0][2].state, plan[0][2].exhibitor.name) == ("taken", "HTX kynhu")
-    assert [r.booth.code for r in fairs.exhibitors(fair.id)] == ["A3"]
+    assert [r.booth.code for r in booths.exhibitors(fair.id)] == ["A3"]
 
 
 def test_deadline(db, fair, coop_user, today):
     late = fair.registration_deadline + timedelta(days=1)
-    with pytest.raises(fairs.DeadlinePassed):
+    with pytest.raises(booths.DeadlinePassed):
         ask(fair, "A1", coop_user("late"), late)
     ask(fair, "A1", coop_user("ontime"), fair.registration_deadline)
 
@@ -78,7 +78,7 @@ def test_deadline(db, fair, coop_user, today):
 def test_one_booth_unless_the_fair_allows_several(db, fair, coop_user, today):
     cooperative = coop_user("one")
     ask(fair, "A1", cooperative, today)
-    with pytest.raises(fairs.OneBoothOnly):
+    with pytest.raises(booths.OneBoothOnly):
         ask(fair, "A2", cooperative, today)
     fair.allow_multiple_booths = True
     db.session.commit()
@@ -87,11 +87,11 @@ def test_one_booth_unless_the_fair_allows_several(db, fair, coop_user, today):
 
 def test_taken_and_closed_booths_refused(db, fair, coop_user, today):
     ask(fair, "A1", coop_user("first"), today)
-    with pytest.raises(fairs.BoothTaken):
+    with pytest.raises(booths.BoothTaken):
         ask(fair, "A1", coop_user("second"), today)
     booth(fair, "B1").closed = True
     db.session.commit()
-    with pytest.raises(fairs.BoothClosed):
+    with pytest.raises(booths.BoothClosed):
         ask(fair, "B1", coop_user("third"), today)
 
 
@@ -110,11 +110,11 @@ def test_two_cooperatives_at_the_same_moment_one_gets_it(app, db, fair, coop_use
             cooperative = _db.session.get(Cooperative, cooperative_id)
             barrier.wait()
             try:
-                fairs.request_booth(fair_id, booth_id, cooperative, product_ids=[],
+                booths.request_booth(fair_id, booth_id, cooperative, product_ids=[],
                                     contact_person="A", contact_phone="0912345678", note="",
                                     today=today)  # fmt: skip
                 results.append("ok")
-            except fairs.BoothTaken:
+            except booths.BoothTaken:
                 results.append("taken")
             finally:
                 _db.session.remove()
@@ -149,25 +149,25 @@ def _fill(fair, coop_user, today):
 def test_waiting_list_hold_and_expiry(db, fair, coop_user, today):
     requests = _fill(fair, coop_user, today)
     now = utcnow()
-    assert fairs.is_full(fair, now)
+    assert booths.is_full(fair, now)
     first, second = coop_user("w1"), coop_user("w2")
-    fairs.join_waitlist(fair, first, now, today)
-    fairs.join_waitlist(fair, second, now, today)
-    with pytest.raises(fairs.AlreadyWaiting):
-        fairs.join_waitlist(fair, first, now, today)
+    booths.join_waitlist(fair, first, now, today)
+    booths.join_waitlist(fair, second, now, today)
+    with pytest.raises(booths.AlreadyWaiting):
+        booths.join_waitlist(fair, first, now, today)
 
-    _request, offered = fairs.decide(requests[0].id, "cancelled")
+    _request, offered = booths.decide(requests[0].id, "cancelled")
     assert offered.cooperative_id == first.id
     freed = db.session.get(Booth, requests[0].booth_id)
     assert freed.held_for_id == first.id
     assert freed.held_until == pytest.approx(now + timedelta(hours=48), abs=timedelta(minutes=1))
     # Held: nobody else may take it; the first in line may.
-    with pytest.raises(fairs.BoothHeld):
+    with pytest.raises(booths.BoothHeld):
         ask(fair, freed.code, second, today)
 
     # The hold runs out: the next in line gets it.
     later = now + timedelta(hours=49)
-    passed_on = fairs.expire_holds(fair, later)
+    passed_on = booths.expire_holds(fair, later)
     assert [e.cooperative_id for e in passed_on] == [second.id]
     statuses = dict(
         db.session.execute(select(WaitlistEntry.cooperative_id, WaitlistEntry.status)).all()
@@ -181,15 +181,15 @@ def test_waiting_list_hold_and_expiry(db, fair, coop_user, today):
 
 
 def test_waiting_list_only_when_full(db, fair, coop_user, today):
-    with pytest.raises(fairs.FairNotFull):
-        fairs.join_waitlist(fair, coop_user("early"), utcnow(), today)
+    with pytest.raises(booths.FairNotFull):
+        booths.join_waitlist(fair, coop_user("early"), utcnow(), today)
 
 
 def test_illegal_decisions(db, fair, coop_user, today):
     request = ask(fair, "A1", coop_user("d"), today)
-    fairs.decide(request.id, "rejected", reason="Hồ sơ thiếu")
-    with pytest.raises(fairs.IllegalRequestMove):
-        fairs.decide(request.id, "approved")
+    booths.decide(request.id, "rejected", reason="Hồ sơ thiếu")
+    with pytest.raises(booths.IllegalRequestMove):
+        booths.decide(request.id, "approved")
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def login(client, email):
 
 
 def test_public_pages(client, fair, coop_user, today):
-    fairs.decide(ask(fair, "A1", coop_user("pub"), today).id, "approved")
+    booths.decide(ask(fair, "A1", coop_user("pub"), today).id, "approved")
     listing = client.get("/fairs").get_data(as_text=True)
     assert "Hội chợ OCOP Hậu Giang" in listing
     page = client.get(f"/fairs/{fair.slug}").get_data(as_text=True)
@@ -272,7 +272,7 @@ def test_admin_creates_a_fair_and_decides(client, make, db, coop_user, today):
     }  # fmt: skip
     response = client.post("/admin/fairs/new", data=form)
     assert response.status_code == 302
-    created = fairs.fair_by_slug("hoi-cho-xuan")
+    created = booths.fair_by_slug("hoi-cho-xuan")
     assert len(created.booths) == 24 and created.booths[2].code == "A3"
     bad = client.post("/admin/fairs/new", data={**form, "name": "Khác", "grid-pattern": "{x}"})
     assert "Mẫu mã không hợp lệ" in bad.get_data(as_text=True)
@@ -286,7 +286,7 @@ def test_the_first_in_line_is_told_by_email_when_a_booth_frees(app, client, make
     from pathlib import Path
 
     requests = _fill(fair, coop_user, today)
-    fairs.join_waitlist(fair, coop_user("waiting"), utcnow(), today)
+    booths.join_waitlist(fair, coop_user("waiting"), utcnow(), today)
     make.user(email="admin@example.vn", role="admin")
     login(client, "admin@example.vn")
     client.post(f"/admin/fairs/requests/{requests[0].id}", data={"to": "cancelled"})

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-from marketplace.fair_models import Fair
+from fairs.models import Fair
 from marketplace.models import Checkout, Order
 from programme import charts, plan
 from programme.models import Training, TrainingRegistration

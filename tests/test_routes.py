@@ -28,8 +28,8 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.security import generate_password_hash
 
 from core.models import User
+from fairs import booths
 from marketplace import checkout as checkouts
-from marketplace import fairs
 from programme import trainings
 from programme.models import Training
 from tests.conftest import TEST_PASSWORD
@@ -48,8 +48,8 @@ SKIPPED = {
 
 # Under /dashboard but public: the pictures cooperatives upload are shown on public pages.
 PUBLIC_UNDER_DASHBOARD = {"dashboard.upload"}
-# Outside /dashboard but only for approved cooperatives (marketplace.views.fairs).
-COOPERATIVE_ONLY_ELSEWHERE = {"marketplace.request_booth", "marketplace.join_waitlist"}
+# Outside /dashboard but only for approved cooperatives (fairs.views).
+COOPERATIVE_ONLY_ELSEWHERE = {"fairs.request_booth", "fairs.join_waitlist"}
 
 # Rules whose ids belong to someone: (who owns them, who else must get 404).
 ORDER_INTRUDERS = ("guest", "other_buyer", "other_cooperative", "admin")
@@ -74,12 +74,12 @@ OWNED = {
     "tourism_host.set_closed": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.edit_listing": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.booking_status": (("cooperative",), SHOP_INTRUDERS),
-    "marketplace.cancel_booth_request": (("cooperative",), SHOP_INTRUDERS),
+    "fairs.cancel_booth_request": (("cooperative",), SHOP_INTRUDERS),
 }
 # Rules with ids under /dashboard, /orders or /bookings that belong to no one in particular.
 NOT_OWNED = {
     "dashboard.upload": "public pictures, found by their random name",
-    "dashboard.register_training": "the office's trainings, open to every cooperative",
+    "programme.register_training": "the office's trainings, open to every cooperative",
 }
 
 JUNK_FORM = {
@@ -241,7 +241,7 @@ def world(app, db, make, today):
         form_token=bookings.new_form_token(),
         today=today,
     )
-    fair = fairs.create_fair(
+    fair = booths.create_fair(
         rows=2, cols=2, pattern="{row}{col}", zone="Nông sản", size="3 × 3 m", price=1_000_000,
         name="Hội chợ Đi Khắp", venue="Quảng trường", address="TP Vị Thanh",
         starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=33),
@@ -249,7 +249,7 @@ def world(app, db, make, today):
     )  # fmt: skip
     db.session.commit()
     booth = fair.booths[0]
-    booth_request = fairs.request_booth(
+    booth_request = booths.request_booth(
         fair.id, booth.id, mine, product_ids=[product.id], contact_person="Chị Lan",
         contact_phone="0912345678", note="", today=today,
     )  # fmt: skip

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from marketplace import fairs
+from fairs import booths
 from tourism.models import Listing
 
 
@@ -28,7 +28,7 @@ def world(db, make, today):
     stay = Listing(host=cooperative, kind="homestay", slug="homestay-ca", title="Homestay cá",
                    district_id=cooperative.district_id, price=500_000, capacity=2, max_guests=2)  # fmt: skip
     db.session.add_all([tour, stay])
-    fair = fairs.create_fair(rows=1, cols=2, pattern="{row}{col}", zone="", size="", price=0,
+    fair = booths.create_fair(rows=1, cols=2, pattern="{row}{col}", zone="", size="", price=0,
                              name="Hội chợ OCOP", venue="Vị Thanh", address="Vị Thanh",
                              starts_on=today + timedelta(days=9), ends_on=today + timedelta(days=10),
                              registration_deadline=today + timedelta(days=2))  # fmt: skip

@@ -1,6 +1,6 @@
 import pytest
 
-from core.text import fold, normalise_phone, search_terms, slugify
+from core.text import fold, normalise_phone, parse_whole_number, search_terms, slugify
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,25 @@ def test_search_terms_are_folded_and_limited():
 )
 def test_normalise_phone(raw, normal):
     assert normalise_phone(raw) == normal
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("150000", 150_000),
+        ("150.000", 150_000),
+        ("1.250.000", 1_250_000),
+        ("150,000", 150_000),
+        ("150 000", 150_000),
+        ("150.000 đ", 150_000),
+        ("0", 0),
+        ("abc", None),
+        ("1.5", None),
+        ("12,50", None),
+        ("1.000,000", None),
+        ("-5", None),
+        ("", None),
+    ],
+)
+def test_parse_whole_number(text, number):
+    assert parse_whole_number(text) == number

@@ -1,6 +1,6 @@
 import pytest
 
-from marketplace.vietqr import crc16_ccitt_false, payload, qr_svg, transfer_purpose
+from payments.vietqr import crc16_ccitt_false, payload, qr_svg, transfer_purpose
 
 # The example published with the NAPAS VietQR specification.
 PUBLIC_VECTOR = (

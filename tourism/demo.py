@@ -7,7 +7,6 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Commune, District
 from core.text import slugify
-from marketplace.demo_data import COOPERATIVES
 from marketplace.models import Cooperative, Product
 from tourism.demo_data import LISTINGS
 from tourism.models import Listing, ListingImage
@@ -20,16 +19,14 @@ def seed_tourism() -> None:
 
 
 def _seed_listing(
-    host_key, kind, title, title_en, district, commune, price, capacity, max_guests, start,
+    host_slug, kind, title, title_en, district, commune, price, capacity, max_guests, start,
     minutes, meeting_point, description, description_en, included, included_en, languages,
     free_days, late_fee, instant, picture, product_slugs,
 ):  # fmt: skip
     slug = slugify(title)
     if db.session.scalar(select(Listing.id).where(Listing.slug == slug)):
         return
-    host = db.session.scalar(
-        select(Cooperative).where(Cooperative.slug == slugify(COOPERATIVES[host_key][0]))
-    )
+    host = db.session.scalar(select(Cooperative).where(Cooperative.slug == host_slug))
     place = db.session.scalar(select(District).where(District.name == district))
     listing = Listing(
         host=host,

@@ -4,13 +4,13 @@ The places are real; hosts' offers, prices (homestay rooms about 400,000–700,0
 night), times and capacities are plausible demo values (approx.).
 """
 
-# host cooperative key (marketplace.demo_data) or a new household host:
+# the host cooperative's slug (seeded by marketplace.demo before the listings):
 # (host, kind, title, title_en, district, commune, price, capacity, max_guests, start, minutes,
 #  meeting point, description, description_en, included, included_en, languages, free days,
 #  late fee %, instant, picture, product slugs)
 LISTINGS = [
     (
-        "caududc",
+        "htx-khom-cau-duc-hoa-tien",
         "tour",
         "Tour cánh đồng khóm Cầu Đúc",
         "Cầu Đúc pineapple fields tour",
@@ -36,7 +36,7 @@ LISTINGS = [
         ["khom-cau-duc", "mut-khom-cau-duc", "siro-khom-cau-duc"],
     ),
     (
-        "caududc",
+        "htx-khom-cau-duc-hoa-tien",
         "homestay",
         "Homestay làng khóm Hỏa Tiến",
         "Hỏa Tiến pineapple village homestay",
@@ -61,7 +61,7 @@ LISTINGS = [
         ["khom-cau-duc"],
     ),
     (
-        "namroi",
+        "htx-buoi-nam-roi-hiep-thanh",
         "homestay",
         "Homestay Mương Đình",
         "Mương Đình homestay",
@@ -87,7 +87,7 @@ LISTINGS = [
         ["buoi-nam-roi-hiep-thanh"],
     ),
     (
-        "namroi",
+        "htx-buoi-nam-roi-hiep-thanh",
         "tour",
         "Chợ nổi Ngã Bảy lúc bình minh",
         "Ngã Bảy floating market at dawn",
@@ -113,7 +113,7 @@ LISTINGS = [
         ["buoi-nam-roi-hiep-thanh"],
     ),
     (
-        "ongmat",
+        "co-so-mat-ong-tram-phuong-binh",
         "tour",
         "Khám phá khu bảo tồn Lung Ngọc Hoàng",
         "Lung Ngọc Hoàng nature reserve trip",
@@ -138,7 +138,7 @@ LISTINGS = [
         ["mat-ong-tram-lung-ngoc-hoang"],
     ),
     (
-        "chanh",
+        "htx-chanh-khong-hat-dong-phuoc",
         "experience",
         "Một ngày ở vườn chanh không hạt",
         "A day in a seedless-lime garden",
@@ -163,7 +163,7 @@ LISTINGS = [
         ["chanh-khong-hat-dong-khay"],
     ),
     (
-        "kynhu",
+        "htx-ky-nhu",
         "experience",
         "Thăm trại cá thát lát Kỳ Như",
         "Visit the Kỳ Như featherback farm",
@@ -187,7 +187,7 @@ LISTINGS = [
         ["ca-that-lat-rut-xuong-tam-gia-vi", "cha-ca-that-lat"],
     ),
     (
-        "ngocdao",
+        "trang-trai-de-ngoc-dao",
         "experience",
         "Trang trại dê Ngọc Đào",
         "Ngọc Đào goat farm",
@@ -211,7 +211,7 @@ LISTINGS = [
         ["sua-de-ngoc-dao"],
     ),
     (
-        "mitchauthanh",
+        "htx-mit-thai-dong-thanh",
         "homestay",
         "Nhà vườn mít và bưởi Châu Thành",
         "Jackfruit and pomelo garden house",
@@ -235,7 +235,7 @@ LISTINGS = [
         ["mit-thai-ruot-do"],
     ),
     (
-        "khoca",
+        "co-so-kho-ca-vinh-vien-a",
         "tour",
         "Xuồng trên kênh Xà No",
         "Boat along the Xà No canal",

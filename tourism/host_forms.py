@@ -14,8 +14,7 @@ from wtforms.validators import (
 )
 
 from core.forms import REQUIRED
-from core.text import nfc
-from marketplace.dashboard import parse_whole_number
+from core.text import nfc, parse_whole_number
 from tourism.forms import DayField
 from tourism.labels import KIND_NAMES
 from tourism.models import LISTING_KINDS

@@ -1,5 +1,6 @@
 """The host's tourism pages: listings, capacity and closed days, bookings. Rules in
-tourism.hosting and tourism.bookings; who may come in: marketplace.dashboard.access_for."""
+tourism.hosting and tourism.bookings; who may come in: marketplace.cooperatives
+(approved_cooperative_only)."""
 
 from datetime import date, timedelta
 
@@ -10,8 +11,8 @@ from sqlalchemy.exc import OperationalError
 
 from core.clock import today
 from core.db import TryAgain
-from core.extensions import db, login_manager
-from marketplace.dashboard import access_for
+from core.extensions import db
+from marketplace.cooperatives import approved_cooperative_only
 from tourism import bookings, hosting
 from tourism.availability import month_view
 from tourism.host_forms import CapacityForm, ClosingForm, ListingForm
@@ -23,17 +24,7 @@ tourism_host = Blueprint("tourism_host", __name__, url_prefix="/dashboard/touris
 GUEST_DAYS = 14
 
 
-@tourism_host.before_request
-def only_approved_cooperatives():
-    state, cooperative = access_for(current_user)
-    if state == "guest":
-        return login_manager.unauthorized()
-    if state == "forbidden":
-        abort(403)
-    if state == "pending":
-        return render_template("dashboard/waiting.html", cooperative=cooperative)
-    g.cooperative = cooperative
-    return None
+tourism_host.before_request(approved_cooperative_only)
 
 
 def _host_id() -> int:

@@ -59,6 +59,14 @@ def register_template_globals(state):
     )
 
 
+def sitemap_urls() -> list[str]:
+    """Tourism's addresses in /sitemap.xml (core.seo)."""
+    return [url_for("tourism.index", _external=True)] + [
+        url_for("tourism.listing", slug=listing.slug, _external=True)
+        for listing in db.session.scalars(visible_listings())
+    ]
+
+
 @bp.get("/tourism")
 def index():
     filters = ListingFilters.from_args(request.args)

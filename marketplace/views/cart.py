@@ -87,6 +87,18 @@ def _back() -> str:
     return url_for("marketplace.cart")
 
 
+def _cart_count_once() -> int:
+    # Context processors run for every template rendered, partials included: count once.
+    if "cart_count" not in g:
+        g.cart_count = carts.cart_count(current_user)
+    return g.cart_count
+
+
+@bp.app_context_processor
+def cart_context():
+    return {"cart_count": _cart_count_once()}
+
+
 @bp.app_template_global()
 def cart_form() -> dict:
     """What every add-to-cart form of a page shares, worked out once per request: a catalogue

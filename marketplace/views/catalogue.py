@@ -10,7 +10,6 @@ from core.models import District
 from marketplace import catalogue, seo
 from marketplace.cards import product_card
 from marketplace.labels import (
-    BOOTH_REQUEST_STATUS_NAMES,
     COOPERATIVE_KIND_NAMES,
     COUNCIL_NAMES,
     CRITERIA_NAMES,
@@ -20,10 +19,10 @@ from marketplace.labels import (
     UNIT_NAMES,
 )
 from marketplace.models import Cooperative, Product
-from marketplace.payments import transfer_for
 from marketplace.pictures import image_url
 from marketplace.ratings import current_stars, expire_ratings_once_a_day, is_expired
 from marketplace.views import bp
+from payments.transfers import transfer_for
 
 
 @bp.before_request
@@ -133,6 +132,26 @@ def cooperative(slug: str):
     )
 
 
+def sitemap_urls() -> list[str]:
+    """The marketplace's addresses in /sitemap.xml (core.seo)."""
+    urls = [url_for("marketplace.home", _external=True)]
+    for endpoint in ("marketplace.products", "marketplace.cooperatives"):
+        urls.append(url_for(endpoint, _external=True))
+    urls += [
+        url_for("marketplace.product", slug=slug, _external=True)
+        for slug in db.session.scalars(select(Product.slug).where(Product.listed.is_(True)))
+    ]
+    urls += [
+        url_for("marketplace.cooperative", slug=slug, _external=True)
+        for slug in db.session.scalars(
+            select(Cooperative.slug).where(
+                Cooperative.approved.is_(True), Cooperative.suspended.is_(False)
+            )
+        )
+    ]
+    return urls
+
+
 @bp.record_once
 def register_template_globals(state):
     # Globals, not a context processor, so that imported macros see them too.
@@ -150,9 +169,7 @@ def register_template_globals(state):
             "status_names": ORDER_STATUS_NAMES,
             "payment_names": PAYMENT_NAMES,
             "transfer_for": transfer_for,
-            "request_status_names": BOOTH_REQUEST_STATUS_NAMES,
             "product_ld": seo.product_ld,
             "cooperative_ld": seo.cooperative_ld,
-            "fair_ld": seo.fair_ld,
         }
     )

@@ -1,4 +1,5 @@
-"""The cooperative's shop dashboard: products, orders, sales. Rules in marketplace.dashboard."""
+"""The cooperative's shop dashboard: products, orders, sales. Rules in marketplace.products,
+marketplace.orders and marketplace.sales; who may come in: marketplace.cooperatives."""
 
 from flask import (
     Blueprint,
@@ -19,13 +20,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.clock import today
 from core.db import TryAgain
-from core.extensions import login_manager
 from core.text import whole_number
-from marketplace import dashboard as shop
+from marketplace import orders as shop_orders
+from marketplace import products as shop_products
+from marketplace import sales as shop_sales
 from marketplace import uploads
-from marketplace.dashboard_forms import InlineForm, ProductForm, seen_stock
+from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.labels import ORDER_STATUS_NAMES
 from marketplace.orders import AlreadyPaid, IllegalTransition
+from marketplace.product_forms import InlineForm, ProductForm, seen_stock
 from marketplace.uploads import UploadRejected
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -53,23 +56,7 @@ def limit_request_size(endpoint, _values):
 def only_approved_cooperatives():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    state, cooperative = shop.access_for(current_user)
-    if state == "guest":
-        return login_manager.unauthorized()
-    if state == "forbidden":
-        abort(403)
-    if state == "pending":
-        return render_template("dashboard/waiting.html", cooperative=cooperative)
-    g.cooperative = cooperative
-    if cooperative.suspended and request.method == "POST":
-        # A suspended cooperative's dashboard is read-only until the office restores it.
-        flash(
-            _("Hợp tác xã đang bị tạm ngưng (%(reason)s); chưa thể thay đổi gì.",
-              reason=cooperative.moderation_reason),
-            "error",
-        )  # fmt: skip
-        return redirect(request.referrer or url_for("dashboard.index"))
-    return None
+    return approved_cooperative_only() or read_only_while_suspended()
 
 
 @dashboard.errorhandler(RequestEntityTooLarge)
@@ -103,8 +90,19 @@ def upload(name: str):
 
 @dashboard.get("")
 def index():
+    """What needs doing and how this month goes."""
+    cooperative_id = _coop_id()
+    products = shop_products.products_of(cooperative_id)
+    low_stock_at = shop_products.LOW_STOCK
     return render_template(
-        "dashboard/index.html", **shop.overview(_coop_id(), today()), low_stock_at=shop.LOW_STOCK
+        "dashboard/index.html",
+        counts=shop_orders.status_counts(cooperative_id),
+        products_total=len(products),
+        products_hidden=sum(1 for p in products if not p.active),
+        low_stock=[p for p in products if p.active and p.stock <= low_stock_at],
+        this_month=shop_sales.sales_by_month(cooperative_id, today(), 1)[0],
+        unpaid=shop_orders.unpaid_count(cooperative_id),
+        low_stock_at=low_stock_at,
     )
 
 
@@ -121,7 +119,7 @@ def _inline_form(product, formdata=None) -> InlineForm:
 
 
 def _products_page(failed: InlineForm | None = None, failed_id: int | None = None):
-    products = shop.products_of(_coop_id())
+    products = shop_products.products_of(_coop_id())
     forms = {p.id: _inline_form(p) for p in products}
     if failed is not None:
         forms[failed_id] = failed
@@ -134,7 +132,7 @@ def products():
 
 
 def _own_product_or_404(product_id: int):
-    product = shop.own_product(_coop_id(), product_id)
+    product = shop_products.own_product(_coop_id(), product_id)
     if product is None:
         abort(404)
     return product
@@ -165,7 +163,7 @@ def new_product():
         picture = _prepare_picture(form)
         if picture is not False:
             try:
-                product = shop.create_product(
+                product = shop_products.create_product(
                     g.cooperative, form.product_data(), picture, upload_folder=_upload_folder()
                 )
             except TryAgain:
@@ -186,14 +184,14 @@ def edit_product(product_id: int):
         picture = _prepare_picture(form)
         if picture is not False:
             try:
-                shop.update_product(
+                shop_products.update_product(
                     product,
                     form.product_data(),
                     picture,
                     upload_folder=_upload_folder(),
                     stock_seen=seen_stock(form.stock_seen),
                 )
-            except shop.StockChanged as changed:
+            except shop_products.StockChanged as changed:
                 form.stock.errors = [*form.stock.errors, _stock_changed_message(changed)]
                 form.stock_seen.data = str(changed.current)
             except TryAgain:
@@ -213,7 +211,7 @@ def _product_form_page(form: ProductForm, product):
     )
 
 
-def _stock_changed_message(changed: shop.StockChanged) -> str:
+def _stock_changed_message(changed: shop_products.StockChanged) -> str:
     return _(
         "Tồn kho vừa thay đổi (có đơn hàng mới): hiện còn %(n)s. Chưa lưu gì; hãy kiểm tra "
         "lại số tồn kho rồi bấm lưu.",
@@ -231,10 +229,10 @@ def inline_product(product_id: int):
     form = _inline_form(product, formdata=request.form)
     if form.validate():
         try:
-            shop.save_price_and_stock(
+            shop_products.save_price_and_stock(
                 product, form.price.data, form.stock.data, seen_stock(form.stock_seen)
             )
-        except shop.StockChanged as changed:
+        except shop_products.StockChanged as changed:
             form.stock.errors = [*form.stock.errors, _stock_changed_message(changed)]
             form.stock_seen.data = str(changed.current)
         except TryAgain:
@@ -253,7 +251,7 @@ def inline_product(product_id: int):
 def product_visibility(product_id: int):
     product = _own_product_or_404(product_id)
     active = request.form.get("active") == "1"
-    shop.set_active(product, active)
+    shop_products.set_active(product, active)
     if request.htmx:
         return _row(product, _inline_form(product))
     if active:
@@ -265,10 +263,10 @@ def product_visibility(product_id: int):
 
 @dashboard.post("/products/<int:product_id>/images/<int:image_id>/delete")
 def delete_image(product_id: int, image_id: int):
-    image = shop.own_image(_coop_id(), product_id, image_id)
+    image = shop_products.own_image(_coop_id(), product_id, image_id)
     if image is None:
         abort(404)
-    shop.remove_image(image, upload_folder=_upload_folder())
+    shop_products.remove_image(image, upload_folder=_upload_folder())
     flash(_("Đã xóa ảnh."), "success")
     return redirect(url_for(".edit_product", product_id=product_id) + "#pictures")
 
@@ -285,12 +283,12 @@ def _page_arg() -> int:
 def orders():
     status = request.args.get("status", "")
     status = status if status in ORDER_STATUS_NAMES and status != "paid" else ""
-    page = shop.orders_of(_coop_id(), status or None, _page_arg())
+    page = shop_orders.orders_of(_coop_id(), status or None, _page_arg())
     return render_template("dashboard/orders.html", page=page, counts=page.counts, status=status)
 
 
 def _own_order_or_404(order_id: int):
-    order = shop.own_order(_coop_id(), order_id)
+    order = shop_orders.own_order(_coop_id(), order_id)
     if order is None:
         abort(404)
     return order
@@ -302,10 +300,10 @@ def order(order_id: int):
     return render_template(
         "dashboard/order.html",
         order=item,
-        moves=shop.forward_moves(item),
-        can_cancel=shop.can_cancel(item),
-        awaits_payment=shop.awaits_payment(item),
-        actor_name=shop.actor_name,
+        moves=shop_orders.forward_moves(item),
+        can_cancel=shop_orders.can_cancel(item),
+        awaits_payment=shop_orders.awaits_payment(item),
+        actor_name=shop_orders.actor_name,
     )
 
 
@@ -323,7 +321,7 @@ def order_status(order_id: int):
     to_status = request.form.get("to", "")
     code, from_status = item.code, item.status
     try:
-        shop.advance_order(
+        shop_orders.advance_order(
             item, to_status, actor_id=current_user.id, note=request.form.get("note", "")
         )
     except IllegalTransition as error:
@@ -356,8 +354,8 @@ def cancel_order(order_id: int):
     item = _own_order_or_404(order_id)
     code = item.code
     try:
-        shop.cancel_order(item, request.form.get("reason", ""), actor_id=current_user.id)
-    except shop.ReasonRequired:
+        shop_orders.cancel_order(item, request.form.get("reason", ""), actor_id=current_user.id)
+    except shop_orders.ReasonRequired:
         flash(_("Vui lòng ghi lý do hủy đơn; người mua sẽ đọc lý do này."), "error")
     except IllegalTransition as error:
         flash(
@@ -380,7 +378,7 @@ def order_paid(order_id: int):
     item = _own_order_or_404(order_id)
     code = item.code
     try:
-        shop.confirm_payment(item, actor_id=current_user.id)
+        shop_orders.confirm_payment(item, actor_id=current_user.id)
     except AlreadyPaid:
         flash(_("Đơn %(code)s đã được ghi nhận thanh toán trước đó.", code=code), "error")
     except IllegalTransition:
@@ -405,12 +403,12 @@ def order_paid(order_id: int):
 @dashboard.get("/sales")
 def sales():
     day = today()
-    months = shop.sales_by_month(_coop_id(), day)
+    months = shop_sales.sales_by_month(_coop_id(), day)
     return render_template(
         "dashboard/sales.html",
         months=months,
-        chart=shop.sales_chart(months),
-        top=shop.top_products(_coop_id(), day),
+        chart=shop_sales.sales_chart(months),
+        top=shop_sales.top_products(_coop_id(), day),
         total_revenue=sum(m.revenue for m in months),
         total_orders=sum(m.orders for m in months),
     )
@@ -418,9 +416,9 @@ def sales():
 
 @dashboard.get("/orders.csv")
 def orders_csv():
-    filename = shop.csv_filename(g.cooperative, today())
+    filename = shop_orders.csv_filename(g.cooperative, today())
     return Response(
-        shop.orders_csv(_coop_id()),
+        shop_orders.orders_csv(_coop_id()),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',

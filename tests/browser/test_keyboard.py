@@ -276,7 +276,7 @@ def sign_in(page, keys, live_server, email):
 
 
 def test_catalogue_and_fair_plan_by_keyboard(live_server, db, page, keys):
-    from marketplace.demo import seed_fairs
+    from fairs.demo import seed_fairs
 
     seed_fairs(today())
     db.session.remove()

@@ -14,7 +14,7 @@ from core.accounts import unique_slug
 from core.db import write_transaction
 from core.extensions import db
 from core.models import utcnow
-from marketplace.fair_models import (
+from fairs.models import (
     HOLDING_STATUSES,
     Booth,
     BoothRequest,

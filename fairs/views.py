@@ -1,7 +1,7 @@
 """Trade fair pages: the fairs, a fair's floor plan and exhibitors, requesting a booth, the
 waiting list, and a cooperative's own requests."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,12 +13,15 @@ from core.extensions import db, limiter, login_manager
 from core.labels import N_
 from core.mail import send_mail
 from core.models import utcnow
-from marketplace import fairs
-from marketplace.dashboard import access_for
-from marketplace.fair_forms import BoothRequestForm
-from marketplace.fair_models import Booth
+from fairs import booths
+from fairs.forms import BoothRequestForm
+from fairs.labels import BOOTH_REQUEST_STATUS_NAMES
+from fairs.models import Booth, Fair
+from fairs.seo import fair_ld
+from marketplace.cooperatives import access_for
 from marketplace.models import Product
-from marketplace.views import bp
+
+bp = Blueprint("fairs", __name__)
 
 STATE_NAMES = {
     "free": N_("Còn trống"),
@@ -29,17 +32,32 @@ STATE_NAMES = {
 }
 
 
+@bp.record_once
+def register_template_globals(state):
+    state.app.jinja_env.globals.update(
+        {"request_status_names": BOOTH_REQUEST_STATUS_NAMES, "fair_ld": fair_ld}
+    )
+
+
+def sitemap_urls() -> list[str]:
+    """The fairs' addresses in /sitemap.xml (core.seo)."""
+    return [url_for("fairs.fairs_index", _external=True)] + [
+        url_for("fairs.fair", slug=slug, _external=True)
+        for slug in db.session.scalars(select(Fair.slug))
+    ]
+
+
 @bp.app_template_global()
 def upcoming_fair():
-    return fairs.next_fair(today())
+    return booths.next_fair(today())
 
 
 def _fair_or_404(slug: str):
-    fair = fairs.fair_by_slug(slug)
+    fair = booths.fair_by_slug(slug)
     if fair is None:
         abort(404)
     # Offers on the waiting list that ran out pass to the next in line, told by email.
-    for entry in fairs.expire_holds(fair, utcnow()):
+    for entry in booths.expire_holds(fair, utcnow()):
         tell_offer(entry, fair)
     return fair
 
@@ -64,8 +82,8 @@ def _approved_cooperative():
 
 @bp.get("/fairs")
 def fairs_index():
-    upcoming, past = fairs.upcoming_and_past(today())
-    return render_template("marketplace/fairs.html", upcoming=upcoming, past=past)
+    upcoming, past = booths.upcoming_and_past(today())
+    return render_template("fairs/index.html", upcoming=upcoming, past=past)
 
 
 @bp.get("/fairs/<slug>")
@@ -73,11 +91,11 @@ def fair(slug: str):
     item = _fair_or_404(slug)
     now = utcnow()
     return render_template(
-        "marketplace/fair.html",
+        "fairs/fair.html",
         fair=item,
-        plan=fairs.floor_plan(item, now),
-        exhibitors=fairs.exhibitors(item.id),
-        full=fairs.is_full(item, now),
+        plan=booths.floor_plan(item, now),
+        exhibitors=booths.exhibitors(item.id),
+        full=booths.is_full(item, now),
         cooperative=_approved_cooperative(),
         state_names=STATE_NAMES,
         today_date=today(),
@@ -103,7 +121,7 @@ def _request_form(cooperative, formdata=None) -> BoothRequestForm:
 
 
 def _booth_page(item, booth, form, message=None):
-    state = fairs.booth_state(booth, fairs.live_requests(item.id).get(booth.id), utcnow())
+    state = booths.booth_state(booth, booths.live_requests(item.id).get(booth.id), utcnow())
     context = {
         "fair": item,
         "booth": booth,
@@ -115,8 +133,8 @@ def _booth_page(item, booth, form, message=None):
         "open": today() <= item.registration_deadline,
     }
     if request.htmx:
-        return render_template("marketplace/_booth.html", **context)
-    return render_template("marketplace/booth.html", **context)
+        return render_template("fairs/_booth.html", **context)
+    return render_template("fairs/booth.html", **context)
 
 
 @bp.get("/fairs/<slug>/booths/<code>")
@@ -133,22 +151,22 @@ def booth(slug: str, code: str):
 
 
 FAIR_ERRORS = {
-    fairs.DeadlinePassed: N_("Đã hết hạn đăng ký gian hàng của hội chợ này."),
-    fairs.BoothTaken: N_(
+    booths.DeadlinePassed: N_("Đã hết hạn đăng ký gian hàng của hội chợ này."),
+    booths.BoothTaken: N_(
         "Rất tiếc, gian hàng này vừa có hợp tác xã khác đăng ký. Hãy chọn gian khác."
     ),
-    fairs.BoothClosed: N_("Gian hàng này không cho thuê."),
-    fairs.BoothHeld: N_("Gian hàng này đang được giữ cho hợp tác xã trong danh sách chờ."),
-    fairs.OneBoothOnly: N_("Hội chợ này mỗi hợp tác xã chỉ thuê một gian hàng."),
-    fairs.FairNotFull: N_(
+    booths.BoothClosed: N_("Gian hàng này không cho thuê."),
+    booths.BoothHeld: N_("Gian hàng này đang được giữ cho hợp tác xã trong danh sách chờ."),
+    booths.OneBoothOnly: N_("Hội chợ này mỗi hợp tác xã chỉ thuê một gian hàng."),
+    booths.FairNotFull: N_(
         "Hội chợ còn gian trống; hãy đăng ký gian hàng thay vì vào danh sách chờ."
     ),
-    fairs.AlreadyWaiting: N_("Hợp tác xã của bạn đã ở trong danh sách chờ."),
-    fairs.IllegalRequestMove: N_("Không thể đổi đăng ký này nữa."),
+    booths.AlreadyWaiting: N_("Hợp tác xã của bạn đã ở trong danh sách chờ."),
+    booths.IllegalRequestMove: N_("Không thể đổi đăng ký này nữa."),
 }
 
 
-def fair_error_message(error: fairs.FairError) -> str:
+def fair_error_message(error: booths.FairError) -> str:
     return _(FAIR_ERRORS.get(type(error), N_("Không thể thực hiện yêu cầu này.")))
 
 
@@ -176,7 +194,7 @@ def request_booth(slug: str, code: str):
     if not form.validate():
         return _booth_page(item, found, form)
     try:
-        fairs.request_booth(
+        booths.request_booth(
             item.id,
             found.id,
             cooperative,
@@ -186,15 +204,15 @@ def request_booth(slug: str, code: str):
             note=(form.note.data or "").strip(),
             today=today(),
         )
-    except fairs.FairError as error:
+    except booths.FairError as error:
         return _booth_page(item, found, form, fair_error_message(error))
     except TryAgain:
         return _booth_page(item, found, form, _("Hệ thống đang bận. Vui lòng thử lại."))
     flash(_("Đã đăng ký gian hàng %(code)s; ban tổ chức sẽ duyệt.", code=found.code), "success")
     if request.htmx:
         response = _booth_page(item, _booth_or_404(item.id, code), None)
-        return response, 200, {"HX-Redirect": url_for("marketplace.fair", slug=slug)}
-    return redirect(url_for("marketplace.fair", slug=slug))
+        return response, 200, {"HX-Redirect": url_for("fairs.fair", slug=slug)}
+    return redirect(url_for("fairs.fair", slug=slug))
 
 
 @bp.post("/fairs/<slug>/waitlist")
@@ -204,11 +222,11 @@ def join_waitlist(slug: str):
         return refusal
     item = _fair_or_404(slug)
     try:
-        fairs.join_waitlist(item, cooperative, utcnow(), today())
+        booths.join_waitlist(item, cooperative, utcnow(), today())
         flash(_("Đã vào danh sách chờ; bạn sẽ nhận email khi có gian trống."), "success")
-    except fairs.FairError as error:
+    except booths.FairError as error:
         flash(fair_error_message(error), "error")
-    return redirect(url_for("marketplace.fair", slug=slug))
+    return redirect(url_for("fairs.fair", slug=slug))
 
 
 @bp.get("/dashboard/fairs")
@@ -217,9 +235,9 @@ def my_booth_requests():
     if refusal is not None:
         return refusal
     return render_template(
-        "marketplace/my_fairs.html",
-        requests=fairs.requests_of(cooperative.id),
-        offers=fairs.waiting_offers(cooperative.id, utcnow()),
+        "fairs/my_fairs.html",
+        requests=booths.requests_of(cooperative.id),
+        offers=booths.waiting_offers(cooperative.id, utcnow()),
     )
 
 
@@ -228,21 +246,21 @@ def cancel_booth_request(request_id: int):
     cooperative, refusal = _require_cooperative()
     if refusal is not None:
         return refusal
-    own = fairs.request_of(cooperative.id, request_id)
+    own = booths.request_of(cooperative.id, request_id)
     if own is None:
         abort(404)
     if today() > own.fair.starts_on:
         flash(_("Hội chợ đã bắt đầu; không thể hủy đăng ký."), "error")
-        return redirect(url_for("marketplace.my_booth_requests"))
+        return redirect(url_for("fairs.my_booth_requests"))
     try:
-        _request, offered = fairs.decide(
+        _request, offered = booths.decide(
             own.id, "cancelled", reason=_("Hợp tác xã tự hủy"), actor_id=current_user.id
         )
         if offered is not None:
             tell_offer(offered, own.fair)
         flash(_("Đã hủy đăng ký gian hàng %(code)s.", code=own.booth.code), "success")
-    except fairs.FairError as error:
+    except booths.FairError as error:
         flash(fair_error_message(error), "error")
     except TryAgain:
         flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
-    return redirect(url_for("marketplace.my_booth_requests"))
+    return redirect(url_for("fairs.my_booth_requests"))

@@ -15,10 +15,10 @@ from core.db import TryAgain
 from core.extensions import db
 from core.models import utcnow
 from core.text import whole_number
-from marketplace import fairs as fair_rules
-from marketplace.fair_forms import FairForm, GridForm
-from marketplace.fair_models import Booth, BoothRequest, Fair
-from marketplace.views.fairs import STATE_NAMES, fair_error_message, tell_offer
+from fairs import booths as fair_rules
+from fairs.forms import FairForm, GridForm
+from fairs.models import Booth, BoothRequest, Fair
+from fairs.views import STATE_NAMES, fair_error_message, tell_offer
 
 FAIR_FIELDS = (
     "name",
@@ -43,7 +43,8 @@ def _fair_or_404(fair_id: int) -> Fair:
 @admin.get("/fairs")
 def fairs():
     return render_template(
-        "admin/fairs.html", fairs=db.session.scalars(select(Fair).order_by(Fair.starts_on)).all()
+        "fairs/office/fairs.html",
+        fairs=db.session.scalars(select(Fair).order_by(Fair.starts_on)).all(),
     )
 
 
@@ -70,7 +71,7 @@ def new_fair():
         else:
             flash(_("Đã tạo hội chợ với %(n)s gian hàng.", n=len(fair.booths)), "success")
             return redirect(url_for("admin.fair", fair_id=fair.id))
-    return render_template("admin/fair_form.html", form=form, grid=grid, fair=None)
+    return render_template("fairs/office/fair_form.html", form=form, grid=grid, fair=None)
 
 
 @admin.route("/fairs/<int:fair_id>/edit", methods=["GET", "POST"])
@@ -83,7 +84,7 @@ def edit_fair(fair_id: int):
         db.session.commit()
         flash(_("Đã lưu hội chợ."), "success")
         return redirect(url_for("admin.fair", fair_id=fair.id))
-    return render_template("admin/fair_form.html", form=form, grid=None, fair=fair)
+    return render_template("fairs/office/fair_form.html", form=form, grid=None, fair=fair)
 
 
 @admin.get("/fairs/<int:fair_id>")
@@ -100,7 +101,7 @@ def fair(fair_id: int):
         .order_by(BoothRequest.status, BoothRequest.created_at)
     ).all()
     return render_template(
-        "admin/fair.html",
+        "fairs/office/fair.html",
         fair=item,
         plan=fair_rules.floor_plan(item, utcnow()),
         requests=requests,

@@ -1,10 +1,23 @@
-"""Bank transfer details of an order: the VietQR code and the same details as text."""
+"""Bank transfer details of an order: the VietQR code and the same details as text.
+
+An order here is anything with a `code`, a `total` and the `cooperative` it is paid to (with
+its bank_bin, bank_account and bank_account_name): a marketplace order today.
+"""
 
 from dataclasses import dataclass
 
-from marketplace.labels import BANK_NAMES
-from marketplace.models import Order
-from marketplace.vietqr import payload, qr_svg, transfer_purpose
+from payments.vietqr import payload, qr_svg, transfer_purpose
+
+BANK_NAMES = {
+    "970436": "Vietcombank",
+    "970415": "VietinBank",
+    "970418": "BIDV",
+    "970405": "Agribank",
+    "970422": "MB",
+    "970407": "Techcombank",
+    "970416": "ACB",
+    "970403": "Sacombank",
+}
 
 
 @dataclass(frozen=True)
@@ -17,7 +30,7 @@ class BankTransfer:
     svg: str
 
 
-def transfer_for(order: Order) -> BankTransfer | None:
+def transfer_for(order) -> BankTransfer | None:
     """None when the cooperative has not given its bank account."""
     cooperative = order.cooperative
     if not (cooperative.bank_bin and cooperative.bank_account):

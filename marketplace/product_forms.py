@@ -1,4 +1,5 @@
-"""Forms of the cooperative's dashboard. Messages are Vietnamese msgids, translated when shown."""
+"""Forms of the cooperative's products (its shop's product pages). Messages are Vietnamese
+msgids, translated when shown."""
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
@@ -8,10 +9,10 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from core.forms import REQUIRED
-from core.text import whole_number
-from marketplace.dashboard import MAX_PRICE, MAX_STOCK, ProductData, parse_whole_number
+from core.text import parse_whole_number, whole_number
 from marketplace.labels import GROUP_NAMES, UNIT_NAMES
 from marketplace.models import OCOP_GROUPS
+from marketplace.products import MAX_PRICE, MAX_STOCK, ProductData
 
 
 def _strip(value):

@@ -1,0 +1,18 @@
+"""The marketplace's parts of the account page (/account, core.views), registered in core.hooks
+by marketplace.init_app: the account's cooperative and its state, and after the card the link
+to the shop and the buyer's orders."""
+
+from flask import render_template
+from markupsafe import Markup
+
+from marketplace.orders import checkouts_of_buyer
+
+
+def cooperative_facts(_user) -> Markup:
+    return Markup(render_template("marketplace/_account_cooperative.html"))
+
+
+def orders_section(user) -> Markup:
+    return Markup(
+        render_template("marketplace/_account_orders.html", checkouts=checkouts_of_buyer(user.id))
+    )

@@ -13,7 +13,7 @@ import tourism
 from core import cli, i18n
 from core.assets import init_assets
 from core.config import load_config
-from core.db import configure_sqlite, include_in_migrations
+from core.db import configure_sqlite, guard_writes, include_in_migrations
 from core.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 from core.formatting import register_filters
 from core.logging import configure_logging
@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        guard_writes(db.engine)
     migrate.init_app(
         app,
         db,

@@ -49,15 +49,20 @@ def day_arg(text: str | None, today: date | None = None) -> date | None:
 
 
 class DayWithinRange:
-    """A form's date no earlier than a year back and no later than two years ahead."""
+    """A form's date within `days_back` before and `days_ahead` after today (by default a
+    year back and two years ahead)."""
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, *, days_back: int = DAYS_BACK, days_ahead: int = DAYS_AHEAD):
         self.message = message
+        self.days_back = days_back
+        self.days_ahead = days_ahead
 
     def __call__(self, _form, field):
         if field.data is None:
             return
-        lowest, highest = day_range()
+        today = clock.today()
+        lowest = today - timedelta(days=self.days_back)
+        highest = today + timedelta(days=self.days_ahead)
         if not lowest <= field.data <= highest:
             raise ValidationError(
                 self.message

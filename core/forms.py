@@ -2,13 +2,25 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from core.accounts import MIN_PASSWORD_LENGTH
 from core.text import normalise_phone
 
 REQUIRED = _l("Vui lòng điền mục này.")
+PASSWORD_MAX = 200
+# What a password typed to compare is: required, and no longer than any password can be.
+TYPED_PASSWORD = [InputRequired(REQUIRED), Length(max=PASSWORD_MAX)]
+PHONE = [Optional(), Length(max=20)]
 
 
 def vietnamese_phone(_form, field):
@@ -23,15 +35,19 @@ NEW_PASSWORD = [
     InputRequired(REQUIRED),
     Length(
         min=MIN_PASSWORD_LENGTH,
-        max=200,
-        message=_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH),
+        max=PASSWORD_MAX,
+        message=_l(
+            "Mật khẩu cần từ %(n)s đến %(most)s ký tự.", n=MIN_PASSWORD_LENGTH, most=PASSWORD_MAX
+        ),
     ),
 ]
 
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[InputRequired(REQUIRED), Length(max=254)])
-    password = PasswordField(_l("Mật khẩu"), validators=[InputRequired(REQUIRED)])
+    password = PasswordField(
+        _l("Mật khẩu"), validators=[InputRequired(REQUIRED), Length(max=PASSWORD_MAX)]
+    )
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
@@ -51,11 +67,12 @@ class RegisterForm(FlaskForm):
             Length(max=254),
         ],
     )
-    phone = StringField(_l("Số điện thoại"), validators=[Optional(), vietnamese_phone])
+    form_token = HiddenField(validators=[Length(max=64)])
+    phone = StringField(_l("Số điện thoại"), validators=[*PHONE, vietnamese_phone])
     password = PasswordField(_l("Mật khẩu"), validators=NEW_PASSWORD)
     password_confirm = PasswordField(
         _l("Nhập lại mật khẩu"),
-        validators=[InputRequired(REQUIRED), EqualTo("password", _l("Hai mật khẩu không khớp."))],
+        validators=[*TYPED_PASSWORD, EqualTo("password", _l("Hai mật khẩu không khớp."))],
     )
     cooperative_name = StringField(_l("Tên hợp tác xã / cơ sở"), validators=[Length(max=160)])
     cooperative_kind = SelectField(_l("Loại hình"), choices=[], validate_choice=False)
@@ -81,9 +98,9 @@ class RegisterForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[InputRequired(REQUIRED)])
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=TYPED_PASSWORD)
     new = PasswordField(_l("Mật khẩu mới"), validators=NEW_PASSWORD)
     confirm = PasswordField(
         _l("Nhập lại mật khẩu mới"),
-        validators=[InputRequired(REQUIRED), EqualTo("new", _l("Hai mật khẩu không khớp."))],
+        validators=[*TYPED_PASSWORD, EqualTo("new", _l("Hai mật khẩu không khớp."))],
     )

@@ -567,7 +567,8 @@ VOLATILE_IN = {("checkouts", "code"), ("orders", "code"), ("bookings", "code")}
 _ID_CODES = re.compile(r"\b(?:HG|BK)-\d{4}-\d{6}(?:-\d+)?\b")  # checkout, order, booking codes
 
 
-def stable_columns(table) -> list:
+def stable_columns(table, volatile: bool = False) -> list:
+    """The columns two builds of the same data agree on (volatile: also tokens, codes...)."""
     return [
         column
         for column in table.columns
@@ -575,8 +576,12 @@ def stable_columns(table) -> list:
         and not column.foreign_keys
         and not column.name.endswith("_id")  # ids without a foreign key (audit subjects)
         and not isinstance(column.type, DateTime)
-        and column.name not in VOLATILE_COLUMNS
-        and (table.name, column.name) not in VOLATILE_IN
+        and (
+            volatile
+            or (
+                column.name not in VOLATILE_COLUMNS and (table.name, column.name) not in VOLATILE_IN
+            )
+        )
     ]
 
 
@@ -584,17 +589,18 @@ def _stable(value):
     return _ID_CODES.sub("<code>", value) if isinstance(value, str) else value
 
 
-def fingerprint() -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
-    """table -> (stable column names, sorted rows of them)."""
+def fingerprint(volatile: bool = False) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
+    """table -> (stable column names, sorted rows of them). volatile: also the columns made at
+    random (to see whether a request changed anything at all)."""
     db.session.rollback()  # end the test's snapshot: read what the requests committed
     found = {}
     with db.engine.connect() as connection:
         for table in db.metadata.sorted_tables:
-            columns = stable_columns(table)
+            columns = stable_columns(table, volatile)
             rows = connection.execute(select(*columns) if columns else select(table)).all()
             if not columns:  # only ids and keys: what counts is how many rows
                 rows = [() for _row in rows]
-            stable = [tuple(_stable(value) for value in row) for row in rows]
+            stable = [tuple(value if volatile else _stable(value) for value in row) for row in rows]
             found[table.name] = (tuple(c.name for c in columns), sorted(stable, key=repr))
     return found
 

@@ -10,6 +10,8 @@ b. two at once behave as one after the other: the database after the pair at onc
    data (built again from empty tables);
 c. for a route whose form is one intent ("once"), also the same as after ONE request.
 
+(And the scenario is checked: its request alone changes the database, so its form is valid.)
+
 The fingerprint is every table's rows restricted to stable columns (no keys, datetimes, tokens,
 password hashes, codes made from ids, search text); a failure shows the rows that differ.
 """
@@ -107,13 +109,16 @@ def test_double_submit(app, db, today, endpoint):
     if diff := fingerprint_diff(after_together, after_in_turn, "at once", "one after the other"):
         problems.append("two at once differ from two one after the other:\n" + diff)
 
-    if scenario.kind == "once":
-        prepared = prepare(app, endpoint, today)
-        alone = one_after_the_other(app, prepared, 1)
-        after_one = fingerprint()
-        problems += [f"alone: {_outcome(r)}" for r in alone if _failed(r)]
-        if diff := fingerprint_diff(after_in_turn, after_one, "after two", "after one"):
-            problems.append(f"two differ from one ({scenario.why}):\n" + diff)
+    prepared = prepare(app, endpoint, today)
+    before = fingerprint(volatile=True)
+    alone = one_after_the_other(app, prepared, 1)
+    after_one = fingerprint()
+    problems += [f"alone: {_outcome(r)}" for r in alone if _failed(r)]
+    if not any(_failed(r) for r in alone) and fingerprint(volatile=True) == before:
+        problems.append("the valid request alone changed nothing: fix the scenario's form")
+    diff = fingerprint_diff(after_in_turn, after_one, "after two", "after one")
+    if scenario.kind == "once" and diff:
+        problems.append(f"two differ from one ({scenario.why}):\n" + diff)
 
     if problems:
         answers = ", ".join(_outcome(r) for r in together)

@@ -408,7 +408,8 @@ def test_out_of_range_filters(app, db, today, endpoint):
         if slug:
             values["slug"] = slug
         path = path_for(rule, values)
-        assert _answer(client, "GET", path, query_string=base, headers=filters.headers) is None
+        normal = client.get(path, query_string=base, headers=filters.headers)
+        assert normal.status_code == 200, f"{path} with {base}: {normal.status_code}, not 200"
         for name, kind in filters.params.items():
             for label, value in filter_values(kind, today, filters.columns.get(name)):
                 calls += 1

@@ -1,0 +1,639 @@
+"""One valid request for every POST route, sent on starting data built from nothing; shared by
+test_double_submit (two of them at once) and test_input_bounds (one field at a time out of
+range).
+
+SCENARIOS says, for each endpoint, who sends the request, how its starting data is made, and
+what two of them must do:
+
+- "once": the form is one intent (a checkout, a booking, a new product, a decision, a status
+  move...): two submits, at once or one after the other, leave the database as one does;
+- "each": every click counts (adding to the cart adds again): two at once leave it as two one
+  after the other.
+
+Everything in the starting data has a fixed name, so that building it again gives the same rows,
+and the fingerprint of the database (stable columns only) can be compared between runs.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+
+from flask import current_app
+from sqlalchemy import DateTime, select
+from werkzeug.security import generate_password_hash
+
+from core.extensions import db
+from core.models import User
+from marketplace import checkout as checkouts
+from marketplace import fairs
+from marketplace.cart import SESSION_KEY
+from marketplace.fair_models import Booth
+from marketplace.models import CartItem
+from marketplace.ratings import expire_ratings_once_a_day
+from programme import trainings
+from programme.models import Training
+from tests.conftest import TEST_PASSWORD, Factories, _empty_tables
+from tests.test_routes import World, _where, client_for
+from tests.tourism_fixtures import CONTACT
+from tourism import bookings
+from tourism.models import Listing
+
+# --- the people -------------------------------------------------------------------------------
+
+EMAILS = {
+    "buyer": "buyer@race.example",
+    "cooperative": "coop@race.example",
+    "admin": "admin@race.example",
+}
+NAMES = {"buyer": "Người Mua Đua", "cooperative": "Chị Lan Đua", "admin": "Văn Phòng Đua"}
+
+
+@cache
+def _cheap_hash() -> str:
+    # One round: these tests log in hundreds of times; scrypt's cost is not what they test.
+    return generate_password_hash(TEST_PASSWORD, method="pbkdf2:sha256:1")
+
+
+def login(app, role: str):
+    """A test client logged in as role ("guest": not logged in), through the login form."""
+    return client_for(app, World(emails=EMAILS, values={}), role)
+
+
+# --- the starting data ------------------------------------------------------------------------
+
+
+class Start:
+    """The data every scenario starts from (three people, a cooperative with a product), and
+    builders for what some of them need on top. Names are fixed: built twice, the same rows."""
+
+    def __init__(self, today):
+        self.today = today
+        self.make = Factories()
+        self.users = {}
+        for role, email in EMAILS.items():
+            user = User(email=email, name=NAMES[role], role=role, phone="0912345678")
+            user.password_hash = _cheap_hash()
+            db.session.add(user)
+            self.users[role] = user
+        db.session.commit()
+        self.district = self.make.district("Huyện Đua Ghe")
+        self.cooperative = self.make.cooperative(
+            "HTX Đua Ghe", district=self.district, owner=self.users["cooperative"],
+            phone="0912345678", bank_bin="970405", bank_account="7700205123456",
+            bank_account_name="HTX DUA GHE",
+        )  # fmt: skip
+        self.product = self.make.product("Khóm Đua Ghe", self.cooperative, stock=50, price=50_000)
+
+    def day(self, days: int) -> str:
+        return (self.today + timedelta(days=days)).isoformat()
+
+    def neighbour(self):
+        """A second approved cooperative, with no account (nobody logs in as it)."""
+        return self.make.cooperative("HTX Hàng Xóm Đua", district=self.district)
+
+    def cart_line(self, quantity: int) -> None:
+        db.session.add(
+            CartItem(user_id=self.users["buyer"].id, product_id=self.product.id, quantity=quantity)
+        )
+        db.session.commit()
+
+    def checkout(self, payment_method: str = "cod"):
+        return checkouts.place_order(
+            {self.product.id: 2},
+            checkouts.DeliveryDetails(
+                name="Nguyễn Thị Lan", phone="0912345678", email="lan@example.vn",
+                province="Cần Thơ", ward="Phường An Hòa", street="12 Mậu Thân", note="",
+                payment_method=payment_method,
+            ),
+            buyer_id=self.users["buyer"].id,
+            form_token=checkouts.new_form_token(),
+            fees=current_app.config["DELIVERY_FEES"],
+            free_from=current_app.config["FREE_DELIVERY_FROM"],
+        )  # fmt: skip
+
+    def homestay(self) -> Listing:
+        listing = Listing(
+            host=self.cooperative, kind="homestay", slug="homestay-dua-ghe",
+            title="Homestay Đua Ghe", district_id=self.district.id, price=300_000, capacity=2,
+            max_guests=2, description="Nhà vườn bên kênh.",
+        )  # fmt: skip
+        db.session.add(listing)
+        db.session.commit()
+        return listing
+
+    def tour(self) -> Listing:
+        listing = Listing(
+            host=self.cooperative, kind="tour", slug="tour-dua-ghe", title="Tour Đua Ghe",
+            district_id=self.district.id, price=150_000, capacity=10, max_guests=6,
+            meeting_point="Bến Vị Thanh", instant_booking=True, description="Đi ghe xem đua.",
+        )  # fmt: skip
+        db.session.add(listing)
+        db.session.commit()
+        return listing
+
+    def booking(self, listing: Listing, user_role: str | None = "buyer"):
+        return bookings.book(
+            listing.id,
+            check_in=self.today + timedelta(days=10),
+            check_out=self.today + timedelta(days=11),
+            guests=2,
+            contact=CONTACT,
+            user_id=self.users[user_role].id if user_role else None,
+            form_token=bookings.new_form_token(),
+            today=self.today,
+        )
+
+    def fair(self, rows: int = 2, cols: int = 2):
+        fair = fairs.create_fair(
+            rows=rows, cols=cols, pattern="{row}{col}", zone="Nông sản", size="3 × 3 m",
+            price=1_000_000, name="Hội chợ Đua Ghe", venue="Quảng trường Đua",
+            address="TP Vị Thanh", starts_on=self.today + timedelta(days=30),
+            ends_on=self.today + timedelta(days=33),
+            registration_deadline=self.today + timedelta(days=20), hold_hours=48,
+        )  # fmt: skip
+        db.session.commit()
+        return fair
+
+    def booth(self, fair, code: str) -> Booth:
+        return db.session.scalar(select(Booth).where(Booth.fair_id == fair.id, Booth.code == code))
+
+    def booth_request(self, fair, code: str = "A1", cooperative=None):
+        cooperative = cooperative or self.cooperative
+        return fairs.request_booth(
+            fair.id, self.booth(fair, code).id, cooperative, product_ids=[self.product.id],
+            contact_person="Chị Lan", contact_phone="0912345678", note="", today=self.today,
+        )  # fmt: skip
+
+    def training(self) -> Training:
+        training = Training(
+            topic="Bán hàng trực tuyến", trainer="Sở Công Thương", place="Vị Thanh",
+            day=self.today + timedelta(days=14), seats=20,
+        )  # fmt: skip
+        db.session.add(training)
+        db.session.commit()
+        return training
+
+    def registration(self):
+        return trainings.register(self.training().id, self.cooperative.id, "Chị Lan", self.today)
+
+
+# --- the requests -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    values: dict  # the rule's arguments
+    data: dict  # the form
+    session: dict | None = None  # put in the visitor's session first (a guest's cart)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    role: str  # guest, buyer, cooperative, admin: who sends it (the same session twice)
+    setup: Callable[[Start], Request]
+    kind: str  # "once" or "each"
+    why: str
+    # Where the form's fields are stored, for values just longer than the column:
+    # a table whose columns have the fields' names, and field -> "table.column" for the others.
+    table: str | None = None
+    columns: dict = field(default_factory=dict)
+
+
+def _checkout_form(start: Start) -> dict:
+    return {
+        "form_token": checkouts.new_form_token(), "name": "Nguyễn Thị Lan",
+        "phone": "0912 345 678", "email": "lan@example.vn", "province": "Cần Thơ",
+        "ward": "Phường Vị Thanh", "street": "8 Ngô Quốc Trị", "note": "Giao giờ hành chính",
+        "payment_method": "vietqr",
+    }  # fmt: skip
+
+
+def _booking_form(start: Start, **extra) -> dict:
+    return {
+        "form_token": bookings.new_form_token(), "check_in": start.day(10), "guests": "2",
+        "name": "Anna Schmidt", "phone": "+4915123456789", "email": "anna@example.de",
+        "country": "Germany", "note": "Ăn chay", **extra,
+    }  # fmt: skip
+
+
+def _product_form(name: str, stock: str, **extra) -> dict:
+    return {
+        "name": name, "group": "food", "description": "Trồng trên đất phèn.", "unit": "kg",
+        "price": "55000", "stock": stock, "certifications": "VietGAP", **extra,
+    }  # fmt: skip
+
+
+def _listing_form(kind: str, title: str) -> dict:
+    form = {
+        "kind": kind, "title": title, "title_en": "Boat race tour", "description": "Đi ghe.",
+        "description_en": "By boat.", "price": "150000", "capacity": "10", "max_guests": "6",
+        "meeting_point": "Bến Vị Thanh", "included": "Nước uống", "included_en": "Water",
+        "what_to_bring": "Nón", "what_to_bring_en": "A hat", "languages": "Tiếng Việt",
+        "free_cancel_days": "2", "late_cancel_fee_percent": "100", "instant_booking": "y",
+        "active": "y",
+    }  # fmt: skip
+    if kind != "homestay":
+        form.update({"start_time": "07:30", "duration_minutes": "180"})
+    return form
+
+
+def _fair_form(start: Start, name: str) -> dict:
+    return {
+        "name": name, "venue": "Quảng trường Đua", "address": "TP Vị Thanh",
+        "starts_on": start.day(30), "ends_on": start.day(33),
+        "registration_deadline": start.day(20), "description": "Hội chợ nông sản.",
+        "hold_hours": "48",
+    }  # fmt: skip
+
+
+def cart_add(s: Start) -> Request:
+    return Request({}, {"product_id": str(s.product.id), "quantity": "1"})
+
+
+def cart_update(s: Start) -> Request:
+    s.cart_line(1)
+    return Request({}, {"product_id": str(s.product.id), "quantity": "3"})
+
+
+def checkout(s: Start) -> Request:
+    s.cart_line(2)
+    return Request({}, _checkout_form(s))
+
+
+def cancel_order_by_buyer(s: Start) -> Request:
+    placed = s.checkout()
+    values = {"code": placed.code, "order_id": placed.orders[0].id}
+    return Request(values, {"token": placed.access_token, "reason": "Đặt nhầm"})
+
+
+def book_tour(s: Start) -> Request:
+    return Request({"slug": s.tour().slug}, _booking_form(s))
+
+
+def book_homestay(s: Start) -> Request:
+    """Not in SCENARIOS (one scenario a route): the bounds test books a stay too."""
+    return Request({"slug": s.homestay().slug}, _booking_form(s, check_out=s.day(12)))
+
+
+def cancel_booking(s: Start) -> Request:
+    booking = s.booking(s.homestay())
+    return Request({"code": booking.code}, {"token": booking.access_token})
+
+
+def log_in(s: Start) -> Request:
+    form = {"email": EMAILS["buyer"], "password": TEST_PASSWORD}
+    return Request({}, form, session={SESSION_KEY: {str(s.product.id): 2}})
+
+
+def log_out(s: Start) -> Request:
+    return Request({}, {})
+
+
+def register(s: Start) -> Request:
+    return Request(
+        {},
+        {
+            "account_type": "cooperative", "name": "Trần Văn Ba", "email": "ba@race.example",
+            "phone": "0987654321", "password": "mat-khau-moi-1", "password_confirm": "mat-khau-moi-1",
+            "cooperative_name": "HTX Mới Đua", "cooperative_kind": "cooperative",
+            "district_id": str(s.district.id),
+        },
+    )  # fmt: skip
+
+
+def change_password(s: Start) -> Request:
+    return Request(
+        {}, {"current": TEST_PASSWORD, "new": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"}
+    )
+
+
+def new_product(s: Start) -> Request:
+    return Request({}, _product_form("Mật ong Đua Ghe", "15"))
+
+
+def edit_product(s: Start) -> Request:
+    form = _product_form("Khóm Đua Ghe loại 1", "40", stock_seen="50")
+    return Request({"product_id": s.product.id}, form)
+
+
+def inline_product(s: Start) -> Request:
+    form = {"price": "52000", "stock": "45", "stock_seen": "50"}
+    return Request({"product_id": s.product.id}, form)
+
+
+def product_visibility(s: Start) -> Request:
+    return Request({"product_id": s.product.id}, {"active": "0"})
+
+
+def delete_image(s: Start) -> Request:
+    values = {"product_id": s.product.id, "image_id": s.product.images[0].id}
+    return Request(values, {})
+
+
+def order_status(s: Start) -> Request:
+    order = s.checkout().orders[0]
+    return Request({"order_id": order.id}, {"to": "confirmed", "note": "Đã gọi khách"})
+
+
+def cancel_order_by_cooperative(s: Start) -> Request:
+    order = s.checkout().orders[0]
+    return Request({"order_id": order.id}, {"reason": "Hết hàng"})
+
+
+def order_paid(s: Start) -> Request:
+    order = s.checkout("vietqr").orders[0]
+    return Request({"order_id": order.id}, {})
+
+
+def register_training(s: Start) -> Request:
+    return Request({"training_id": s.training().id}, {})
+
+
+def new_listing(s: Start) -> Request:
+    return Request({}, _listing_form("tour", "Tour Đua Ghe Mới"))
+
+
+def edit_listing(s: Start) -> Request:
+    return Request({"listing_id": s.homestay().id}, _listing_form("homestay", "Homestay Đua"))
+
+
+def set_capacity(s: Start) -> Request:
+    form = {"cap-first": s.day(5), "cap-last": s.day(7), "cap-capacity": "3"}
+    return Request({"listing_id": s.homestay().id}, form)
+
+
+def set_closed(s: Start) -> Request:
+    form = {"close-first": s.day(5), "close-last": s.day(7), "close-action": "close"}
+    return Request({"listing_id": s.homestay().id}, form)
+
+
+def booking_status(s: Start) -> Request:
+    booking = s.booking(s.homestay())  # not instant: waits for the host
+    form = {"to": "confirmed", "note": "Hẹn gặp", "next": "/dashboard/tourism/bookings"}
+    return Request({"booking_id": booking.id}, form)
+
+
+def request_booth(s: Start) -> Request:
+    fair = s.fair()
+    form = {
+        "products": [str(s.product.id)], "contact_person": "Chị Lan",
+        "contact_phone": "0912345678", "note": "Cần điện",
+    }  # fmt: skip
+    return Request({"slug": fair.slug, "code": "A1"}, form)
+
+
+def join_waitlist(s: Start) -> Request:
+    fair = s.fair(rows=1, cols=1)
+    s.booth_request(fair, "A1", cooperative=s.neighbour())  # the only booth: the fair is full
+    return Request({"slug": fair.slug}, {})
+
+
+def cancel_booth_request(s: Start) -> Request:
+    return Request({"request_id": s.booth_request(s.fair()).id}, {})
+
+
+def moderate_cooperative(s: Start) -> Request:
+    values = {"cooperative_id": s.cooperative.id, "action": "suspend"}
+    return Request(values, {"reason": "Nhãn sai quy định"})
+
+
+def hide_product(s: Start) -> Request:
+    return Request({"product_id": s.product.id}, {"reason": "Ảnh không đúng sản phẩm"})
+
+
+def hide_listing(s: Start) -> Request:
+    return Request({"listing_id": s.homestay().id}, {"reason": "Giá không rõ ràng"})
+
+
+def rate_product(s: Start) -> Request:
+    form = {
+        "criteria": "148", "points_a": "35", "points_b": "20", "points_c": "25",
+        "council_level": "province", "decision_number": "12/QĐ-UBND",
+        "recognised_on": s.day(-10),
+    }  # fmt: skip
+    return Request({"product_id": s.product.id}, form)
+
+
+def new_training(s: Start) -> Request:
+    form = {
+        "topic": "Chụp ảnh sản phẩm", "trainer": "Sở Công Thương", "place": "Vị Thanh",
+        "day": s.day(21), "seats": "30",
+    }  # fmt: skip
+    return Request({}, form)
+
+
+def attendance(s: Start) -> Request:
+    return Request({"registration_id": s.registration().id}, {"attended": "1"})
+
+
+def new_fair(s: Start) -> Request:
+    grid = {
+        "grid-rows": "2", "grid-cols": "3", "grid-pattern": "{row}{col}", "grid-zone": "Nông sản",
+        "grid-size": "3 × 3 m", "grid-price": "1000000",
+    }  # fmt: skip
+    return Request({}, {**_fair_form(s, "Hội chợ Xuân Đua"), **grid})
+
+
+def edit_fair(s: Start) -> Request:
+    return Request({"fair_id": s.fair().id}, _fair_form(s, "Hội chợ Đua Ghe mùa nước nổi"))
+
+
+def edit_booth(s: Start) -> Request:
+    fair = s.fair()
+    values = {"fair_id": fair.id, "booth_id": s.booth(fair, "A2").id}
+    return Request(
+        values, {"zone": "Thủ công", "size": "3 × 6 m", "price": "2000000", "closed": "1"}
+    )
+
+
+def decide_request(s: Start) -> Request:
+    request = s.booth_request(s.fair())
+    return Request({"request_id": request.id}, {"to": "approved", "reason": "Đủ điều kiện"})
+
+
+ONE_DECISION = "a decision: the second click finds it made and must change nothing more"
+ONE_MOVE = "a status move: the second click finds it moved and must change nothing more"
+SAME_VALUES = "saves values: saving the same values twice is saving them once"
+ONE_NEW_ROW = "a filled-in form for one new row: a double click must not make two"
+
+# endpoint -> scenario. Renaming an endpoint is a change of its key here.
+SCENARIOS = {
+    # the shop
+    "marketplace.cart_add": Scenario("buyer", cart_add, "each", "every click adds one more"),
+    "marketplace.cart_update": Scenario("buyer", cart_update, "once", "sets the quantity to 3: " + SAME_VALUES),
+    "marketplace.checkout": Scenario("buyer", checkout, "once", "one checkout form (form_token): one order", table="checkouts"),
+    "marketplace.cancel_order": Scenario("buyer", cancel_order_by_buyer, "once", "cancelling: " + ONE_MOVE, columns={"reason": "orders.cancel_reason"}),
+    # trade fairs, for cooperatives
+    "marketplace.request_booth": Scenario("cooperative", request_booth, "once", "one booth request: " + ONE_NEW_ROW, table="booth_requests"),
+    "marketplace.join_waitlist": Scenario("cooperative", join_waitlist, "once", "one place in the waiting list"),
+    "marketplace.cancel_booth_request": Scenario("cooperative", cancel_booth_request, "once", "cancelling: " + ONE_MOVE),
+    # the cooperative's dashboard
+    "dashboard.new_product": Scenario("cooperative", new_product, "once", "a new product: " + ONE_NEW_ROW, table="products"),
+    "dashboard.edit_product": Scenario("cooperative", edit_product, "once", SAME_VALUES, table="products"),
+    "dashboard.inline_product": Scenario("cooperative", inline_product, "once", SAME_VALUES, table="products"),
+    "dashboard.product_visibility": Scenario("cooperative", product_visibility, "once", "hides the product: " + SAME_VALUES),
+    "dashboard.delete_image": Scenario("cooperative", delete_image, "once", "deletes one picture; the second click finds it gone"),
+    "dashboard.order_status": Scenario("cooperative", order_status, "once", ONE_MOVE, columns={"note": "order_events.note"}),
+    "dashboard.cancel_order": Scenario("cooperative", cancel_order_by_cooperative, "once", "cancelling (stock back once): " + ONE_MOVE, columns={"reason": "orders.cancel_reason"}),
+    "dashboard.order_paid": Scenario("cooperative", order_paid, "once", "a transfer arrives once: " + ONE_MOVE),
+    "dashboard.register_training": Scenario("cooperative", register_training, "once", "one seat for the cooperative"),
+    # tourism
+    "tourism.book": Scenario("guest", book_tour, "once", "one booking form (form_token): one booking", table="bookings"),
+    "tourism.cancel_booking": Scenario("buyer", cancel_booking, "once", "cancelling (capacity back once): " + ONE_MOVE),
+    "tourism_host.new_listing": Scenario("cooperative", new_listing, "once", "a new listing: " + ONE_NEW_ROW, table="listings"),
+    "tourism_host.edit_listing": Scenario("cooperative", edit_listing, "once", SAME_VALUES, table="listings"),
+    "tourism_host.set_capacity": Scenario("cooperative", set_capacity, "once", SAME_VALUES, columns={"cap-capacity": "slots.capacity"}),
+    "tourism_host.set_closed": Scenario("cooperative", set_closed, "once", SAME_VALUES),
+    "tourism_host.booking_status": Scenario("cooperative", booking_status, "once", ONE_MOVE, columns={"note": "booking_events.note"}),
+    # accounts
+    "core.login": Scenario("guest", log_in, "once", "one login: the guest's cart joins the account once", table="users"),
+    "core.logout": Scenario("buyer", log_out, "once", "one logout"),
+    "core.register": Scenario("guest", register, "once", "one sign-up: " + ONE_NEW_ROW, table="users", columns={"cooperative_name": "cooperatives.name"}),
+    "core.change_password": Scenario("buyer", change_password, "once", "sets the password: " + SAME_VALUES),
+    # the OCOP office
+    "admin.moderate_cooperative": Scenario("admin", moderate_cooperative, "once", "suspending: " + ONE_DECISION, columns={"reason": "cooperatives.moderation_reason"}),
+    "admin.hide_product": Scenario("admin", hide_product, "once", "hiding (logged, the owner told): " + ONE_DECISION, columns={"reason": "products.hidden_reason"}),
+    "admin.hide_listing": Scenario("admin", hide_listing, "once", "hiding (logged): " + ONE_DECISION, columns={"reason": "listings.hidden_reason"}),
+    "admin.product_ratings": Scenario("admin", rate_product, "once", "rating a product: " + ONE_NEW_ROW, table="ocop_ratings"),
+    "admin.admin_trainings": Scenario("admin", new_training, "once", "a new training: " + ONE_NEW_ROW, table="trainings"),
+    "admin.attendance": Scenario("admin", attendance, "once", "marking present (logged): " + ONE_DECISION),
+    "admin.new_fair": Scenario("admin", new_fair, "once", "a new fair and its booths: " + ONE_NEW_ROW, table="fairs", columns={"grid-zone": "booths.zone", "grid-size": "booths.size", "grid-pattern": "booths.code"}),
+    "admin.edit_fair": Scenario("admin", edit_fair, "once", SAME_VALUES, table="fairs"),
+    "admin.edit_booth": Scenario("admin", edit_booth, "once", SAME_VALUES, table="booths"),
+    "admin.decide_request": Scenario("admin", decide_request, "once", "approving: " + ONE_DECISION, columns={"reason": "booth_requests.reason"}),
+}  # fmt: skip
+
+
+# --- running a scenario -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A scenario's request, ready to send as often as wanted from the same session."""
+
+    endpoint: str
+    url: str
+    data: dict
+    cookie: str | None  # the session cookie once logged in (and the guest's cart put in)
+
+    def client(self, app):
+        """A new test client carrying the prepared session (a second tab of the same browser:
+        what a double click sends twice)."""
+        client = app.test_client()
+        if self.cookie is not None:
+            client.set_cookie(app.config["SESSION_COOKIE_NAME"], self.cookie)
+        return client
+
+
+def url_for_rule(app, endpoint: str, values: dict) -> str:
+    return app.url_map.bind("localhost").build(endpoint, values)
+
+
+def reset() -> None:
+    """Empty every table, as the db fixture does before each test."""
+    db.session.rollback()
+    _empty_tables()
+    db.session.expunge_all()
+
+
+def prepare(app, endpoint: str, today, setup=None) -> Prepared:
+    """Empty the database, build the scenario's starting data, log its person in."""
+    scenario = SCENARIOS[endpoint]
+    reset()
+    expire_ratings_once_a_day(today)  # the first request of a day does it; not this test's
+    request = (setup or scenario.setup)(Start(today))
+    db.session.commit()
+    client = login(app, scenario.role)
+    if request.session:
+        with client.session_transaction() as session:
+            session.update(request.session)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return Prepared(
+        endpoint=endpoint,
+        url=url_for_rule(app, endpoint, request.values),
+        data=request.data,
+        cookie=cookie.value if cookie is not None else None,
+    )
+
+
+# --- the database's fingerprint ---------------------------------------------------------------
+
+# Made at random or from ids: the same data built twice differs there.
+VOLATILE_COLUMNS = {"password_hash", "session_token", "form_token", "access_token", "search_text"}
+VOLATILE_IN = {("checkouts", "code"), ("orders", "code"), ("bookings", "code")}
+_ID_CODES = re.compile(r"\b(?:HG|BK)-\d{4}-\d{6}(?:-\d+)?\b")  # checkout, order, booking codes
+
+
+def stable_columns(table, volatile: bool = False) -> list:
+    """The columns two builds of the same data agree on (volatile: also tokens, codes...)."""
+    return [
+        column
+        for column in table.columns
+        if not column.primary_key
+        and not column.foreign_keys
+        and not column.name.endswith("_id")  # ids without a foreign key (audit subjects)
+        and not isinstance(column.type, DateTime)
+        and (
+            volatile
+            or (
+                column.name not in VOLATILE_COLUMNS and (table.name, column.name) not in VOLATILE_IN
+            )
+        )
+    ]
+
+
+def _stable(value):
+    return _ID_CODES.sub("<code>", value) if isinstance(value, str) else value
+
+
+def fingerprint(volatile: bool = False) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
+    """table -> (stable column names, sorted rows of them). volatile: also the columns made at
+    random (to see whether a request changed anything at all)."""
+    db.session.rollback()  # end the test's snapshot: read what the requests committed
+    found = {}
+    with db.engine.connect() as connection:
+        for table in db.metadata.sorted_tables:
+            columns = stable_columns(table, volatile)
+            rows = connection.execute(select(*columns) if columns else select(table)).all()
+            if not columns:  # only ids and keys: what counts is how many rows
+                rows = [() for _row in rows]
+            stable = [tuple(value if volatile else _stable(value) for value in row) for row in rows]
+            found[table.name] = (tuple(c.name for c in columns), sorted(stable, key=repr))
+    return found
+
+
+def fingerprint_diff(first: dict, second: dict, first_name: str, second_name: str) -> str:
+    """What differs, table by table, row by row; "" when nothing does."""
+    lines = []
+    for name in first:
+        columns, rows = first[name]
+        extra = Counter(rows) - Counter(second[name][1])
+        missing = Counter(second[name][1]) - Counter(rows)
+        if not extra and not missing:
+            continue
+        lines.append(f"  {name} ({', '.join(columns)}):")
+        for row in sorted(extra.elements(), key=repr):
+            lines.append(f"    only {first_name}: {_show(row)}")
+        for row in sorted(missing.elements(), key=repr):
+            lines.append(f"    only {second_name}: {_show(row)}")
+    return "\n".join(lines)
+
+
+def describe(error: BaseException) -> str:
+    """An exception as the report needs it: the database's own message (not SQLAlchemy's
+    "raised as a result of autoflush" preamble) and the deepest line of the app's code."""
+    where = _where(error)  # "Type: message at place:line (code)"
+    original = getattr(error, "orig", None)
+    if original is None:
+        return where
+    message = str(original).splitlines()[0][:160] if str(original) else ""
+    place = where[where.rfind(" at ") + 4 :] if " at " in where else ""
+    return f"{type(error).__name__} ({type(original).__name__}: {message}) at {place}"
+
+
+def _show(row: tuple) -> str:
+    text = repr(row)
+    return text if len(text) <= 300 else text[:297] + "..."

@@ -28,9 +28,9 @@ from werkzeug.security import generate_password_hash
 from core.extensions import db
 from core.models import User
 from marketplace import checkout as checkouts
-from marketplace import fairs
+from fairs import booths as fairs
 from marketplace.cart import SESSION_KEY
-from marketplace.fair_models import Booth
+from fairs.models import Booth
 from marketplace.models import CartItem
 from marketplace.ratings import expire_ratings_once_a_day
 from programme import trainings
@@ -467,9 +467,9 @@ SCENARIOS = {
     "marketplace.checkout": Scenario("buyer", checkout, "once", "one checkout form (form_token): one order", table="checkouts"),
     "marketplace.cancel_order": Scenario("buyer", cancel_order_by_buyer, "once", "cancelling: " + ONE_MOVE, columns={"reason": "orders.cancel_reason"}),
     # trade fairs, for cooperatives
-    "marketplace.request_booth": Scenario("cooperative", request_booth, "once", "one booth request: " + ONE_NEW_ROW, table="booth_requests"),
-    "marketplace.join_waitlist": Scenario("cooperative", join_waitlist, "once", "one place in the waiting list"),
-    "marketplace.cancel_booth_request": Scenario("cooperative", cancel_booth_request, "once", "cancelling: " + ONE_MOVE),
+    "fairs.request_booth": Scenario("cooperative", request_booth, "once", "one booth request: " + ONE_NEW_ROW, table="booth_requests"),
+    "fairs.join_waitlist": Scenario("cooperative", join_waitlist, "once", "one place in the waiting list"),
+    "fairs.cancel_booth_request": Scenario("cooperative", cancel_booth_request, "once", "cancelling: " + ONE_MOVE),
     # the cooperative's dashboard
     "dashboard.new_product": Scenario("cooperative", new_product, "once", "a new product: " + ONE_NEW_ROW, table="products"),
     "dashboard.edit_product": Scenario("cooperative", edit_product, "once", SAME_VALUES, table="products"),
@@ -479,7 +479,7 @@ SCENARIOS = {
     "dashboard.order_status": Scenario("cooperative", order_status, "once", ONE_MOVE, columns={"note": "order_events.note"}),
     "dashboard.cancel_order": Scenario("cooperative", cancel_order_by_cooperative, "once", "cancelling (stock back once): " + ONE_MOVE, columns={"reason": "orders.cancel_reason"}),
     "dashboard.order_paid": Scenario("cooperative", order_paid, "once", "a transfer arrives once: " + ONE_MOVE),
-    "dashboard.register_training": Scenario("cooperative", register_training, "once", "one seat for the cooperative"),
+    "programme.register_training": Scenario("cooperative", register_training, "once", "one seat for the cooperative"),
     # tourism
     "tourism.book": Scenario("guest", book_tour, "once", "one booking form (form_token): one booking", table="bookings"),
     "tourism.cancel_booking": Scenario("buyer", cancel_booking, "once", "cancelling (capacity back once): " + ONE_MOVE),

@@ -56,9 +56,9 @@ BUTTONS = {
     "core.logout",
     "dashboard.delete_image",
     "dashboard.order_paid",
-    "dashboard.register_training",
-    "marketplace.cancel_booth_request",
-    "marketplace.join_waitlist",
+    "programme.register_training",
+    "fairs.cancel_booth_request",
+    "fairs.join_waitlist",
 }
 # case id -> (endpoint, another setup than the scenario's, or None). A stay is booked with a
 # check-out date; the scenario books a tour (which has none).

@@ -27,10 +27,10 @@ from werkzeug.security import generate_password_hash
 
 from core.extensions import db
 from core.models import User
-from marketplace import checkout as checkouts
 from fairs import booths as fairs
-from marketplace.cart import SESSION_KEY
 from fairs.models import Booth
+from marketplace import checkout as checkouts
+from marketplace.cart import SESSION_KEY
 from marketplace.models import CartItem
 from marketplace.ratings import expire_ratings_once_a_day
 from programme import trainings

@@ -17,8 +17,10 @@ password hashes, codes made from ids, search text); a failure shows the rows tha
 """
 
 import threading
+import time
 
 import pytest
+from sqlalchemy import event
 
 from core.extensions import db as _db
 from tests.post_scenarios import SCENARIOS, describe, fingerprint, fingerprint_diff, prepare
@@ -43,13 +45,40 @@ def _send(client, prepared):
         return error
 
 
+# Each read of the two requests at once takes this much longer, as on a busy server: the two
+# then overlap every time, where a thread that happens to start first could otherwise finish
+# before the other begins (and the race would be caught only now and then).
+READ_DELAY = 0.02
+
+
+class SlowReads:
+    """Slows the reads made in the threads that take part (see READ_DELAY)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.threads: set[int] = set()
+
+    def __call__(self, _conn, _cursor, statement, *_args):
+        if threading.get_ident() in self.threads and statement.lstrip()[:6].upper() == "SELECT":
+            time.sleep(READ_DELAY)
+
+    def __enter__(self):
+        event.listen(self.engine, "after_cursor_execute", self)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "after_cursor_execute", self)
+
+
 def at_once(app, prepared) -> list:
     """The prepared request twice at the same moment, each in its own thread and client."""
     clients = [prepared.client(app) for _ in range(2)]
     barrier = threading.Barrier(2)
     results: list = [None, None]
+    slow = SlowReads(_db.engine)
 
     def run(index: int) -> None:
+        slow.threads.add(threading.get_ident())
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
@@ -60,10 +89,11 @@ def at_once(app, prepared) -> list:
                 _db.session.remove()
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    with slow:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
     return [r if r is not None else TimeoutError("no answer in 60 s") for r in results]
 
 

@@ -184,6 +184,8 @@ def cancel_order(code: str, order_id: int):
             (form.reason.data or "").strip()[:300] or _("Người mua hủy"),
         )
         flash(_("Đã hủy đơn %(code)s.", code=order_.code), "success")
+    except orders.AlreadyInStatus:  # a second click: it is cancelled, as asked
+        flash(_("Đã hủy đơn %(code)s.", code=order_.code), "info")
     except orders.IllegalTransition:
         flash(
             _("Đơn %(code)s không thể hủy nữa (người bán đã xác nhận).", code=order_.code), "error"

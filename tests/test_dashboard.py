@@ -1057,3 +1057,41 @@ def test_a_transfer_confirmed_twice_is_told_once_recorded(signed_in, coop, fish,
     assert "đã được ghi nhận thanh toán trước đó" in again.get_data(as_text=True)
     db.session.refresh(order)
     assert [e.to_status for e in order.events] == ["pending", "paid"]
+
+
+def test_two_sign_ups_of_the_same_cooperative_name_at_once_get_their_own_slugs(app, db, make):
+    import threading
+
+    from core.db import write_transaction
+    from core.extensions import db as _db
+    from marketplace.cooperatives import register_cooperative
+    from marketplace.models import Cooperative
+
+    district_id = make.district().id
+    barrier, results = threading.Barrier(3), []
+
+    def run(n):
+        with app.app_context():
+            try:
+                barrier.wait()
+                with write_transaction():
+                    register_cooperative(
+                        email=f"htx{n}@example.vn", name="Chị Lan", password=TEST_PASSWORD,
+                        phone=None, cooperative_name="HTX Khóm Cầu Đúc", kind="cooperative",
+                        district_id=district_id,
+                    )  # fmt: skip
+                results.append("ok")
+            except Exception as error:  # noqa: BLE001 - the test reports any failure
+                results.append(error)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == ["ok"] * 3, results
+    db.session.rollback()  # end the test's snapshot: read what the others committed
+    slugs = db.session.scalars(select(Cooperative.slug).order_by(Cooperative.slug)).all()
+    assert slugs == ["htx-khom-cau-duc", "htx-khom-cau-duc-2", "htx-khom-cau-duc-3"]

@@ -336,21 +336,32 @@ def test_capacity_below_what_is_booked_is_refused_with_the_day_and_count(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"cap-first": "2030-01-05", "cap-last": "2030-01-01", "cap-capacity": "3"},
+        ({"cap-first": 14, "cap-last": 10, "cap-capacity": "3"},
          "Ngày cuối phải bằng hoặc sau ngày đầu"),
-        ({"cap-first": "2030-01-01", "cap-last": "2031-06-01", "cap-capacity": "3"},
-         "mỗi lần tối đa 366 ngày"),
-        ({"cap-first": "hôm qua", "cap-last": "2030-01-01", "cap-capacity": "3"},
-         "Ngày không hợp lệ."),
-        ({"cap-first": "2030-01-01", "cap-last": "2030-01-01", "cap-capacity": "-1"},
+        ({"cap-first": 10, "cap-last": 400, "cap-capacity": "3"}, "mỗi lần tối đa 366 ngày"),
+        ({"cap-first": "hôm qua", "cap-last": 10, "cap-capacity": "3"}, "Ngày không hợp lệ."),
+        ({"cap-first": 10, "cap-last": 10, "cap-capacity": "-1"},
          "Sức chứa là số nguyên từ 0 đến 1.000."),
-        ({"cap-first": "", "cap-last": "2030-01-01", "cap-capacity": "3"},
-         "Vui lòng điền mục này."),
+        ({"cap-first": 10, "cap-last": 10, "cap-capacity": "9" * 40},
+         "Sức chứa là số nguyên từ 0 đến 1.000."),
+        ({"cap-first": "", "cap-last": 10, "cap-capacity": "3"}, "Vui lòng điền mục này."),
+        ({"cap-first": "9999-12-31", "cap-last": "9999-12-31", "cap-capacity": "3"},
+         "Vui lòng chọn ngày từ"),
+        ({"cap-first": 10, "cap-last": 1000, "cap-capacity": "3"}, "Vui lòng chọn ngày từ"),
     ],
 )  # fmt: skip
-def test_bad_capacity_input_is_explained(signed_in, db, trip, data, message):
+def test_bad_capacity_input_is_explained(signed_in, db, trip, today, data, message):
+    """Days are given as days from today where they are numbers."""
+    data = {
+        name: (today + timedelta(days=value)).isoformat() if isinstance(value, int) else value
+        for name, value in data.items()
+    }
     response = signed_in.post(f"/dashboard/tourism/{trip.id}/capacity", data=data)
-    assert response.status_code == 200 and message in text(response)
+    assert response.status_code == 200
+    page = text(response)
+    assert message in page
+    for typed in data.values():  # the form keeps what was typed
+        assert f'value="{typed}"' in page
     assert db.session.scalar(select(func.count(Slot.id))) == 0
 
 

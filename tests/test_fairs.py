@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import utcnow
+from core.submissions import new_form_token
 from fairs import booths
 from fairs.models import Booth, BoothRequest, WaitlistEntry
 from tests.conftest import TEST_PASSWORD
@@ -269,12 +270,16 @@ def test_admin_creates_a_fair_and_decides(client, make, db, coop_user, today):
         "registration_deadline": (today + timedelta(days=20)).isoformat(),
         "hold_hours": "24", "grid-rows": "4", "grid-cols": "6", "grid-pattern": "{row}{col}",
         "grid-zone": "Thủ công", "grid-size": "3 × 3 m", "grid-price": "0",
+        "form_token": new_form_token(),
     }  # fmt: skip
     response = client.post("/admin/fairs/new", data=form)
     assert response.status_code == 302
     created = booths.fair_by_slug("hoi-cho-xuan")
     assert len(created.booths) == 24 and created.booths[2].code == "A3"
-    bad = client.post("/admin/fairs/new", data={**form, "name": "Khác", "grid-pattern": "{x}"})
+    bad = client.post(
+        "/admin/fairs/new",
+        data={**form, "name": "Khác", "grid-pattern": "{x}", "form_token": new_form_token()},
+    )
     assert "Mẫu mã không hợp lệ" in bad.get_data(as_text=True)
     csv_text = client.get(f"/admin/fairs/{created.id}/exhibitors.csv").get_data(as_text=True)
     assert csv_text.startswith("\ufeffbooth,zone,cooperative")

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.audit import AuditEvent
+from core.submissions import new_form_token
 from marketplace.models import Cooperative
 from programme import trainings
 from programme.models import Training, TrainingRegistration
@@ -106,11 +107,14 @@ def test_record_a_rating_through_the_page_changes_the_catalogue(office, make, db
     assert "4 sao OCOP" not in office.get(f"/products/{product.slug}").get_data(as_text=True)
     form = {"criteria": "148", "points_a": "35", "points_b": "20", "points_c": "25",
             "council_level": "province", "decision_number": "99/QĐ-UBND",
-            "recognised_on": today.isoformat()}  # fmt: skip
+            "recognised_on": today.isoformat(), "form_token": new_form_token()}  # fmt: skip
     assert office.post(f"/admin/products/{product.id}/ratings", data=form).status_code == 302
     assert "4 sao OCOP" in office.get(f"/products/{product.slug}").get_data(as_text=True)
     assert "Khóm chưa sao" in office.get("/products?stars=4").get_data(as_text=True)
-    too_many = office.post(f"/admin/products/{product.id}/ratings", data={**form, "points_c": "36"})
+    too_many = office.post(
+        f"/admin/products/{product.id}/ratings",
+        data={**form, "points_c": "36", "form_token": new_form_token()},
+    )
     assert "phần A tối đa 40, B tối đa 25, C tối đa 35" in too_many.get_data(as_text=True)
 
 

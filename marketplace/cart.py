@@ -116,12 +116,14 @@ class _DatabaseStore:
         return dict(rows.tuples().all())
 
     def add(self, product_id: int, quantity: int, stock: int) -> int:
-        """quantity more of the product, at most stock in all; the line's quantity after."""
+        """quantity more of the product, at most its stock in all (stock: as read just now,
+        for a new line); the line's quantity after."""
+        stock_now = select(Product.stock).where(Product.id == product_id).scalar_subquery()
         upsert(
             CartItem,
             {"user_id": self.user_id, "product_id": product_id, "quantity": min(quantity, stock)},
             ["user_id", "product_id"],
-            lambda line, _new: {"quantity": _capped(line.quantity + quantity, stock)},
+            lambda line, _new: {"quantity": _capped(line.quantity + quantity, stock_now)},
         )
         return self._quantity(product_id)
 
@@ -161,9 +163,9 @@ class _DatabaseStore:
         )
 
 
-def _capped(quantity, stock: int):
-    """quantity (an SQL expression), at most stock: worked out by the database, on the row as
-    it is when the statement runs."""
+def _capped(quantity, stock):
+    """quantity, at most stock (SQL expressions): worked out by the database, on the row as it
+    is when the statement runs, so that two adds at once end as two adds one after the other."""
     return case((quantity > stock, stock), else_=quantity)
 
 

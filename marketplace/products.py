@@ -62,13 +62,11 @@ def add_product(cooperative: Cooperative, *, name: str, **fields) -> Product:
     The slug is the name's, made unique: the insert runs in a savepoint, so a slug that a
     product made at the same moment took first (the unique constraint refuses it) is simply
     the next one, never an aborted transaction."""
-    if cooperative.id is None:
-        db.session.flush()
+    db.session.flush()  # the cooperative has its id; the savepoint holds the product alone
     fields.setdefault("district_id", cooperative.district_id)
     fields.setdefault("commune_id", cooperative.commune_id)
     name = nfc(name).strip()
     slug = fields.pop("slug", None)
-    db.session.flush()  # the savepoint below then holds the product alone
     for _attempt in range(1 if slug else SLUG_ATTEMPTS):
         # By id, not by the relationship: a refused product must not stay in the
         # cooperative's collection, whence a later flush would insert it again.

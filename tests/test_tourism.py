@@ -422,3 +422,35 @@ def test_a_repeated_cancel_is_shown_as_done_and_gives_back_once(client, db, home
     again = db.session.get(Booking, booking.id)
     assert [e.to_status for e in again.events] == ["requested", "cancelled"]
     assert taken(db, homestay.id, arrive) == 0
+
+
+BOOKING_LIMITS = """
+import sys
+sys.path.insert(0, {root!r})
+from app import create_app
+app = create_app({{
+    "SQLALCHEMY_DATABASE_URI": {url!r}, "SECRET_KEY": "test", "TESTING": True,
+    "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_BOOKING": "3 per minute", "RATELIMIT_BOOKING_PER_ADDRESS": "100 per minute",
+}})
+first, second = app.test_client(), app.test_client()  # two guests behind one address
+for client in (first, first, first, first, second):
+    print(client.post("/tourism/tour-khom/book", data={{"guests": "2"}}).status_code)
+"""
+
+
+def test_the_booking_limit_counts_each_guest_not_the_address(app, db, tour):
+    """limited("BOOKING"): a guest who posts too often is stopped; another guest behind the
+    same address (a fair's Wi-Fi, a carrier's NAT) still books. In a process of its own, as
+    in tests/test_rate_limits.py: the limiter is one object per process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    script = BOOKING_LIMITS.format(root=str(root), url=app.config["SQLALCHEMY_DATABASE_URI"])
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=root
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["200", "200", "200", "429", "200"]

@@ -96,40 +96,49 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+def _slots_locked(listing: Listing, days: list[date]) -> None:
+    """Make the days' rows and lock them in date order, as a booking takes them, so that a
+    host's change and a booking wait for each other instead of deadlocking (PostgreSQL)."""
+    insert_missing(
+        Slot,
+        [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
+        ["listing_id", "day"],
+    )
+    db.session.execute(
+        select(Slot.id)
+        .where(Slot.listing_id == listing.id, Slot.day.in_(days))
+        .order_by(Slot.day)
+        .with_for_update()
+    )
+
+
 def set_capacity(listing: Listing, first: date, last: date, capacity: int) -> None:
     """Rooms or seats for each day from first to last; never below what is already booked."""
     days = _days(first, last)
     if capacity < 0:
         raise BadRange()
     with write_transaction():
-        insert_missing(
-            Slot,
-            [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
-            ["listing_id", "day"],
-        )
-        for slot in db.session.scalars(
-            select(Slot)
-            .where(Slot.listing_id == listing.id, Slot.day.in_(days), Slot.taken > capacity)
-            .order_by(Slot.day)
-        ):
-            raise CapacityBelowTaken(slot.day, slot.taken)
-        db.session.execute(
+        _slots_locked(listing, days)
+        changed = db.session.execute(
             update(Slot)
-            .where(Slot.listing_id == listing.id, Slot.day.in_(days))
+            .where(Slot.listing_id == listing.id, Slot.day.in_(days), Slot.taken <= capacity)
             .values(capacity=capacity)
             .execution_options(synchronize_session=False)
-        )
+        ).rowcount
+        if changed != len(days):  # some day has more booked: change none (rolled back)
+            slot = db.session.scalars(
+                select(Slot)
+                .where(Slot.listing_id == listing.id, Slot.day.in_(days), Slot.taken > capacity)
+                .order_by(Slot.day)
+            ).first()
+            raise CapacityBelowTaken(slot.day, slot.taken)
 
 
 def set_closed(listing: Listing, first: date, last: date, closed: bool) -> None:
     """Close days to new bookings (bookings already made stay), or open them again."""
     days = _days(first, last)
     with write_transaction():
-        insert_missing(
-            Slot,
-            [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
-            ["listing_id", "day"],
-        )
+        _slots_locked(listing, days)
         db.session.execute(
             update(Slot)
             .where(Slot.listing_id == listing.id, Slot.day.in_(days))

@@ -14,7 +14,8 @@ def record_rating(product_id: int, *, actor_id: int, **decision) -> OcopRating:
     recognised_on (bounded by the form: its certificate's end is a date Python can hold).
     RatingError (marketplace.ratings) when the points do not fit the criteria."""
     with write_transaction():
-        product = db.session.get(Product, product_id, with_for_update=True)
+        # Locked: two ratings at once each see the other before caching the newest stars.
+        product = db.session.get(Product, product_id, with_for_update=True, populate_existing=True)
         rating = build_rating(product, **decision)
         db.session.flush()
         audit.record(

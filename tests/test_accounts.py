@@ -319,3 +319,37 @@ def test_logging_out_twice_is_no_error(app, make):
     assert browser.post("/logout").status_code == 302
     assert twin.post("/logout").status_code == 302
     assert twin.get("/account").status_code == 302
+
+
+def test_two_cooperatives_of_the_same_name_signing_up_at_once_get_two_slugs(app, db):
+    import threading
+
+    district_id = str(Factories().district("Huyện Cùng Tên").id)
+    db.session.commit()
+    barrier, answers = threading.Barrier(2), []
+
+    def send(n):
+        from core.extensions import db as _db
+
+        form = _registration(email=f"htx{n}@example.vn", account_type="cooperative",
+                             phone="0912345678", cooperative_name="HTX Cùng Tên",
+                             cooperative_kind="cooperative", district_id=district_id)  # fmt: skip
+        with app.app_context():
+            try:
+                browser = app.test_client()
+                barrier.wait(timeout=30)
+                answers.append(browser.post("/register", data=form).status_code)
+            except Exception as error:  # noqa: BLE001 - the assertion shows it
+                answers.append(repr(error))
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [302, 302]
+    db.session.rollback()
+    slugs = sorted(db.session.scalars(select(Cooperative.slug)).all())
+    assert slugs == ["htx-cung-ten", "htx-cung-ten-2"]

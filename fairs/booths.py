@@ -363,18 +363,9 @@ def booth_codes(rows: int, cols: int, pattern: str) -> list[tuple[int, int, str]
     return codes
 
 
-def create_fair(
-    *,
-    rows: int,
-    cols: int,
-    pattern: str,
-    zone: str,
-    size: str,
-    price: int,
-    actor_id: int | None = None,
-    **fields,
-) -> Fair:
-    """A fair with a rows × cols grid of booths, in one step and one transaction. Its slug is
+def create_fair(*, rows: int, cols: int, pattern: str, zone: str, size: str, price: int, **fields):
+    """A fair with a rows × cols grid of booths in one step, added to the current transaction
+    (the caller commits: the demo data, tests; the office's page uses make_fair). Its slug is
     one no other fair has, also when two fairs of the same name are made at the same moment."""
     codes = booth_codes(rows, cols, pattern)
 
@@ -386,9 +377,17 @@ def create_fair(
         ]
         return fair
 
+    return add_with_unique_slug(Fair, fields["name"], build)
+
+
+def make_fair(*, actor_id: int | None, **grid_and_fields) -> Fair:
+    """The office makes a fair (create_fair's arguments): one transaction, with its audit
+    record."""
     with write_transaction():
-        fair = add_with_unique_slug(Fair, fields["name"], build)
-        audit.record(actor_id, "fair.create", "fair", fair.id, f"{fair.name}: {len(codes)} gian")
+        fair = create_fair(**grid_and_fields)
+        audit.record(
+            actor_id, "fair.create", "fair", fair.id, f"{fair.name}: {len(fair.booths)} gian"
+        )
     return fair
 
 

@@ -77,7 +77,7 @@ def new_fair():
 
 
 def _create_fair(form: NewFairForm, grid: GridForm) -> str:
-    fair = fair_rules.create_fair(
+    fair = fair_rules.make_fair(
         rows=grid.rows.data,
         cols=grid.cols.data,
         pattern=grid.pattern.data,

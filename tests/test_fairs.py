@@ -410,7 +410,8 @@ def test_two_fairs_of_the_same_name_at_the_same_moment_get_two_slugs(app, db, to
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
-                made = booths.create_fair(
+                made = booths.make_fair(
+                    actor_id=None,
                     rows=1, cols=2, pattern="{row}{col}", zone="", size="", price=0,
                     name="Hội chợ Trùng Tên", venue="Vị Thanh", address="TP Vị Thanh",
                     starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=31),

@@ -10,7 +10,7 @@ is bounded.
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, StopValidation, ValidationError
 
 from core import clock
 
@@ -72,3 +72,13 @@ class DayWithinRange:
                     last=highest.strftime("%d/%m/%Y"),
                 )
             )
+
+
+class TypedLength(Length):
+    """Length(max=…) of what was typed, for a field whose data is a number, not text: a page
+    of digits is one clear message (the field's own), before anyone reads it as a number."""
+
+    def __call__(self, _form, field):
+        typed = field.raw_data[0] if field.raw_data else ""
+        if isinstance(typed, str) and len(typed) > self.max:
+            raise StopValidation(self.message)

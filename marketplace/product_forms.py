@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from core.bounds import INT_MAX
+from core.bounds import INT_MAX, TypedLength
 from core.forms import REQUIRED
 from core.text import parse_whole_number, whole_number
 from marketplace.labels import GROUP_NAMES, UNIT_NAMES
@@ -32,16 +32,6 @@ class WholeNumberField(StringField):
             return self.raw_data[0]
         # Grouped as the reader writes numbers: 150.000 (vi), 150,000 (en); both read back.
         return "" if self.data is None else format_decimal(self.data)
-
-
-class TypedLength(Length):
-    """Length(max=…) of what was typed, for a field whose data is a number, not text: a
-    thousand digits are refused as typed, before anyone reads them as a number."""
-
-    def __call__(self, _form, field):
-        typed = field.raw_data[0] if field.raw_data else ""
-        if isinstance(typed, str) and len(typed) > self.max:
-            raise StopValidation(self.message)
 
 
 # "1.000.000.000 đồng" with room for spaces: longer is no price nor stock anyone types.

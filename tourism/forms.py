@@ -2,15 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from core.bounds import DayWithinRange
-from core.forms import REQUIRED
+from core.forms import BAD_DATE, REQUIRED, DayField
 from core.submissions import new_form_token, valid_form_token
 from core.text import normalise_international_phone
 
-BAD_DATE = _l("Ngày không hợp lệ.")
 FORM_TOKEN_LENGTH = 64  # Booking.form_token, FormSubmission.token
 
 
@@ -19,17 +18,6 @@ def any_phone(_form, field):
         raise ValidationError(
             _l("Số điện thoại Việt Nam (0912345678) hoặc quốc tế bắt đầu bằng + (+4915123456789).")
         )
-
-
-class DayField(DateField):
-    """A date field whose parse error is ours, in the reader's language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(BAD_DATE) from None
 
 
 def _valid_or_fresh(token):

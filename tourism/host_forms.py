@@ -13,10 +13,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.bounds import INT_MAX, DayWithinRange
-from core.forms import REQUIRED
+from core.bounds import INT_MAX, DayWithinRange, TypedLength
+from core.forms import REQUIRED, DayField
 from core.text import nfc, parse_whole_number
-from tourism.forms import DayField, form_token_field
+from tourism.forms import form_token_field
 from tourism.labels import KIND_NAMES
 from tourism.models import LISTING_KINDS
 
@@ -46,16 +46,6 @@ class WholeNumberField(StringField):
 
 
 TYPED_NUMBER_LENGTH = 30  # "100.000.000 đồng" and then some
-
-
-class TypedLength(Length):
-    """At most `max` characters typed in a WholeNumberField (whose data is the number), with
-    the field's own message; stops there, so a page of digits is one clear message."""
-
-    def __call__(self, _form, field):
-        typed = field.raw_data[0] if field.raw_data else ""
-        if len(typed) > self.max:
-            raise StopValidation(self.message)
 
 
 class Between:

@@ -1,12 +1,28 @@
-"""Accounts: registering buyers and cooperatives, logging in."""
+"""Accounts: registering buyers and cooperatives, logging in and out, changing the password.
 
-from sqlalchemy import select
+Every change is one write_transaction() (core.db). A registration sent twice makes one
+account (the email is unique); with the form's one-time token the repeat is answered as the
+first was. Logging out and changing the password replace the session token only if it is
+still the one the request saw, so a double click is one change, not two.
+"""
 
+import secrets
+from collections.abc import Callable
+
+from flask_login import login_user
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.db import TryAgain, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import User
-from core.text import nfc, slugify
+from core.submissions import submit_once, valid_form_token
+from core.text import nfc, slugify, whole_number
 
 MIN_PASSWORD_LENGTH = 8
+# How often a change refused by a unique constraint (a slug or an email taken by another
+# request at the same moment) is tried again, seeing the other's row, before TryAgain.
+ATTEMPTS = 3
 
 
 class AccountError(ValueError):
@@ -19,6 +35,10 @@ class EmailTaken(AccountError):
 
 class PasswordTooShort(AccountError):
     pass
+
+
+class WrongPassword(AccountError):
+    """The current password typed to change it is not the account's."""
 
 
 def normalise_email(email: str) -> str:
@@ -36,8 +56,50 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def log_in(user: User, *, remember: bool = False) -> None:
+    """Log the visitor in as user. What the areas do on login (the guest's cart joins the
+    account, through Flask-Login's user_logged_in signal) is part of the same change."""
+    with write_transaction():
+        login_user(user, remember=remember)
+
+
+def end_sessions(user_id: int, seen_token: str) -> bool:
+    """End every session of the account (logout: a copy of the cookie must not outlive it),
+    unless a request at the same moment (a double click) already did: False then."""
+    with write_transaction():
+        return _renew_session_token(user_id, seen_token)
+
+
+def _renew_session_token(user_id: int, seen_token: str) -> bool:
+    return (
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id, User.session_token == seen_token)
+            .values(session_token=secrets.token_hex(16))
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
+
+
+def change_password(user_id: int, current: str, new: str) -> User:
+    """Set a new password and end every session made with the old one; the caller logs this
+    device in again. The change of a request sent twice is made once: the twin, finding the
+    password already changed to the new one, changes nothing and is answered as the first."""
+    with write_transaction():
+        # Locked: the twin waits here and then reads the password the first one set.
+        user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
+        if not user.check_password(current):
+            if user.check_password(new):
+                return user  # already done, by the same form sent a moment before
+            raise WrongPassword()
+        user.set_password(new)
+        user.end_sessions()
+    return user
+
+
 def register_user(*, email: str, name: str, password: str, role: str = "buyer", phone=None):
-    """A new account; the caller commits."""
+    """A new account, added to the current transaction (see register_account)."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise PasswordTooShort()
     if find_user_by_email(email):
@@ -48,8 +110,64 @@ def register_user(*, email: str, name: str, password: str, role: str = "buyer", 
     return user
 
 
+# What a registration's token records: the address it sent to, and the account it made.
+_MADE = "#account-"
+
+
+def register_account(
+    make: Callable[[], User], *, token: str | None, email: str, password: str, address: str
+) -> User:
+    """The account a registration form makes: make() adds it (register_user, or the
+    cooperative sign-up), in one transaction.
+
+    Sent twice, the form makes one account: the email is unique (a twin on PostgreSQL is
+    refused by the constraint, tried again and finds the email taken: EmailTaken). With the
+    form's one-time token the repeat is answered as the first was: it gets the account the
+    first made, if the email and password typed are that account's (the token proves it is
+    the same form; the password, that it is the same person). A form sent again after it was
+    changed (back, another email) registers that email as a new form would.
+    """
+    for _attempt in range(ATTEMPTS):
+        try:
+            if valid_form_token(token):
+                made = _register_once(make, token, email, password, address)
+                if made is not None:
+                    return made
+            with write_transaction():
+                user = make()
+                db.session.flush()
+            return user
+        except IntegrityError:
+            continue  # taken at this very moment: again, now seeing the other's row
+    raise TryAgain()
+
+
+def _register_once(make, token: str, email: str, password: str, address: str) -> User | None:
+    made = []
+
+    def create() -> str:
+        user = make()
+        db.session.flush()
+        made.append(user)
+        return f"{address}{_MADE}{user.id}"
+
+    outcome = submit_once(token, create)
+    if made:
+        return made[0]
+    user_id = whole_number((outcome or "").rpartition(_MADE)[2], max_digits=11)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or user.email != normalise_email(email):
+        return None  # the token made another account: this is a new registration
+    if not user.check_password(password):
+        raise EmailTaken(email)
+    return user
+
+
 def unique_slug(model, text: str) -> str:
-    """A slug for text that no row of model has yet: 'htx-ky-nhu', 'htx-ky-nhu-2', ..."""
+    """A slug for text that no row of model has yet: 'htx-ky-nhu', 'htx-ky-nhu-2', ...
+
+    Two requests at the same moment may both be given the same one: add the row with
+    add_with_unique_slug, or be ready for the unique constraint's refusal."""
     base = slugify(text)
     taken = set(
         db.session.scalars(
@@ -59,3 +177,15 @@ def unique_slug(model, text: str) -> str:
     if base not in taken:
         return base
     return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+
+
+def add_with_unique_slug(model, text: str, build: Callable[[str], object]):
+    """Add build(slug) to the current transaction under a slug no row has yet. Of two requests
+    naming a row alike at the same moment, the second is refused by the unique slug in a
+    savepoint and takes the next free one (on PostgreSQL it sees the first's row once that
+    is committed). TryAgain when refused every time."""
+    for _attempt in range(ATTEMPTS + 2):
+        row = build(unique_slug(model, text))
+        if insert_unless_taken(row):
+            return row
+    raise TryAgain()

@@ -118,7 +118,10 @@ def write_transaction():
     if session.info.get(_WRITE):
         yield session
         return
-    session.rollback()  # end the request's read transaction; nothing is pending here
+    if session.new or session.dirty or session.deleted:
+        # The rollback below would drop them without a word.
+        raise RuntimeError("unsaved changes before write_transaction(): make them inside it")
+    session.rollback()  # end the read transaction, so the write one begins with the lock
     session.info[_WRITE] = True
     session.info["after_commit"] = []
     try:

@@ -1,11 +1,15 @@
-"""Forms for accounts. Messages are Vietnamese msgids, translated for the reader."""
+"""Forms for accounts, and what every area's forms share: the messages, the fields that refuse
+bad input in the reader's language, and the one-time token of a create form. Messages are
+Vietnamese msgids, translated for the reader."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -14,13 +18,29 @@ from wtforms import (
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from core.accounts import MIN_PASSWORD_LENGTH
-from core.text import normalise_phone
+from core.bounds import INT_MAX
+from core.submissions import valid_form_token
+from core.text import normalise_phone, parse_whole_number
 
 REQUIRED = _l("Vui lòng điền mục này.")
+BAD_DATE = _l("Ngày không hợp lệ.")
+NOT_A_WHOLE_NUMBER = _l("Vui lòng nhập một số nguyên, ví dụ 48.")
+TOO_LONG = _l("Tối đa %(max)d ký tự.")
+# A create form whose one-time token is missing or malformed (a page kept open from before,
+# a tampered form): nothing is made, the form is shown again with a fresh token.
+STALE_FORM = _l("Biểu mẫu đã cũ nên chưa được lưu. Vui lòng kiểm tra lại rồi gửi lần nữa.")
 PASSWORD_MAX = 200
+TOKEN_MAX = 64
+
+
+def at_most(length: int) -> Length:
+    """Text no longer than its column, refused in the reader's language."""
+    return Length(max=length, message=TOO_LONG)
+
+
 # What a password typed to compare is: required, and no longer than any password can be.
-TYPED_PASSWORD = [InputRequired(REQUIRED), Length(max=PASSWORD_MAX)]
-PHONE = [Optional(), Length(max=20)]
+TYPED_PASSWORD = [InputRequired(REQUIRED), at_most(PASSWORD_MAX)]
+PHONE = [Optional(), at_most(20)]
 
 
 def vietnamese_phone(_form, field):
@@ -30,24 +50,71 @@ def vietnamese_phone(_form, field):
         )
 
 
+class DayField(DateField):
+    """A date (yyyy-mm-dd, as date inputs send it); anything else is refused in the reader's
+    language. Bound it with core.bounds.DayWithinRange."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(BAD_DATE) from None
+
+
+class WholeNumberField(IntegerField):
+    """A whole number, also as people type it ('1.500.000'); anything else is refused in the
+    reader's language. Bound it with NumberRange inside core.bounds.INT_MAX."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = (valuelist[0] or "").strip()
+        self.data = None
+        if not text:
+            return
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        if digits.isascii() and digits.isdigit():
+            # Longer than any number a form allows: past every range, without a slow int().
+            magnitude = int(digits) if len(digits) <= 12 else INT_MAX + 1
+            self.data = -magnitude if sign else magnitude
+            return
+        number = parse_whole_number(text)
+        if number is None:
+            raise ValueError(NOT_A_WHOLE_NUMBER)
+        self.data = number
+
+
+def _one_time_token(_form, field):
+    if not valid_form_token(field.data):
+        raise ValidationError(STALE_FORM)
+
+
+def form_token_field(*, required: bool = True) -> HiddenField:
+    """The hidden one-time token of a create form (core.submissions): filled with
+    new_form_token() when the form is shown; required, a form without a well-formed one is
+    refused with STALE_FORM and makes nothing."""
+    checks = [Length(max=TOKEN_MAX, message=STALE_FORM)]
+    return HiddenField(validators=[*checks, _one_time_token] if required else checks)
+
+
 # What a password being chosen must be: at registration and when it is changed.
 NEW_PASSWORD = [
     InputRequired(REQUIRED),
     Length(
         min=MIN_PASSWORD_LENGTH,
+        message=_l("Mật khẩu cần ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH),
+    ),
+    Length(
         max=PASSWORD_MAX,
-        message=_l(
-            "Mật khẩu cần từ %(n)s đến %(most)s ký tự.", n=MIN_PASSWORD_LENGTH, most=PASSWORD_MAX
-        ),
+        message=_l("Mật khẩu dài tối đa %(most)s ký tự.", most=PASSWORD_MAX),
     ),
 ]
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[InputRequired(REQUIRED), Length(max=254)])
-    password = PasswordField(
-        _l("Mật khẩu"), validators=[InputRequired(REQUIRED), Length(max=PASSWORD_MAX)]
-    )
+    email = EmailField(_l("Email"), validators=[InputRequired(REQUIRED), at_most(254)])
+    password = PasswordField(_l("Mật khẩu"), validators=TYPED_PASSWORD)
     remember = BooleanField(_l("Ghi nhớ đăng nhập"))
 
 
@@ -58,23 +125,26 @@ class RegisterForm(FlaskForm):
         default="buyer",
         validators=[InputRequired(REQUIRED)],
     )
-    name = StringField(_l("Họ và tên"), validators=[InputRequired(REQUIRED), Length(max=120)])
+    name = StringField(_l("Họ và tên"), validators=[InputRequired(REQUIRED), at_most(120)])
     email = EmailField(
         _l("Email"),
         validators=[
             InputRequired(REQUIRED),
             Email(_l("Địa chỉ email không hợp lệ."), check_deliverability=False),
-            Length(max=254),
+            at_most(254),
         ],
     )
-    form_token = HiddenField(validators=[Length(max=64)])
+    # The email's uniqueness already makes one account of a form sent twice; the token lets
+    # the repeat answer as the first did (core.accounts.register_account). Not required: a
+    # page without one registers as before.
+    form_token = form_token_field(required=False)
     phone = StringField(_l("Số điện thoại"), validators=[*PHONE, vietnamese_phone])
     password = PasswordField(_l("Mật khẩu"), validators=NEW_PASSWORD)
     password_confirm = PasswordField(
         _l("Nhập lại mật khẩu"),
         validators=[*TYPED_PASSWORD, EqualTo("password", _l("Hai mật khẩu không khớp."))],
     )
-    cooperative_name = StringField(_l("Tên hợp tác xã / cơ sở"), validators=[Length(max=160)])
+    cooperative_name = StringField(_l("Tên hợp tác xã / cơ sở"), validators=[at_most(160)])
     cooperative_kind = SelectField(_l("Loại hình"), choices=[], validate_choice=False)
     district_id = SelectField(_l("Huyện / thành phố"), choices=[], validate_choice=False)
 

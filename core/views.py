@@ -7,17 +7,18 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from core import hooks
+from core import accounts, hooks
 from core.accounts import EmailTaken, authenticate, register_user
-from core.db import database_is_reachable
-from core.extensions import db, limiter, login_manager
+from core.db import TryAgain, database_is_reachable
+from core.extensions import db, login_manager
 from core.forms import LoginForm, PasswordForm, RegisterForm
 from core.labels import ROLE_NAMES
+from core.limits import limited
 from core.models import District, User
+from core.submissions import new_form_token
 from core.text import normalise_phone, same_secret, whole_number
 
 bp = Blueprint("core", __name__)
@@ -47,13 +48,17 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limited("LOGIN", by_account_typed=True)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user:
-            login_user(user, remember=form.remember.data)
+            try:
+                accounts.log_in(user, remember=form.remember.data)
+            except TryAgain:
+                flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+                return render_template("core/login.html", form=form)
             flash(_("Xin chào, %(name)s!", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
@@ -61,7 +66,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("5 per minute", methods=["POST"])
+@limited("REGISTER")
 def register():
     form = RegisterForm()
     signup = hooks.cooperative_signup()
@@ -71,18 +76,25 @@ def register():
     form.district_id.choices = [("", _("— Chọn —"))] + [(str(d.id), d.name) for d in districts]
     if form.validate_on_submit():
         try:
-            user = _register_from_form(form)
-            db.session.commit()
-        except (EmailTaken, IntegrityError):
-            db.session.rollback()
+            user = accounts.register_account(
+                lambda: _register_from_form(form),
+                token=form.form_token.data,
+                email=form.email.data,
+                password=form.password.data,
+                address=url_for("core.account"),
+            )
+            accounts.log_in(user)
+        except EmailTaken:
             form.email.errors.append(_("Email này đã có tài khoản. Hãy đăng nhập."))
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
         else:
-            login_user(user)
             if user.role == "cooperative":
                 flash(_("Đã đăng ký. Hợp tác xã của bạn đang chờ Văn phòng OCOP duyệt."), "info")
             else:
                 flash(_("Chào mừng bạn đến với OCOP Hậu Giang!"), "success")
             return redirect(url_for("core.account"))
+    form.form_token.data = new_form_token()
     return render_template("core/register.html", form=form)
 
 
@@ -107,8 +119,11 @@ def _register_from_form(form: RegisterForm) -> User:
 def logout():
     if current_user.is_authenticated:
         # A copy of this session's cookie must not outlive the logout.
-        current_user.end_sessions()
-        db.session.commit()
+        try:
+            accounts.end_sessions(current_user.id, current_user.session_token)
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            return redirect(url_for("core.account"))
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("marketplace.home"))
@@ -122,17 +137,18 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit("10 per minute", methods=["POST"])
+@limited("PASSWORD")
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
+        try:
+            user = accounts.change_password(current_user.id, form.current.data, form.new.data)
+            accounts.log_in(user)  # this device stays logged in, with the new session token
+        except accounts.WrongPassword:
             form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
         else:
-            current_user.set_password(form.new.data)
-            current_user.end_sessions()  # every other device has to log in again
-            db.session.commit()
-            login_user(current_user._get_current_object())
             flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
             return redirect(url_for("core.account"))
     return render_template("core/password.html", form=form)

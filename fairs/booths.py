@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from core import audit
-from core.accounts import unique_slug
-from core.db import write_transaction
+from core.accounts import add_with_unique_slug
+from core.db import insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import utcnow
 from fairs.models import (
@@ -62,6 +62,13 @@ class AlreadyWaiting(FairError):
 
 class BadGrid(FairError):
     pass
+
+
+class CodesTooLong(BadGrid):
+    """The pattern makes booth codes longer than a code may be (CODE_LENGTH)."""
+
+
+CODE_LENGTH = Booth.code.type.length
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,9 @@ def request_booth(
     today: date,
 ) -> BoothRequest:
     """Ask for a booth. The partial unique index on live requests makes sure that of two
-    cooperatives asking at the same moment, one gets it and the other BoothTaken."""
+    cooperatives asking at the same moment, one gets it and the other BoothTaken. The same
+    cooperative asking twice for the same booth (a double click) is one request: the second
+    is given the first."""
     now = utcnow()
     try:
         with write_transaction():
@@ -161,6 +170,11 @@ def request_booth(
             booth = db.session.scalar(
                 select(Booth).where(Booth.id == booth_id, Booth.fair_id == fair_id)
             )
+            live = _live_request(booth_id)
+            if live is not None:
+                if live.cooperative_id == cooperative.id:
+                    return live
+                raise BoothTaken()
             if today > fair.registration_deadline:
                 raise DeadlinePassed()
             if booth.closed:
@@ -170,8 +184,6 @@ def request_booth(
                 raise BoothHeld()
             if not fair.allow_multiple_booths and _live_count(fair_id, cooperative.id):
                 raise OneBoothOnly()
-            if _live_request_exists(booth_id):
-                raise BoothTaken()
             products = db.session.scalars(
                 select(Product).where(
                     Product.id.in_(product_ids), Product.cooperative_id == cooperative.id
@@ -192,8 +204,21 @@ def request_booth(
                 _close_waitlist_entry(fair_id, cooperative.id, "done")
             db.session.flush()
     except IntegrityError:
+        # Another request for the booth was committed meanwhile (PostgreSQL): ours, sent twice,
+        # or another cooperative's.
+        live = _live_request(booth_id)
+        if live is not None and live.cooperative_id == cooperative.id:
+            return live
         raise BoothTaken() from None
     return request
+
+
+def _live_request(booth_id: int) -> BoothRequest | None:
+    return db.session.scalar(
+        select(BoothRequest).where(
+            BoothRequest.booth_id == booth_id, BoothRequest.status.in_(HOLDING_STATUSES)
+        )
+    )
 
 
 def _live_count(fair_id: int, cooperative_id: int) -> int:
@@ -202,16 +227,6 @@ def _live_count(fair_id: int, cooperative_id: int) -> int:
             BoothRequest.fair_id == fair_id,
             BoothRequest.cooperative_id == cooperative_id,
             BoothRequest.status.in_(HOLDING_STATUSES),
-        )
-    )
-
-
-def _live_request_exists(booth_id: int) -> bool:
-    return bool(
-        db.session.scalar(
-            select(BoothRequest.id).where(
-                BoothRequest.booth_id == booth_id, BoothRequest.status.in_(HOLDING_STATUSES)
-            )
         )
     )
 
@@ -229,10 +244,14 @@ def decide(request_id: int, to_status: str, *, reason: str = "", actor_id: int |
     """Approve, reject or cancel a request; a booth that frees up goes to the waiting list.
 
     Returns (request, offered waitlist entry or None) so the caller can tell the cooperative.
+    A request already moved to to_status (the same decision sent twice) is left as it is and
+    nobody is offered anything again.
     """
     now = utcnow()
     with write_transaction():
         request = db.session.get(BoothRequest, request_id)
+        if request.status == to_status:
+            return request, None
         if to_status not in TRANSITIONS[request.status]:
             raise IllegalRequestMove(f"{request.status} -> {to_status}")
         moved = db.session.execute(
@@ -241,7 +260,10 @@ def decide(request_id: int, to_status: str, *, reason: str = "", actor_id: int |
             .values(status=to_status, reason=reason, decided_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount
-        if moved != 1:
+        if moved != 1:  # another request moved it meanwhile (PostgreSQL): see where to
+            db.session.refresh(request)
+            if request.status == to_status:
+                return request, None
             raise IllegalRequestMove(f"{request.status} -> {to_status}")
         audit.record(
             actor_id, "booth_request.status", "booth_request", request.id,
@@ -260,6 +282,7 @@ def _offer_to_waitlist(fair: Fair, booth: Booth, now: datetime) -> WaitlistEntry
         .where(WaitlistEntry.fair_id == fair.id, WaitlistEntry.status == "waiting")
         .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
         .limit(1)
+        .with_for_update()  # two booths freed at once are offered to two cooperatives
     )
     if first is None:
         return None
@@ -280,12 +303,12 @@ def _close_waitlist_entry(fair_id: int, cooperative_id: int, status: str) -> Non
 
 def expire_holds(fair: Fair, now: datetime) -> list[WaitlistEntry]:
     """Holds that ran out: that offer expires and the booth goes to the next in line."""
+    if not db.session.scalar(select(func.count(Booth.id)).where(*_expired_hold(fair, now))):
+        return []  # the usual case: a page view that changes nothing takes no write lock
     offered = []
     with write_transaction():
         for booth in db.session.scalars(
-            select(Booth).where(
-                Booth.fair_id == fair.id, Booth.held_for_id.is_not(None), Booth.held_until <= now
-            )
+            select(Booth).where(*_expired_hold(fair, now)).with_for_update()
         ):
             _close_waitlist_entry(fair.id, booth.held_for_id, "expired")
             booth.held_for_id, booth.held_until = None, None
@@ -295,46 +318,114 @@ def expire_holds(fair: Fair, now: datetime) -> list[WaitlistEntry]:
     return offered
 
 
+def _expired_hold(fair: Fair, now: datetime):
+    return Booth.fair_id == fair.id, Booth.held_for_id.is_not(None), Booth.held_until <= now
+
+
 def join_waitlist(fair: Fair, cooperative: Cooperative, now: datetime, today: date):
-    if today > fair.registration_deadline:
-        raise DeadlinePassed()
-    if not is_full(fair, now):
-        raise FairNotFull()
-    try:
-        with write_transaction():
-            entry = WaitlistEntry(fair_id=fair.id, cooperative_id=cooperative.id)
-            db.session.add(entry)
-    except IntegrityError:
-        raise AlreadyWaiting() from None
+    """A place in the full fair's waiting list; AlreadyWaiting when the cooperative has one
+    (also when the same click arrives twice: one place, and the second is told so)."""
+    with write_transaction():
+        if today > fair.registration_deadline:
+            raise DeadlinePassed()
+        entry = WaitlistEntry(fair_id=fair.id, cooperative_id=cooperative.id)
+        if db.session.scalar(
+            select(WaitlistEntry.id).where(
+                WaitlistEntry.fair_id == fair.id, WaitlistEntry.cooperative_id == cooperative.id
+            )
+        ):
+            raise AlreadyWaiting()
+        if not is_full(fair, now):
+            raise FairNotFull()
+        if not insert_unless_taken(entry):  # a request at the same moment put it there
+            raise AlreadyWaiting()
     return entry
 
 
 def booth_codes(rows: int, cols: int, pattern: str) -> list[tuple[int, int, str]]:
     """(row, col, code) for a rows × cols grid. The pattern uses {row} (A, B, …) and
-    {col} (1, 2, …): "{row}{col}" gives A1, A2, … B1, …"""
+    {col} (1, 2, …): "{row}{col}" gives A1, A2, … B1, … Every code is different and at most
+    CODE_LENGTH characters (BadGrid, CodesTooLong)."""
     if not (1 <= rows <= 26 and 1 <= cols <= 40):
         raise BadGrid()
     try:
-        return [
+        codes = [
             (r, c, pattern.format(row=string.ascii_uppercase[r - 1], col=c))
             for r in range(1, rows + 1)
             for c in range(1, cols + 1)
         ]
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, AttributeError):
         raise BadGrid() from None
+    if len({code for _, _, code in codes}) != len(codes):
+        raise BadGrid()
+    if any(len(code) > CODE_LENGTH for _, _, code in codes):
+        raise CodesTooLong()
+    return codes
 
 
 def create_fair(*, rows: int, cols: int, pattern: str, zone: str, size: str, price: int, **fields):
-    """A fair with a rows × cols grid of booths in one step; the caller commits."""
-    fair = Fair(slug=unique_slug(Fair, fields["name"]), **fields)
+    """A fair with a rows × cols grid of booths in one step, added to the current transaction
+    (the caller commits: the demo data, tests; the office's page uses make_fair). Its slug is
+    one no other fair has, also when two fairs of the same name are made at the same moment."""
     codes = booth_codes(rows, cols, pattern)
-    if len({code for _, _, code in codes}) != len(codes):
-        raise BadGrid()
-    fair.booths = [
-        Booth(code=code, row=r, col=c, zone=zone, size=size, price=price) for r, c, code in codes
-    ]
-    db.session.add(fair)
+
+    def build(slug: str) -> Fair:
+        fair = Fair(slug=slug, **fields)
+        fair.booths = [
+            Booth(code=code, row=r, col=c, zone=zone, size=size, price=price)
+            for r, c, code in codes
+        ]
+        return fair
+
+    return add_with_unique_slug(Fair, fields["name"], build)
+
+
+def make_fair(*, actor_id: int | None, **grid_and_fields) -> Fair:
+    """The office makes a fair (create_fair's arguments): one transaction, with its audit
+    record."""
+    with write_transaction():
+        fair = create_fair(**grid_and_fields)
+        audit.record(
+            actor_id, "fair.create", "fair", fair.id, f"{fair.name}: {len(fair.booths)} gian"
+        )
     return fair
+
+
+def update_fair(fair_id: int, fields: dict, *, actor_id: int | None = None) -> list[str]:
+    """Save the fair's fields; returns the names of those that changed (none when the same
+    form is saved twice: the second save changes nothing and records nothing)."""
+    with write_transaction():
+        fair = db.session.get(Fair, fair_id, with_for_update=True, populate_existing=True)
+        changed = [name for name, value in fields.items() if getattr(fair, name) != value]
+        for name in changed:
+            setattr(fair, name, fields[name])
+        if changed:
+            audit.record(actor_id, "fair.edit", "fair", fair.id, ", ".join(changed))
+    return changed
+
+
+def update_booth(
+    fair_id: int, booth_id: int, fields: dict, *, actor_id: int | None = None
+) -> Booth | None:
+    """Save a booth's zone, size, price and whether it is let; None when the fair has no such
+    booth. Saving the same values twice changes and records nothing the second time."""
+    with write_transaction():
+        booth = db.session.scalar(
+            select(Booth)
+            .where(Booth.id == booth_id, Booth.fair_id == fair_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if booth is None:
+            return None
+        changed = [name for name, value in fields.items() if getattr(booth, name) != value]
+        for name in changed:
+            setattr(booth, name, fields[name])
+        if changed:
+            audit.record(
+                actor_id, "booth.edit", "booth", booth.id, f"{booth.code}: {', '.join(changed)}"
+            )
+    return booth
 
 
 def requests_of(cooperative_id: int) -> list[BoothRequest]:

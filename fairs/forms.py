@@ -1,19 +1,29 @@
-"""Forms of trade fairs: a cooperative's booth request; the office's fair and grid."""
+"""Forms of trade fairs: a cooperative's booth request; the office's fair, grid and booth.
+Every field is bounded (core.bounds) and refuses bad input in the reader's language."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.forms import REQUIRED, vietnamese_phone
+from core.bounds import DayWithinRange
+from core.forms import (
+    BAD_DATE,
+    REQUIRED,
+    DayField,
+    WholeNumberField,
+    at_most,
+    form_token_field,
+    vietnamese_phone,
+)
+
+MAX_BOOTH_PRICE = 1_000_000_000
+MAX_HOLD_HOURS = 720
+BOOTH_PRICE = [
+    InputRequired(REQUIRED),
+    NumberRange(0, MAX_BOOTH_PRICE, _l("Giá thuê từ 0 đến 1 tỷ đồng.")),
+]
 
 
 class ProductChoices(SelectMultipleField):
@@ -24,12 +34,12 @@ class ProductChoices(SelectMultipleField):
 class BoothRequestForm(FlaskForm):
     products = ProductChoices(_l("Sản phẩm sẽ trưng bày"), coerce=int, validate_choice=False)
     contact_person = StringField(
-        _l("Người phụ trách gian hàng"), validators=[InputRequired(REQUIRED), Length(max=120)]
+        _l("Người phụ trách gian hàng"), validators=[InputRequired(REQUIRED), at_most(120)]
     )
     contact_phone = StringField(
-        _l("Số điện thoại"), validators=[InputRequired(REQUIRED), vietnamese_phone]
+        _l("Số điện thoại"), validators=[InputRequired(REQUIRED), at_most(20), vietnamese_phone]
     )
-    note = TextAreaField(_l("Ghi chú cho ban tổ chức"), validators=[Optional(), Length(max=500)])
+    note = TextAreaField(_l("Ghi chú cho ban tổ chức"), validators=[Optional(), at_most(500)])
 
     def validate_products(self, field):
         allowed = {value for value, _label in self.products.choices}
@@ -39,21 +49,27 @@ class BoothRequestForm(FlaskForm):
             raise ValidationError(_l("Chỉ chọn sản phẩm của hợp tác xã bạn."))
 
 
+def _day(label):
+    # A fair is planned up to two years ahead, and one held last year may still be corrected.
+    return DayField(label, validators=[InputRequired(BAD_DATE), DayWithinRange()])
+
+
 class FairForm(FlaskForm):
-    name = StringField(_l("Tên hội chợ"), validators=[InputRequired(REQUIRED), Length(max=200)])
-    venue = StringField(_l("Địa điểm"), validators=[InputRequired(REQUIRED), Length(max=200)])
-    address = StringField(_l("Địa chỉ"), validators=[InputRequired(REQUIRED), Length(max=255)])
-    starts_on = DateField(_l("Ngày khai mạc"), validators=[InputRequired(_l("Ngày không hợp lệ."))])
-    ends_on = DateField(_l("Ngày bế mạc"), validators=[InputRequired(_l("Ngày không hợp lệ."))])
-    registration_deadline = DateField(
-        _l("Hạn đăng ký gian hàng"), validators=[InputRequired(_l("Ngày không hợp lệ."))]
-    )
-    description = TextAreaField(_l("Giới thiệu"), validators=[Optional(), Length(max=4000)])
+    name = StringField(_l("Tên hội chợ"), validators=[InputRequired(REQUIRED), at_most(200)])
+    venue = StringField(_l("Địa điểm"), validators=[InputRequired(REQUIRED), at_most(200)])
+    address = StringField(_l("Địa chỉ"), validators=[InputRequired(REQUIRED), at_most(255)])
+    starts_on = _day(_l("Ngày khai mạc"))
+    ends_on = _day(_l("Ngày bế mạc"))
+    registration_deadline = _day(_l("Hạn đăng ký gian hàng"))
+    description = TextAreaField(_l("Giới thiệu"), validators=[Optional(), at_most(4000)])
     allow_multiple_booths = BooleanField(_l("Một hợp tác xã được thuê nhiều gian hàng"))
-    hold_hours = IntegerField(
+    hold_hours = WholeNumberField(
         _l("Giữ gian hàng trống cho người trong danh sách chờ (giờ)"),
         default=48,
-        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=720)],
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, MAX_HOLD_HOURS, _l("Từ 1 đến 720 giờ.")),
+        ],
     )
 
     def validate_ends_on(self, field):
@@ -65,22 +81,37 @@ class FairForm(FlaskForm):
             raise ValidationError(_l("Hạn đăng ký phải trước ngày khai mạc."))
 
 
+class NewFairForm(FairForm):
+    """A new fair is one intent: its one-time token makes one fair of a form sent twice."""
+
+    form_token = form_token_field()
+
+
 class GridForm(FlaskForm):
-    rows = IntegerField(
-        _l("Số hàng"), default=4, validators=[InputRequired(REQUIRED), NumberRange(1, 26)]
+    rows = WholeNumberField(
+        _l("Số hàng"),
+        default=4,
+        validators=[InputRequired(REQUIRED), NumberRange(1, 26, _l("Từ 1 đến 26 hàng."))],
     )
-    cols = IntegerField(
-        _l("Số gian mỗi hàng"), default=6, validators=[InputRequired(REQUIRED), NumberRange(1, 40)]
+    cols = WholeNumberField(
+        _l("Số gian mỗi hàng"),
+        default=6,
+        validators=[InputRequired(REQUIRED), NumberRange(1, 40, _l("Từ 1 đến 40 gian."))],
     )
     pattern = StringField(
         _l("Mẫu mã gian hàng"),
         default="{row}{col}",
-        validators=[InputRequired(REQUIRED), Length(max=20)],
+        validators=[InputRequired(REQUIRED), at_most(20)],
     )
-    zone = StringField(_l("Khu"), default="Nông sản tươi", validators=[Optional(), Length(max=80)])
-    size = StringField(_l("Kích thước"), default="3 × 3 m", validators=[Optional(), Length(max=20)])
-    price = IntegerField(
-        _l("Giá thuê (đồng)"),
-        default=0,
-        validators=[InputRequired(REQUIRED), NumberRange(0, 1_000_000_000)],
-    )
+    zone = StringField(_l("Khu"), default="Nông sản tươi", validators=[Optional(), at_most(80)])
+    size = StringField(_l("Kích thước"), default="3 × 3 m", validators=[Optional(), at_most(20)])
+    price = WholeNumberField(_l("Giá thuê (đồng)"), default=0, validators=BOOTH_PRICE)
+
+
+class BoothForm(FlaskForm):
+    """One booth on the office's fair page; a field left out keeps the booth's value."""
+
+    zone = StringField(_l("Khu"), validators=[Optional(), at_most(80)])
+    size = StringField(_l("Kích thước"), validators=[Optional(), at_most(20)])
+    price = WholeNumberField(_l("Giá thuê"), validators=BOOTH_PRICE)
+    closed = BooleanField(_l("Không cho thuê"))

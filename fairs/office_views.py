@@ -14,9 +14,9 @@ from core.admin import admin
 from core.db import TryAgain
 from core.extensions import db
 from core.models import utcnow
-from core.text import whole_number
+from core.submissions import new_form_token, submit_once
 from fairs import booths as fair_rules
-from fairs.forms import FairForm, GridForm
+from fairs.forms import BoothForm, FairForm, GridForm, NewFairForm
 from fairs.models import Booth, BoothRequest, Fair
 from fairs.views import STATE_NAMES, fair_error_message, tell_offer
 
@@ -50,28 +50,51 @@ def fairs():
 
 @admin.route("/fairs/new", methods=["GET", "POST"])
 def new_fair():
-    form, grid = FairForm(), GridForm(prefix="grid")
+    form, grid = NewFairForm(), GridForm(prefix="grid")
     if request.method == "POST" and form.validate() & grid.validate():
         try:
-            fair = fair_rules.create_fair(
-                rows=grid.rows.data,
-                cols=grid.cols.data,
-                pattern=grid.pattern.data,
-                zone=grid.zone.data or "",
-                size=grid.size.data or "",
-                price=grid.price.data,
-                **{name: getattr(form, name).data for name in FAIR_FIELDS},
+            codes = fair_rules.booth_codes(grid.rows.data, grid.cols.data, grid.pattern.data)
+            address = submit_once(form.form_token.data, lambda: _create_fair(form, grid))
+        except fair_rules.CodesTooLong:
+            grid.pattern.errors.append(
+                _(
+                    "Mã gian hàng dài tối đa %(n)s ký tự; hãy rút gọn mẫu mã.",
+                    n=fair_rules.CODE_LENGTH,
+                )
             )
-            db.session.commit()
         except fair_rules.BadGrid:
-            db.session.rollback()
             grid.pattern.errors.append(
                 _("Mẫu mã không hợp lệ: dùng {row} (A, B, …) và {col} (1, 2, …), ví dụ {row}{col}.")
             )
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
         else:
-            flash(_("Đã tạo hội chợ với %(n)s gian hàng.", n=len(fair.booths)), "success")
-            return redirect(url_for("admin.fair", fair_id=fair.id))
+            # The same answer to the same form sent twice: the fair the first one made.
+            flash(_("Đã tạo hội chợ với %(n)s gian hàng.", n=len(codes)), "success")
+            return redirect(address)
+    form.form_token.data = new_form_token()
     return render_template("fairs/office/fair_form.html", form=form, grid=grid, fair=None)
+
+
+def _create_fair(form: NewFairForm, grid: GridForm) -> str:
+    fair = fair_rules.make_fair(
+        rows=grid.rows.data,
+        cols=grid.cols.data,
+        pattern=grid.pattern.data,
+        zone=(grid.zone.data or "").strip(),
+        size=(grid.size.data or "").strip(),
+        price=grid.price.data,
+        actor_id=current_user.id,
+        **_fair_fields(form),
+    )
+    return url_for("admin.fair", fair_id=fair.id)
+
+
+def _fair_fields(form: FairForm) -> dict:
+    fields = {name: getattr(form, name).data for name in FAIR_FIELDS}
+    for name in ("name", "venue", "address", "description"):
+        fields[name] = (fields[name] or "").strip()
+    return fields
 
 
 @admin.route("/fairs/<int:fair_id>/edit", methods=["GET", "POST"])
@@ -79,17 +102,24 @@ def edit_fair(fair_id: int):
     fair = _fair_or_404(fair_id)
     form = FairForm(obj=fair)
     if form.validate_on_submit():
-        for name in FAIR_FIELDS:
-            setattr(fair, name, getattr(form, name).data)
-        db.session.commit()
-        flash(_("Đã lưu hội chợ."), "success")
-        return redirect(url_for("admin.fair", fair_id=fair.id))
+        try:
+            fair_rules.update_fair(fair.id, _fair_fields(form), actor_id=current_user.id)
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        else:
+            flash(_("Đã lưu hội chợ."), "success")
+            return redirect(url_for("admin.fair", fair_id=fair.id))
     return render_template("fairs/office/fair_form.html", form=form, grid=None, fair=fair)
 
 
 @admin.get("/fairs/<int:fair_id>")
 def fair(fair_id: int):
-    item = _fair_or_404(fair_id)
+    return _fair_page(_fair_or_404(fair_id))
+
+
+def _fair_page(item: Fair, booth_form: BoothForm | None = None, booth_id: int | None = None):
+    """The office's page of a fair; booth_form: the booth form of booth_id as it was sent,
+    with its errors (the other booths show what they hold)."""
     requests = db.session.scalars(
         select(BoothRequest)
         .where(BoothRequest.fair_id == item.id)
@@ -106,6 +136,8 @@ def fair(fair_id: int):
         plan=fair_rules.floor_plan(item, utcnow()),
         requests=requests,
         state_names=STATE_NAMES,
+        booth_form=booth_form,
+        booth_form_id=booth_id,
     )
 
 
@@ -114,13 +146,20 @@ def edit_booth(fair_id: int, booth_id: int):
     booth = db.session.scalar(select(Booth).where(Booth.id == booth_id, Booth.fair_id == fair_id))
     if booth is None:
         abort(404)
-    booth.zone = request.form.get("zone", booth.zone)[:80]
-    booth.size = request.form.get("size", booth.size)[:20]
-    price = request.form.get("price", "")
-    if (amount := whole_number(price, max_digits=10)) is not None:
-        booth.price = amount
-    booth.closed = request.form.get("closed") == "1"
-    db.session.commit()
+    form = BoothForm(obj=booth)
+    if not form.validate():
+        return _fair_page(booth.fair, form, booth.id)
+    fields = {
+        "zone": (form.zone.data or "").strip(),
+        "size": (form.size.data or "").strip(),
+        "price": form.price.data,
+        "closed": form.closed.data,
+    }
+    try:
+        fair_rules.update_booth(fair_id, booth_id, fields, actor_id=current_user.id)
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        return _fair_page(booth.fair, form, booth.id)
     flash(_("Đã lưu gian %(code)s.", code=booth.code), "success")
     return redirect(url_for("admin.fair", fair_id=fair_id))
 

@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from core.clock import today
 from core.db import TryAgain
-from core.extensions import db, limiter, login_manager
+from core.extensions import db, login_manager
 from core.labels import N_
+from core.limits import limited
 from core.mail import send_mail
 from core.models import utcnow
 from fairs import booths
@@ -57,7 +58,11 @@ def _fair_or_404(slug: str):
     if fair is None:
         abort(404)
     # Offers on the waiting list that ran out pass to the next in line, told by email.
-    for entry in booths.expire_holds(fair, utcnow()):
+    try:
+        offered = booths.expire_holds(fair, utcnow())
+    except TryAgain:
+        offered = []  # busy: the next page view passes them on
+    for entry in offered:
         tell_offer(entry, fair)
     return fair
 
@@ -183,7 +188,7 @@ def _require_cooperative():
 
 
 @bp.post("/fairs/<slug>/booths/<code>/request")
-@limiter.limit("20 per minute")
+@limited("BOOTH_REQUEST")
 def request_booth(slug: str, code: str):
     cooperative, refusal = _require_cooperative()
     if refusal is not None:
@@ -224,8 +229,12 @@ def join_waitlist(slug: str):
     try:
         booths.join_waitlist(item, cooperative, utcnow(), today())
         flash(_("Đã vào danh sách chờ; bạn sẽ nhận email khi có gian trống."), "success")
+    except booths.AlreadyWaiting as error:  # also the second of a double click
+        flash(fair_error_message(error), "info")
     except booths.FairError as error:
         flash(fair_error_message(error), "error")
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
     return redirect(url_for("fairs.fair", slug=slug))
 
 

@@ -1,18 +1,21 @@
 """Placing an order: one checkout, one order per cooperative, stock taken atomically."""
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
-from core.db import write_transaction
+from core import submissions
+from core.db import TryAgain, after_commit, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import utcnow
 from core.provinces import delivery_region
-from marketplace.cart import OutOfStock, ProductUnavailable
+from marketplace.cart import OutOfStock, ProductUnavailable, remove_bought_lines
 from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product
+
+FORM_TOKEN_LENGTH = 64  # Checkout.form_token
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,12 @@ class DeliveryDetails:
 
 
 def new_form_token() -> str:
-    return secrets.token_urlsafe(24)
+    return submissions.new_form_token()
+
+
+def valid_form_token(token: str | None) -> bool:
+    """A token as new_form_token makes them; anything else is never stored."""
+    return submissions.valid_form_token(token)
 
 
 def delivery_fee(province: str, subtotal: int, fees: dict, free_from: int) -> int:
@@ -53,27 +61,42 @@ def place_order(
     form_token: str,
     fees: dict,
     free_from: int,
+    after_placed: Callable[[Checkout], object] | None = None,
 ) -> Checkout:
-    """Take the stock and write the checkout with its orders, all or nothing.
+    """Take the stock and write the checkout with its orders, all or nothing; what was bought
+    leaves the buyer's cart in the same change; after_placed(checkout) (the mails) runs once
+    it is committed, so that its failure never undoes nor hides the order.
 
-    A form submitted twice (the same form_token) gives back the first checkout. Raises
-    OutOfStock or ProductUnavailable, with nothing ordered, when a product cannot be had.
+    The form's token is claimed first, on the checkout's own row: the same form submitted
+    again, at once or later, waits for the first and gets its checkout back, and never takes
+    stock a second time (so a double click on the last unit is not told it sold out).
+    Raises OutOfStock or ProductUnavailable, with nothing ordered, when a product cannot be
+    had.
     """
-    try:
-        with write_transaction():
+    if not form_token or len(form_token) > FORM_TOKEN_LENGTH:
+        raise ValueError("not a checkout form token")
+    with write_transaction():
+        checkout = Checkout(
+            form_token=form_token,
+            access_token=secrets.token_urlsafe(24),
+            buyer_id=buyer_id,
+            created_at=utcnow(),
+            **details.__dict__,
+        )
+        if not insert_unless_taken(checkout):
             existing = find_checkout_by_form_token(form_token)
-            if existing is not None:
-                return existing
-            return _write_checkout(quantities, details, buyer_id, form_token, fees, free_from)
-    except IntegrityError:
-        # The same form submitted at the same moment: the other submit made the checkout.
-        existing = find_checkout_by_form_token(form_token)
-        if existing is None:
-            raise
-        return existing
+            if existing is None:  # taken by a change not yet visible: let the person retry
+                raise TryAgain()
+            return existing
+        checkout.code = checkout_code(checkout)
+        _write_orders(checkout, quantities, details, buyer_id, fees, free_from)
+        remove_bought_lines(buyer_id, quantities)
+        if after_placed is not None:
+            after_commit(lambda: after_placed(checkout))
+    return checkout
 
 
-def _write_checkout(quantities, details, buyer_id, form_token, fees, free_from) -> Checkout:
+def _write_orders(checkout, quantities, details, buyer_id, fees, free_from) -> None:
     # Products in id order, so two checkouts always take their rows in the same order.
     products = db.session.scalars(
         select(Product).where(Product.id.in_(quantities)).order_by(Product.id)
@@ -82,16 +105,6 @@ def _write_checkout(quantities, details, buyer_id, form_token, fees, free_from) 
         raise ProductUnavailable("gone")
     for product in products:
         _take_stock(product, quantities[product.id])
-    checkout = Checkout(
-        form_token=form_token,
-        access_token=secrets.token_urlsafe(24),
-        buyer_id=buyer_id,
-        created_at=utcnow(),
-        **details.__dict__,
-    )
-    db.session.add(checkout)
-    db.session.flush()
-    checkout.code = checkout_code(checkout)
     by_cooperative = groupby(
         sorted(products, key=lambda p: (p.cooperative_id, p.id)), key=lambda p: p.cooperative_id
     )
@@ -121,7 +134,6 @@ def _write_checkout(quantities, details, buyer_id, form_token, fees, free_from) 
         order.events.append(OrderEvent(from_status=None, to_status="pending", actor_id=buyer_id))
         db.session.add(order)
     db.session.flush()
-    return checkout
 
 
 def _take_stock(product: Product, quantity: int) -> None:

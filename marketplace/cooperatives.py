@@ -7,17 +7,28 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.accounts import register_user, unique_slug
+from core.db import TryAgain, insert_unless_taken
 from core.extensions import db, login_manager
 from core.text import nfc
 from marketplace.models import Cooperative
 
+# A slug taken by a sign-up at the same moment (PostgreSQL) is tried again with the next one.
+SLUG_ATTEMPTS = 5
+
 
 def register_cooperative(*, email, name, password, phone, cooperative_name, kind, district_id):
-    """A cooperative account with its cooperative, waiting for the office's approval."""
+    """A cooperative account with its cooperative, waiting for the office's approval; the
+    caller's write_transaction() commits it.
+
+    The account is written first (a taken email is the caller's IntegrityError, as for any
+    sign-up); the cooperative then goes in a savepoint, so that a slug which a sign-up of the
+    same name took at the same moment is simply the next one."""
     user = register_user(email=email, name=name, password=password, role="cooperative", phone=phone)
-    db.session.add(
-        Cooperative(
-            owner=user,
+    db.session.flush()
+    for _attempt in range(SLUG_ATTEMPTS):
+        # By id, not by the relationship: a refused row must not stay attached to the user.
+        cooperative = Cooperative(
+            owner_id=user.id,
             name=nfc(cooperative_name).strip(),
             slug=unique_slug(Cooperative, cooperative_name),
             kind=kind,
@@ -25,8 +36,9 @@ def register_cooperative(*, email, name, password, phone, cooperative_name, kind
             phone=phone or "",
             approved=False,
         )
-    )
-    return user
+        if insert_unless_taken(cooperative):
+            return user
+    raise TryAgain()
 
 
 def access_for(user) -> tuple[str, Cooperative | None]:

@@ -7,28 +7,37 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 from core.forms import REQUIRED, vietnamese_phone
 from core.provinces import PROVINCES
+from marketplace.checkout import FORM_TOKEN_LENGTH
+
+
+def _at_most(n: int) -> Length:
+    return Length(max=n, message=_l("Tối đa %(max)s ký tự."))
 
 
 class CheckoutForm(FlaskForm):
-    form_token = HiddenField()
+    # The one-time token of the form (marketplace.checkout); the route checks its shape.
+    form_token = HiddenField(validators=[Length(max=FORM_TOKEN_LENGTH)])
     name = StringField(
-        _l("Họ và tên người nhận"), validators=[InputRequired(REQUIRED), Length(max=120)]
+        _l("Họ và tên người nhận"), validators=[InputRequired(REQUIRED), _at_most(120)]
     )
-    phone = StringField(_l("Số điện thoại"), validators=[InputRequired(REQUIRED), vietnamese_phone])
+    # As typed ("+84 912 345 678"); stored as its 10 digits.
+    phone = StringField(
+        _l("Số điện thoại"), validators=[InputRequired(REQUIRED), _at_most(20), vietnamese_phone]
+    )
     email = EmailField(
         _l("Email (không bắt buộc)"),
-        validators=[Optional(), Email(_l("Địa chỉ email không hợp lệ.")), Length(max=254)],
+        validators=[Optional(), _at_most(254), Email(_l("Địa chỉ email không hợp lệ."))],
     )
     province = SelectField(
         _l("Tỉnh / thành phố"),
         choices=[("", _l("— Chọn —"))] + [(p, p) for p in PROVINCES],
         validators=[InputRequired(REQUIRED)],
     )
-    ward = StringField(_l("Phường / xã"), validators=[InputRequired(REQUIRED), Length(max=120)])
+    ward = StringField(_l("Phường / xã"), validators=[InputRequired(REQUIRED), _at_most(120)])
     street = StringField(
-        _l("Số nhà, đường, ấp"), validators=[InputRequired(REQUIRED), Length(max=255)]
+        _l("Số nhà, đường, ấp"), validators=[InputRequired(REQUIRED), _at_most(255)]
     )
-    note = TextAreaField(_l("Ghi chú cho người bán"), validators=[Optional(), Length(max=500)])
+    note = TextAreaField(_l("Ghi chú cho người bán"), validators=[Optional(), _at_most(500)])
     payment_method = RadioField(
         _l("Thanh toán"),
         choices=[
@@ -47,4 +56,4 @@ class CheckoutForm(FlaskForm):
 
 
 class CancelForm(FlaskForm):
-    reason = StringField(_l("Lý do hủy"), validators=[Optional(), Length(max=300)])
+    reason = StringField(_l("Lý do hủy"), validators=[Optional(), _at_most(300)])

@@ -41,6 +41,11 @@ class IllegalTransition(ValueError):
         self.to_status = to_status
 
 
+class AlreadyInStatus(IllegalTransition):
+    """The order is already where the move would take it: the same click twice (or two people
+    making the same move). Nothing more was recorded; a normal outcome, not a mistake."""
+
+
 class AlreadyPaid(ValueError):
     pass
 
@@ -60,10 +65,13 @@ def change_status(
     """Move an order one step; refuse what TRANSITIONS does not allow.
 
     The move is one conditional UPDATE on the status it was read with, so two clicks (or two
-    people) cannot both move it, and a cancel returns the stock exactly once.
+    people) cannot both move it, and a cancel returns the stock exactly once. A move to where
+    the order already is raises AlreadyInStatus: nothing more is recorded.
     """
     with write_transaction():
         order = db.session.get(Order, order_id)
+        if order.status == to_status:
+            raise AlreadyInStatus(order, to_status)
         if to_status not in TRANSITIONS[order.status] or (
             from_statuses is not None and order.status not in from_statuses
         ):
@@ -77,7 +85,10 @@ def change_status(
             )
             .execution_options(synchronize_session=False)
         ).rowcount
-        if moved != 1:  # someone else moved it first
+        if moved != 1:  # someone else moved it first: to here (a twin click), or elsewhere
+            db.session.refresh(order)
+            if order.status == to_status:
+                raise AlreadyInStatus(order, to_status)
             raise IllegalTransition(order, to_status)
         if to_status == "cancelled":
             _return_stock(order)

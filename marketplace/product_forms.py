@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
+from core.bounds import INT_MAX
 from core.forms import REQUIRED
 from core.text import parse_whole_number, whole_number
 from marketplace.labels import GROUP_NAMES, UNIT_NAMES
@@ -33,6 +34,25 @@ class WholeNumberField(StringField):
         return "" if self.data is None else format_decimal(self.data)
 
 
+class TypedLength(Length):
+    """Length(max=…) of what was typed, for a field whose data is a number, not text: a
+    thousand digits are refused as typed, before anyone reads them as a number."""
+
+    def __call__(self, _form, field):
+        typed = field.raw_data[0] if field.raw_data else ""
+        if isinstance(typed, str) and len(typed) > self.max:
+            raise StopValidation(self.message)
+
+
+# "1.000.000.000 đồng" with room for spaces: longer is no price nor stock anyone types.
+TYPED_NUMBER_LENGTH = 24
+INVALID_PRICE = _l("Giá phải là số nguyên, tính bằng đồng, ví dụ 150000 hoặc 150.000.")
+INVALID_STOCK = _l("Tồn kho phải là số nguyên, ví dụ 0, 25 hoặc 1.000.")
+STALE_STOCK = _l(
+    "Không rõ tồn kho lúc bạn mở trang. Chưa lưu gì; hãy kiểm tra lại số tồn kho rồi bấm lưu."
+)
+
+
 class NumberBetween:
     def __init__(self, minimum: int, maximum: int, invalid, out_of_range):
         self.minimum, self.maximum = minimum, maximum
@@ -50,11 +70,9 @@ def _price_field():
         _l("Giá bán (đồng)"),
         validators=[
             InputRequired(REQUIRED),
+            TypedLength(max=TYPED_NUMBER_LENGTH, message=INVALID_PRICE),
             NumberBetween(
-                1,
-                MAX_PRICE,
-                _l("Giá phải là số nguyên, tính bằng đồng, ví dụ 150000 hoặc 150.000."),
-                _l("Giá phải lớn hơn 0 và không quá 1 tỷ đồng."),
+                1, MAX_PRICE, INVALID_PRICE, _l("Giá phải lớn hơn 0 và không quá 1 tỷ đồng.")
             ),
         ],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
@@ -66,18 +84,35 @@ def _stock_field():
         _l("Tồn kho"),
         validators=[
             InputRequired(REQUIRED),
-            NumberBetween(
-                0,
-                MAX_STOCK,
-                _l("Tồn kho phải là số nguyên, ví dụ 0, 25 hoặc 1.000."),
-                _l("Tồn kho từ 0 đến 1.000.000."),
-            ),
+            TypedLength(max=TYPED_NUMBER_LENGTH, message=INVALID_STOCK),
+            NumberBetween(0, MAX_STOCK, INVALID_STOCK, _l("Tồn kho từ 0 đến 1.000.000.")),
         ],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
 
 
-class ProductForm(FlaskForm):
+def _stock_seen_field():
+    """The stock the form showed (hidden): a whole number within INTEGER, or nothing."""
+    return HiddenField(validators=[Optional(), Length(max=len(str(INT_MAX)), message=STALE_STOCK)])
+
+
+class _StockSeen:
+    """A form with stock_seen: a stock_seen that is no stock (a tampered or broken page) is
+    told on the stock field, where the person sees it; the route then shows the stock as it
+    is now, and the next save goes through."""
+
+    def validate_stock_seen(self, field):
+        if not field.errors and (field.data or "").strip() and seen_stock(field) is None:
+            raise ValidationError(STALE_STOCK)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.stock_seen.errors:
+            self.stock.errors = [*self.stock.errors, STALE_STOCK]
+        return valid
+
+
+class ProductForm(_StockSeen, FlaskForm):
     name = StringField(
         _l("Tên sản phẩm"),
         validators=[
@@ -104,7 +139,7 @@ class ProductForm(FlaskForm):
     )
     price = _price_field()
     stock = _stock_field()
-    stock_seen = HiddenField()
+    stock_seen = _stock_seen_field()
     certifications = StringField(
         _l("Chứng nhận"),
         validators=[Optional(), Length(max=200, message=_l("Tối đa %(max)s ký tự."))],
@@ -135,12 +170,19 @@ class ProductForm(FlaskForm):
         )
 
 
-class InlineForm(FlaskForm):
+class NewProductForm(ProductForm):
+    """The new-product form: its one-time token (core.submissions) makes a form sent twice
+    one product."""
+
+    form_token = HiddenField(validators=[Length(max=64)])
+
+
+class InlineForm(_StockSeen, FlaskForm):
     """Price and stock, edited in place on the products list."""
 
     price = _price_field()
     stock = _stock_field()
-    stock_seen = HiddenField()
+    stock_seen = _stock_seen_field()
 
     def for_row(self, product_id: int) -> "InlineForm":
         """Ids unique on a page that holds one such form per product."""
@@ -152,5 +194,5 @@ class InlineForm(FlaskForm):
 
 def seen_stock(field) -> int | None:
     """The stock the form showed, or None if the form did not say (then no check is made)."""
-    value = (field.data or "").strip()
-    return whole_number(value)
+    value = whole_number((field.data or "").strip(), max_digits=len(str(INT_MAX)))
+    return value if value is not None and value <= INT_MAX else None

@@ -5,15 +5,16 @@ Every query of the shop's products takes the cooperative's id, so a cooperative 
 its own products: someone else's id simply finds nothing, and the route says 404.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from core.accounts import unique_slug
-from core.db import write_transaction
+from core.db import TryAgain, after_commit, insert_unless_taken, write_transaction
 from core.extensions import db
+from core.submissions import submit_once
 from core.text import fold, nfc
 from marketplace.labels import GROUP_NAMES
 from marketplace.models import Cooperative, Product, ProductImage
@@ -49,19 +50,36 @@ def refresh_cooperative_listings(cooperative: Cooperative) -> None:
         refresh_listing(product)
 
 
+# A slug taken by a product made at the same moment (PostgreSQL) is tried again with the next
+# free one; after this many tries the person is asked to try again.
+SLUG_ATTEMPTS = 5
+
+
 def add_product(cooperative: Cooperative, *, name: str, **fields) -> Product:
     """A new product of the cooperative, made where the cooperative is unless told otherwise;
-    the caller commits."""
+    the caller commits.
+
+    The slug is the name's, made unique: the insert runs in a savepoint, so a slug that a
+    product made at the same moment took first (the unique constraint refuses it) is simply
+    the next one, never an aborted transaction."""
+    db.session.flush()  # the cooperative has its id; the savepoint holds the product alone
     fields.setdefault("district_id", cooperative.district_id)
     fields.setdefault("commune_id", cooperative.commune_id)
-    product = Product(
-        cooperative=cooperative,
-        name=nfc(name).strip(),
-        slug=fields.pop("slug", None) or unique_slug(Product, name),
-        **fields,
-    )
-    db.session.add(product)
-    db.session.flush()  # loads district and commune for the search text
+    name = nfc(name).strip()
+    slug = fields.pop("slug", None)
+    for _attempt in range(1 if slug else SLUG_ATTEMPTS):
+        # By id, not by the relationship: a refused product must not stay in the
+        # cooperative's collection, whence a later flush would insert it again.
+        product = Product(
+            cooperative_id=cooperative.id,
+            name=name,
+            slug=slug or unique_slug(Product, name),
+            **fields,
+        )
+        if insert_unless_taken(product):
+            break
+    else:
+        raise TryAgain()
     refresh_listing(product)
     product.search_text = product_search_text(product)
     return product
@@ -139,26 +157,61 @@ def create_product(
     picture: PreparedImage | None = None,
     *,
     upload_folder: str,
+    stored: list[str] | None = None,
 ) -> Product:
-    """A new product with its first picture, in one transaction."""
-    stored = store_image(picture, upload_folder) if picture else None
+    """A new product with its first picture, in one transaction (or in the caller's). The
+    picture's file is written once the product row is in; it is removed again if the change
+    fails here. `stored` collects its path for a caller whose own transaction may still fail."""
+    stored = [] if stored is None else stored
     try:
-        for attempt in (1, 2):
-            try:
-                with write_transaction():
-                    product = add_product(cooperative, name=data.name, **_clean_fields(data))
-                    if stored:
-                        db.session.add(ProductImage(product=product, path=stored, alt=product.name))
-                break
-            except IntegrityError:
-                # Two products of the same name at the same moment took the same slug.
-                if attempt == 2:
-                    raise
+        with write_transaction():
+            product = add_product(cooperative, name=data.name, **_clean_fields(data))
+            if picture:
+                stored.append(store_image(picture, upload_folder))
+                db.session.add(
+                    ProductImage(product_id=product.id, path=stored[-1], alt=product.name)
+                )
+                db.session.flush()
     except BaseException:
-        if stored:
-            delete_stored(stored, upload_folder)
+        _delete_files(stored, upload_folder)
         raise
     return product
+
+
+def _delete_files(paths: list[str], upload_folder: str) -> None:
+    for path in paths:
+        delete_stored(path, upload_folder)
+    paths.clear()
+
+
+def create_product_once(
+    token: str,
+    cooperative: Cooperative,
+    data: ProductData,
+    picture: PreparedImage | None = None,
+    *,
+    upload_folder: str,
+    address: Callable[[Product], str],
+) -> tuple[str, bool]:
+    """The new-product form, made once per form token (core.submissions): the same form sent
+    again, at once or later, makes nothing more. Returns the address of the product the token
+    made (address(product)) and whether this call made it. ValueError for a token that is not
+    one; TryAgain when the database is busy."""
+    made, stored = [], []
+
+    def make() -> str:
+        product = create_product(
+            cooperative, data, picture, upload_folder=upload_folder, stored=stored
+        )
+        made.append(product.id)
+        return address(product)
+
+    try:
+        outcome = submit_once(token, make)
+    except BaseException:
+        _delete_files(stored, upload_folder)  # the product was not committed
+        raise
+    return outcome, bool(made)
 
 
 def update_product(
@@ -221,7 +274,9 @@ def _write_price_and_stock(product: Product, price: int, stock: int, stock_seen)
     if stock_seen is None or stock != stock_seen:
         values["stock"] = stock
         if stock_seen is not None:
-            conditions.append(Product.stock == stock_seen)
+            # Still what the form showed, or already what it asks for (the same form saved
+            # twice: a double click, a resend): nothing of anyone else's is overwritten.
+            conditions.append(or_(Product.stock == stock_seen, Product.stock == stock))
     written = db.session.execute(
         update(Product)
         .where(*conditions)
@@ -234,15 +289,38 @@ def _write_price_and_stock(product: Product, price: int, stock: int, stock_seen)
 
 
 def set_active(product: Product, active: bool) -> Product:
-    """Hide a product from the shop, or show it again (if the cooperative is approved)."""
-    product.active = active
-    refresh_listing(product)
-    db.session.commit()
+    """Hide a product from the shop, or show it again (if the cooperative is approved). Doing
+    it again is doing it once."""
+    with write_transaction():
+        product.active = active
+        refresh_listing(product)
+    db.session.refresh(product)
     return product
 
 
-def remove_image(image: ProductImage, *, upload_folder: str) -> None:
-    path = image.path
-    db.session.delete(image)
-    db.session.commit()
-    delete_stored(path, upload_folder)
+def remove_image(
+    cooperative_id: int, product_id: int, image_id: int, *, upload_folder: str
+) -> bool:
+    """Delete a picture of the cooperative's product; its files go once the change is
+    committed. False when there is no such picture (any more: a second click); LookupError
+    when the picture is another product's."""
+    with write_transaction():
+        found = db.session.execute(
+            select(ProductImage.path, ProductImage.product_id, Product.cooperative_id)
+            .join(Product, Product.id == ProductImage.product_id)
+            .where(ProductImage.id == image_id)
+        ).first()
+        if found is None:
+            return False
+        path, owner_product_id, owner_id = found
+        if (owner_product_id, owner_id) != (product_id, cooperative_id):
+            raise LookupError(image_id)
+        deleted = db.session.execute(
+            delete(ProductImage)
+            .where(ProductImage.id == image_id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if deleted != 1:  # deleted by a click at the same moment
+            return False
+        after_commit(lambda: delete_stored(path, upload_folder))
+    return True

@@ -1,14 +1,18 @@
 """OCOP star rating: criteria sets, star bands, validity (DOMAIN.md)."""
 
 import calendar
+import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import update
 
 from core import clock
+from core.db import TryAgain, write_transaction
 from core.extensions import db
 from marketplace.models import OcopRating, Product
+
+log = logging.getLogger(__name__)
 
 CERTIFICATE_MONTHS = 36
 CERTIFIED_MIN_STARS = 3
@@ -129,12 +133,19 @@ _expired_through: date | None = None  # per process: the day expire_ratings last
 
 
 def expire_ratings_once_a_day(today: date) -> None:
-    """Run expire_ratings on the first request of each day in this process."""
+    """Run expire_ratings on the first request of each day in this process, as a change of
+    its own. The update is the same whoever runs it, so two workers doing it at once is
+    harmless; when the database is busy it is left to the next request, never an error page.
+    (A periodic job will take this over; the pages stay right meanwhile: current_stars.)"""
     global _expired_through
     if _expired_through == today:
         return
-    expire_ratings(today)
-    db.session.commit()
+    try:
+        with write_transaction():
+            expire_ratings(today)
+    except TryAgain:
+        log.warning("expiring ratings: the database was busy; the next request tries again")
+        return
     _expired_through = today
 
 

@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from core.extensions import db
 from marketplace.models import Cooperative
-from programme.moderation import WrongState
 from programme.moderation import approve as approve_cooperative
 
 
@@ -17,9 +16,8 @@ def approve(slug):
     cooperative = db.session.scalar(select(Cooperative).where(Cooperative.slug == slug))
     if cooperative is None:
         raise click.UsageError(f"No cooperative with slug {slug!r}.")
-    try:
-        approve_cooperative(cooperative, actor_id=None, via="flask approve-cooperative")
-    except WrongState:
-        click.echo(f"{cooperative.name} was already approved.")
+    name = cooperative.name
+    if not approve_cooperative(cooperative.id, actor_id=None, via="flask approve-cooperative"):
+        click.echo(f"{name} was already approved.")
         return
-    click.echo(f"{cooperative.name} is approved.")
+    click.echo(f"{name} is approved.")

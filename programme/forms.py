@@ -1,42 +1,61 @@
-"""Forms of the OCOP office: a star rating, a training."""
+"""Forms of the OCOP office: a star rating, a training. Both make a new row, so each carries
+a one-time token (core.submissions); every field is bounded (core.bounds)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import SelectField, StringField
+from wtforms.validators import InputRequired, NumberRange
 
-from core.forms import REQUIRED
+from core.bounds import DayWithinRange
+from core.forms import (
+    BAD_DATE,
+    REQUIRED,
+    DayField,
+    WholeNumberField,
+    at_most,
+    form_token_field,
+)
 from marketplace.labels import COUNCIL_NAMES, CRITERIA_NAMES
 
-BAD_DATE = _l("Ngày không hợp lệ.")
 POINTS = [
     InputRequired(_l("Nhập số điểm (số nguyên).")),
     NumberRange(0, 100, _l("Điểm từ 0 đến 100.")),
 ]
+# A council's decision is recorded once it is made (not ahead), and one of the last ten years
+# may still be entered: older certificates (36 months) have long ended.
+DECISION_DAYS_BACK = 3653
 
 
 class RatingForm(FlaskForm):
+    form_token = form_token_field()
     criteria = SelectField(
         _l("Bộ tiêu chí"), choices=[(k, _l(v)) for k, v in CRITERIA_NAMES.items()]
     )
-    points_a = IntegerField(_l("Phần A"), validators=POINTS)
-    points_b = IntegerField(_l("Phần B"), validators=POINTS)
-    points_c = IntegerField(_l("Phần C"), validators=POINTS)
+    points_a = WholeNumberField(_l("Phần A"), validators=POINTS)
+    points_b = WholeNumberField(_l("Phần B"), validators=POINTS)
+    points_c = WholeNumberField(_l("Phần C"), validators=POINTS)
     council_level = SelectField(
         _l("Hội đồng"), choices=[(k, _l(v)) for k, v in COUNCIL_NAMES.items()]
     )
     decision_number = StringField(
-        _l("Số quyết định"), validators=[InputRequired(REQUIRED), Length(max=60)]
+        _l("Số quyết định"), validators=[InputRequired(REQUIRED), at_most(60)]
     )
-    recognised_on = DateField(_l("Ngày quyết định"), validators=[InputRequired(BAD_DATE)])
+    recognised_on = DayField(
+        _l("Ngày quyết định"),
+        validators=[
+            InputRequired(BAD_DATE),
+            DayWithinRange(days_back=DECISION_DAYS_BACK, days_ahead=0),
+        ],
+    )
 
 
 class TrainingForm(FlaskForm):
-    topic = StringField(_l("Chủ đề"), validators=[InputRequired(REQUIRED), Length(max=200)])
-    trainer = StringField(_l("Giảng viên"), validators=[InputRequired(REQUIRED), Length(max=120)])
-    place = StringField(_l("Địa điểm"), validators=[InputRequired(REQUIRED), Length(max=200)])
-    day = DateField(_l("Ngày"), validators=[InputRequired(BAD_DATE)])
-    seats = IntegerField(
+    form_token = form_token_field()
+    topic = StringField(_l("Chủ đề"), validators=[InputRequired(REQUIRED), at_most(200)])
+    trainer = StringField(_l("Giảng viên"), validators=[InputRequired(REQUIRED), at_most(120)])
+    place = StringField(_l("Địa điểm"), validators=[InputRequired(REQUIRED), at_most(200)])
+    day = DayField(_l("Ngày"), validators=[InputRequired(BAD_DATE), DayWithinRange()])
+    seats = WholeNumberField(
         _l("Số chỗ"),
         validators=[InputRequired(REQUIRED), NumberRange(1, 1000, _l("Từ 1 đến 1000 chỗ."))],
     )

@@ -1,13 +1,25 @@
 """Approving, rejecting, suspending and restoring cooperatives; hiding products and listings
-that break the rules. Each is recorded in the audit log with its reason."""
+that break the rules. Each is recorded in the audit log with its reason, in the same
+transaction as the change.
+
+A decision is taken on the row locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's write
+transaction already admits one writer), so of the same decision sent twice at once the second
+waits and then finds it made. A decision already made is a normal outcome: nothing changes,
+nothing is recorded, and the function says so by returning False (the route then answers as
+the first did, without telling the cooperative a second time).
+"""
 
 from sqlalchemy import select
 
 from core import audit
+from core.db import write_transaction
 from core.extensions import db
 from core.models import utcnow
 from marketplace.models import Cooperative, Product
 from marketplace.products import refresh_cooperative_listings, refresh_listing
+from tourism.models import Listing
+
+REASON_LENGTH = Cooperative.moderation_reason.type.length
 
 
 class ModerationError(ValueError):
@@ -30,72 +42,113 @@ def pending_cooperatives() -> list[Cooperative]:
     ).all()
 
 
-def _reason(reason: str) -> str:
+def reason_given(reason: str) -> str:
+    """The reason as it is kept (and shown to the cooperative); ReasonRequired when empty."""
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired()
-    return reason[:300]
+    return reason[:REASON_LENGTH]
 
 
-def approve(cooperative: Cooperative, actor_id: int | None, via: str = "") -> None:
+def _locked(model, object_id: int):
+    return db.session.get(model, object_id, with_for_update=True, populate_existing=True)
+
+
+def approve(cooperative_id: int, actor_id: int | None, via: str = "") -> bool:
     """`actor_id` None with `via` naming the command: approved from the command line."""
-    if cooperative.approved:
-        raise WrongState()
-    cooperative.approved, cooperative.approved_at = True, utcnow()
-    cooperative.rejected_at, cooperative.moderation_reason = None, ""
-    refresh_cooperative_listings(cooperative)
-    detail = f"{cooperative.name} ({via})" if via else cooperative.name
-    audit.record(actor_id, "cooperative.approve", "cooperative", cooperative.id, detail)
-    db.session.commit()
+    with write_transaction():
+        cooperative = _locked(Cooperative, cooperative_id)
+        if cooperative.approved:
+            return False
+        cooperative.approved, cooperative.approved_at = True, utcnow()
+        cooperative.rejected_at, cooperative.moderation_reason = None, ""
+        refresh_cooperative_listings(cooperative)
+        detail = f"{cooperative.name} ({via})" if via else cooperative.name
+        audit.record(actor_id, "cooperative.approve", "cooperative", cooperative.id, detail)
+    return True
 
 
-def reject(cooperative: Cooperative, actor_id: int, reason: str) -> None:
-    if cooperative.approved:
-        raise WrongState()
-    cooperative.rejected_at, cooperative.moderation_reason = utcnow(), _reason(reason)
-    audit.record(actor_id, "cooperative.reject", "cooperative", cooperative.id, reason)
-    db.session.commit()
+def reject(cooperative_id: int, actor_id: int, reason: str) -> bool:
+    reason = reason_given(reason)
+    with write_transaction():
+        cooperative = _locked(Cooperative, cooperative_id)
+        if cooperative.approved:
+            raise WrongState()
+        if cooperative.rejected_at is not None and cooperative.moderation_reason == reason:
+            return False
+        cooperative.rejected_at, cooperative.moderation_reason = utcnow(), reason
+        audit.record(actor_id, "cooperative.reject", "cooperative", cooperative.id, reason)
+    return True
 
 
-def suspend(cooperative: Cooperative, actor_id: int, reason: str) -> None:
-    if not cooperative.approved or cooperative.suspended:
-        raise WrongState()
-    cooperative.suspended, cooperative.moderation_reason = True, _reason(reason)
-    refresh_cooperative_listings(cooperative)
-    audit.record(actor_id, "cooperative.suspend", "cooperative", cooperative.id, reason)
-    db.session.commit()
+def suspend(cooperative_id: int, actor_id: int, reason: str) -> bool:
+    reason = reason_given(reason)
+    with write_transaction():
+        cooperative = _locked(Cooperative, cooperative_id)
+        if not cooperative.approved:
+            raise WrongState()
+        if cooperative.suspended:
+            return False
+        cooperative.suspended, cooperative.moderation_reason = True, reason
+        refresh_cooperative_listings(cooperative)
+        audit.record(actor_id, "cooperative.suspend", "cooperative", cooperative.id, reason)
+    return True
 
 
-def restore(cooperative: Cooperative, actor_id: int) -> None:
-    if not cooperative.suspended:
-        raise WrongState()
-    cooperative.suspended, cooperative.moderation_reason = False, ""
-    refresh_cooperative_listings(cooperative)
-    audit.record(actor_id, "cooperative.restore", "cooperative", cooperative.id, cooperative.name)
-    db.session.commit()
+def restore(cooperative_id: int, actor_id: int) -> bool:
+    with write_transaction():
+        cooperative = _locked(Cooperative, cooperative_id)
+        if not cooperative.approved:
+            raise WrongState()
+        if not cooperative.suspended:
+            return False
+        cooperative.suspended, cooperative.moderation_reason = False, ""
+        refresh_cooperative_listings(cooperative)
+        audit.record(
+            actor_id, "cooperative.restore", "cooperative", cooperative.id, cooperative.name
+        )
+    return True
 
 
-def hide_product(product: Product, actor_id: int, reason: str) -> None:
-    product.hidden_reason = _reason(reason)
-    refresh_listing(product)
-    audit.record(actor_id, "product.hide", "product", product.id, reason)
-    db.session.commit()
+def hide_product(product_id: int, actor_id: int, reason: str) -> bool:
+    reason = reason_given(reason)
+    with write_transaction():
+        product = _locked(Product, product_id)
+        if product.hidden_reason == reason:
+            return False
+        product.hidden_reason = reason
+        refresh_listing(product)
+        audit.record(actor_id, "product.hide", "product", product.id, reason)
+    return True
 
 
-def unhide_product(product: Product, actor_id: int) -> None:
-    product.hidden_reason = ""
-    refresh_listing(product)
-    audit.record(actor_id, "product.unhide", "product", product.id, product.name)
-    db.session.commit()
+def unhide_product(product_id: int, actor_id: int) -> bool:
+    with write_transaction():
+        product = _locked(Product, product_id)
+        if not product.hidden_reason:
+            return False
+        product.hidden_reason = ""
+        refresh_listing(product)
+        audit.record(actor_id, "product.unhide", "product", product.id, product.name)
+    return True
 
 
-def hide_listing(listing, actor_id: int, reason: str) -> None:
-    listing.hidden_reason = _reason(reason)
-    audit.record(actor_id, "listing.hide", "listing", listing.id, reason)
-    db.session.commit()
+def hide_listing(listing_id: int, actor_id: int, reason: str) -> bool:
+    reason = reason_given(reason)
+    with write_transaction():
+        listing = _locked(Listing, listing_id)
+        if listing.hidden_reason == reason:
+            return False
+        listing.hidden_reason = reason
+        audit.record(actor_id, "listing.hide", "listing", listing.id, reason)
+    return True
 
 
-def unhide_listing(listing, actor_id: int) -> None:
-    listing.hidden_reason = ""
-    audit.record(actor_id, "listing.unhide", "listing", listing.id, listing.title)
-    db.session.commit()
+def unhide_listing(listing_id: int, actor_id: int) -> bool:
+    with write_transaction():
+        listing = _locked(Listing, listing_id)
+        if not listing.hidden_reason:
+            return False
+        listing.hidden_reason = ""
+        audit.record(actor_id, "listing.unhide", "listing", listing.id, listing.title)
+    return True

@@ -63,10 +63,31 @@ def register(training_id: int, cooperative_id: int, attendee: str, today) -> Tra
     return registration
 
 
-def mark_attendance(registration: TrainingRegistration, attended: bool, actor_id: int) -> None:
-    registration.attended = attended
-    audit.record(
-        actor_id, "training.attendance", "training_registration", registration.id,
-        f"{registration.cooperative.name}: {'có mặt' if attended else 'vắng'}",
-    )  # fmt: skip
-    db.session.commit()
+def create_training(
+    *, topic: str, trainer: str, place: str, day, seats: int, actor_id: int | None
+) -> Training:
+    """A new training session, recorded in the audit log (the form's one-time token makes
+    one of a form sent twice: core.submissions)."""
+    with write_transaction():
+        training = Training(topic=topic, trainer=trainer, place=place, day=day, seats=seats)
+        db.session.add(training)
+        db.session.flush()
+        audit.record(actor_id, "training.create", "training", training.id, training.topic)
+    return training
+
+
+def mark_attendance(registration_id: int, attended: bool, actor_id: int) -> bool:
+    """Mark the cooperative present (or not); False when it already was so (the same click
+    sent twice: the second waits for the first, on the locked row, and changes nothing)."""
+    with write_transaction():
+        registration = db.session.get(
+            TrainingRegistration, registration_id, with_for_update=True, populate_existing=True
+        )
+        if registration.attended == attended:
+            return False
+        registration.attended = attended
+        audit.record(
+            actor_id, "training.attendance", "training_registration", registration.id,
+            f"{registration.cooperative.name}: {'có mặt' if attended else 'vắng'}",
+        )  # fmt: skip
+    return True

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 import programme.plan_views  # noqa: F401  (the plan's dashboard, /admin/plan)
-from core import audit
 from core.admin import admin
 from core.audit import AuditEvent
 from core.clock import today
@@ -18,12 +17,14 @@ from core.db import TryAgain
 from core.extensions import db
 from core.mail import send_mail
 from core.models import User
+from core.submissions import new_form_token, submit_once
 from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.models import Cooperative, OcopRating, Product
-from marketplace.ratings import CRITERIA, RatingError, build_rating
+from marketplace.ratings import CRITERIA, RatingError, stars_for_score
 from programme import moderation, trainings
 from programme.forms import RatingForm, TrainingForm
 from programme.models import Training, TrainingRegistration
+from programme.ratings import record_rating
 from tourism.models import Listing
 
 # The cooperative's pages of the programme, let in as the shop's are.
@@ -74,23 +75,28 @@ def moderate_cooperative(cooperative_id: int, action: str):
     if action not in MODERATION:
         abort(404)
     rule, needs_reason = MODERATION[action]
-    reason = request.form.get("reason", "")
     try:
-        rule(cooperative, current_user.id, reason) if needs_reason else rule(
-            cooperative, current_user.id
-        )
+        reason = moderation.reason_given(request.form.get("reason", "")) if needs_reason else ""
+        if needs_reason:
+            decided = rule(cooperative_id, current_user.id, reason)
+        else:
+            decided = rule(cooperative_id, current_user.id)
     except moderation.ReasonRequired:
         flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
     except moderation.WrongState:
         flash(_("Hợp tác xã không ở trạng thái cho phép thao tác này."), "error")
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
     else:
+        name = cooperative.name
         messages = {
-            "approve": _("Hợp tác xã %(name)s đã được duyệt và có thể bán hàng.", name=cooperative.name),
-            "reject": _("Hồ sơ %(name)s bị từ chối. Lý do: %(reason)s", name=cooperative.name, reason=reason),
-            "suspend": _("%(name)s bị tạm ngưng. Lý do: %(reason)s", name=cooperative.name, reason=reason),
-            "restore": _("%(name)s đã được mở lại.", name=cooperative.name),
+            "approve": _("Hợp tác xã %(name)s đã được duyệt và có thể bán hàng.", name=name),
+            "reject": _("Hồ sơ %(name)s bị từ chối. Lý do: %(reason)s", name=name, reason=reason),
+            "suspend": _("%(name)s bị tạm ngưng. Lý do: %(reason)s", name=name, reason=reason),
+            "restore": _("%(name)s đã được mở lại.", name=name),
         }  # fmt: skip
-        _tell_owner(cooperative, _("OCOP Hậu Giang: hồ sơ hợp tác xã"), messages[action])
+        if decided:  # told once: a decision sent twice is answered twice, mailed once
+            _tell_owner(cooperative, _("OCOP Hậu Giang: hồ sơ hợp tác xã"), messages[action])
         flash(messages[action], "success")
     return redirect(url_for("admin.cooperatives"))
 
@@ -100,9 +106,8 @@ def hide_product(product_id: int):
     product = _or_404(Product, product_id)
     try:
         if request.form.get("unhide"):
-            moderation.unhide_product(product, current_user.id)
-        else:
-            moderation.hide_product(product, current_user.id, request.form.get("reason", ""))
+            moderation.unhide_product(product.id, current_user.id)
+        elif moderation.hide_product(product.id, current_user.id, request.form.get("reason", "")):
             _tell_owner(
                 product.cooperative,
                 _("OCOP Hậu Giang: sản phẩm bị ẩn"),
@@ -114,6 +119,8 @@ def hide_product(product_id: int):
             )
     except moderation.ReasonRequired:
         flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
     return redirect(url_for("admin.product_ratings", product_id=product.id))
 
 
@@ -122,11 +129,13 @@ def hide_listing(listing_id: int):
     listing = _or_404(Listing, listing_id)
     try:
         if request.form.get("unhide"):
-            moderation.unhide_listing(listing, current_user.id)
+            moderation.unhide_listing(listing.id, current_user.id)
         else:
-            moderation.hide_listing(listing, current_user.id, request.form.get("reason", ""))
+            moderation.hide_listing(listing.id, current_user.id, request.form.get("reason", ""))
     except moderation.ReasonRequired:
         flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
     return redirect(url_for("admin.listings"))
 
 
@@ -176,31 +185,19 @@ def product_ratings(product_id: int):
     form = RatingForm()
     if form.validate_on_submit():
         try:
-            rating = build_rating(
-                product,
-                criteria=form.criteria.data,
-                points_a=form.points_a.data,
-                points_b=form.points_b.data,
-                points_c=form.points_c.data,
-                council_level=form.council_level.data,
-                decision_number=form.decision_number.data,
-                recognised_on=form.recognised_on.data,
-            )
+            address = submit_once(form.form_token.data, lambda: _record(product.id, form))
         except RatingError as error:
-            db.session.rollback()
             form.points_a.errors.append(_rating_error(form.criteria.data, error))
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
         else:
-            db.session.flush()
-            audit.record(
-                current_user.id, "rating.record", "product", product.id,
-                f"{rating.decision_number}: {rating.total}/100, {rating.stars}★",
-            )  # fmt: skip
-            db.session.commit()
+            # The same answer to the same form sent twice: the rating the first one recorded.
             flash(
-                _("Đã ghi nhận %(n)s sao cho %(name)s.", n=rating.stars, name=product.name),
+                _("Đã ghi nhận %(n)s sao cho %(name)s.", n=_stars(form), name=product.name),
                 "success",
             )
-            return redirect(url_for("admin.product_ratings", product_id=product.id))
+            return redirect(address)
+    form.form_token.data = new_form_token()
     history = db.session.scalars(
         select(OcopRating)
         .where(OcopRating.product_id == product.id)
@@ -209,6 +206,25 @@ def product_ratings(product_id: int):
     return render_template(
         "admin/product_ratings.html", product=product, form=form, history=history
     )
+
+
+def _stars(form: RatingForm) -> int:
+    return stars_for_score(form.points_a.data + form.points_b.data + form.points_c.data)
+
+
+def _record(product_id: int, form: RatingForm) -> str:
+    record_rating(
+        product_id,
+        actor_id=current_user.id,
+        criteria=form.criteria.data,
+        points_a=form.points_a.data,
+        points_b=form.points_b.data,
+        points_c=form.points_c.data,
+        council_level=form.council_level.data,
+        decision_number=form.decision_number.data,
+        recognised_on=form.recognised_on.data,
+    )
+    return url_for("admin.product_ratings", product_id=product_id)
 
 
 def _rating_error(criteria: str, _error: RatingError) -> str:
@@ -228,16 +244,14 @@ def _rating_error(criteria: str, _error: RatingError) -> str:
 def admin_trainings():
     form = TrainingForm()
     if form.validate_on_submit():
-        training = Training(
-            topic=form.topic.data.strip(), trainer=form.trainer.data.strip(),
-            place=form.place.data.strip(), day=form.day.data, seats=form.seats.data,
-        )  # fmt: skip
-        db.session.add(training)
-        db.session.flush()
-        audit.record(current_user.id, "training.create", "training", training.id, training.topic)
-        db.session.commit()
-        flash(_("Đã tạo buổi tập huấn."), "success")
-        return redirect(url_for("admin.admin_trainings"))
+        try:
+            address = submit_once(form.form_token.data, lambda: _create_training(form))
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        else:
+            flash(_("Đã tạo buổi tập huấn."), "success")
+            return redirect(address)
+    form.form_token.data = new_form_token()
     sessions = db.session.scalars(
         select(Training)
         .options(selectinload(Training.registrations).joinedload(TrainingRegistration.cooperative))
@@ -246,10 +260,24 @@ def admin_trainings():
     return render_template("admin/trainings.html", form=form, sessions=sessions)
 
 
+def _create_training(form: TrainingForm) -> str:
+    trainings.create_training(
+        topic=form.topic.data.strip(), trainer=form.trainer.data.strip(),
+        place=form.place.data.strip(), day=form.day.data, seats=form.seats.data,
+        actor_id=current_user.id,
+    )  # fmt: skip
+    return url_for("admin.admin_trainings")
+
+
 @admin.post("/trainings/registrations/<int:registration_id>/attendance")
 def attendance(registration_id: int):
     registration = _or_404(TrainingRegistration, registration_id)
-    trainings.mark_attendance(registration, request.form.get("attended") == "1", current_user.id)
+    try:
+        trainings.mark_attendance(
+            registration.id, request.form.get("attended") == "1", current_user.id
+        )
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
     return redirect(url_for("admin.admin_trainings"))
 
 

@@ -27,6 +27,7 @@ from werkzeug.security import generate_password_hash
 
 from core.extensions import db
 from core.models import User
+from core.submissions import new_form_token
 from fairs import booths as fairs
 from fairs.models import Booth
 from marketplace import checkout as checkouts
@@ -311,7 +312,10 @@ def change_password(s: Start) -> Request:
 
 
 def new_product(s: Start) -> Request:
-    return Request({}, _product_form("Mật ong Đua Ghe", "15"))
+    # As the page gives it, the form carries its one-time token (fixed, as every name here is,
+    # so that the token's row in form_submissions is the same in every build).
+    form = _product_form("Mật ong Đua Ghe", "15", form_token="mat-ong-dua-ghe-form-token")
+    return Request({}, form)
 
 
 def edit_product(s: Start) -> Request:
@@ -353,7 +357,10 @@ def register_training(s: Start) -> Request:
 
 
 def new_listing(s: Start) -> Request:
-    return Request({}, _listing_form("tour", "Tour Đua Ghe Mới"))
+    # The form's one-time token (core.submissions), as the page gives it; a fixed one, since
+    # form_submissions.token is in the fingerprint and the data is built again for each run.
+    form = {**_listing_form("tour", "Tour Đua Ghe Mới"), "form_token": "new-listing-form-token"}
+    return Request({}, form)
 
 
 def edit_listing(s: Start) -> Request:
@@ -412,7 +419,7 @@ def rate_product(s: Start) -> Request:
     form = {
         "criteria": "148", "points_a": "35", "points_b": "20", "points_c": "25",
         "council_level": "province", "decision_number": "12/QĐ-UBND",
-        "recognised_on": s.day(-10),
+        "recognised_on": s.day(-10), "form_token": new_form_token(),
     }  # fmt: skip
     return Request({"product_id": s.product.id}, form)
 
@@ -420,7 +427,7 @@ def rate_product(s: Start) -> Request:
 def new_training(s: Start) -> Request:
     form = {
         "topic": "Chụp ảnh sản phẩm", "trainer": "Sở Công Thương", "place": "Vị Thanh",
-        "day": s.day(21), "seats": "30",
+        "day": s.day(21), "seats": "30", "form_token": new_form_token(),
     }  # fmt: skip
     return Request({}, form)
 
@@ -432,7 +439,7 @@ def attendance(s: Start) -> Request:
 def new_fair(s: Start) -> Request:
     grid = {
         "grid-rows": "2", "grid-cols": "3", "grid-pattern": "{row}{col}", "grid-zone": "Nông sản",
-        "grid-size": "3 × 3 m", "grid-price": "1000000",
+        "grid-size": "3 × 3 m", "grid-price": "1000000", "form_token": new_form_token(),
     }  # fmt: skip
     return Request({}, {**_fair_form(s, "Hội chợ Xuân Đua"), **grid})
 
@@ -563,7 +570,12 @@ def prepare(app, endpoint: str, today, setup=None) -> Prepared:
 
 # Made at random or from ids: the same data built twice differs there.
 VOLATILE_COLUMNS = {"password_hash", "session_token", "form_token", "access_token", "search_text"}
-VOLATILE_IN = {("checkouts", "code"), ("orders", "code"), ("bookings", "code")}
+VOLATILE_IN = {
+    ("checkouts", "code"),
+    ("orders", "code"),
+    ("bookings", "code"),
+    ("form_submissions", "token"),  # core.submissions: made at random for each form shown
+}
 _ID_CODES = re.compile(r"\b(?:HG|BK)-\d{4}-\d{6}(?:-\d+)?\b")  # checkout, order, booking codes
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.models import User
 from marketplace.models import Cooperative
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, Factories
 
 
 def register(client, **fields):
@@ -182,3 +182,174 @@ def test_a_forged_session_id_is_refused(app, make):
     with client.session_transaction() as session:
         session["_user_id"] = "1" * 40
     assert client.get("/account").status_code == 302
+
+
+# --- the same form sent twice ---------------------------------------------------------------
+
+
+def _registration(**fields):
+    from core.submissions import new_form_token
+
+    data = {
+        "account_type": "buyer", "name": "Lê Văn An", "email": "an@example.vn", "phone": "",
+        "password": "matkhau123", "password_confirm": "matkhau123",
+        "form_token": new_form_token(),
+    }  # fmt: skip
+    data.update(fields)
+    return data
+
+
+def _users(db) -> list[str]:
+    db.session.rollback()
+    return db.session.scalars(select(User.email)).all()
+
+
+def test_the_register_page_carries_a_one_time_token(client, db):
+    body = client.get("/register").get_data(as_text=True)
+    assert 'name="form_token" type="hidden" value="' in body
+
+
+def test_a_registration_sent_twice_is_one_account_and_both_answers_log_in(app, db):
+    form = _registration()
+    first, second = app.test_client(), app.test_client()  # the same form, two submits
+    answers = [browser.post("/register", data=form) for browser in (first, second)]
+    assert [a.status_code for a in answers] == [302, 302]
+    assert {a.headers["Location"] for a in answers} == {"/account"}
+    assert _users(db) == ["an@example.vn"]
+    for browser in (first, second):
+        assert "Lê Văn An" in browser.get("/account").get_data(as_text=True)
+
+
+def test_a_registration_sent_twice_at_the_same_moment_is_one_account(app, db):
+    import threading
+
+    form = _registration(account_type="cooperative", phone="0912345678",
+                         cooperative_name="HTX Hai Lần", cooperative_kind="cooperative")  # fmt: skip
+    district = Factories().district("Huyện Hai Lần")
+    form["district_id"] = str(district.id)
+    db.session.commit()
+    barrier, answers = threading.Barrier(2), []
+
+    def send():
+        from core.extensions import db as _db
+
+        with app.app_context():
+            try:
+                browser = app.test_client()
+                barrier.wait(timeout=30)
+                answers.append(browser.post("/register", data=form).status_code)
+            except Exception as error:  # noqa: BLE001 - the assertion shows it
+                answers.append(repr(error))
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [302, 302]
+    assert _users(db) == ["an@example.vn"]
+    assert db.session.scalars(select(Cooperative.slug)).all() == ["htx-hai-lan"]
+
+
+def test_the_repeat_of_a_registration_needs_the_password_of_the_account_it_made(client, db):
+    form = _registration()
+    assert client.post("/register", data=form).status_code == 302
+    client.post("/logout")
+    other = client.post("/register", data={**form, "password": "khac-hoan-toan", "password_confirm": "khac-hoan-toan"})  # fmt: skip
+    assert other.status_code == 200
+    assert "Email này đã có tài khoản" in other.get_data(as_text=True)
+    assert client.get("/account").status_code == 302  # not logged in
+
+
+def test_a_used_form_sent_again_with_another_email_registers_that_email(client, db):
+    form = _registration()
+    assert client.post("/register", data=form).status_code == 302
+    client.post("/logout")
+    again = client.post("/register", data={**form, "email": "binh@example.vn"})
+    assert again.status_code == 302
+    assert sorted(_users(db)) == ["an@example.vn", "binh@example.vn"]
+
+
+def test_registration_without_a_token_still_works_and_a_bad_one_is_explained(client, db):
+    assert client.post("/register", data=_registration(form_token="")).status_code == 302
+    client.post("/logout")
+    stale = client.post("/register", data=_registration(email="c@example.vn", form_token="t" * 500))
+    assert stale.status_code == 200
+    assert "Biểu mẫu đã cũ nên chưa được lưu" in stale.get_data(as_text=True)
+    assert 'value="c@example.vn"' in stale.get_data(as_text=True)
+    assert _users(db) == ["an@example.vn"]
+
+
+def test_a_password_change_sent_twice_is_one_change(app, make, db):
+    make.user(email="mai@example.vn")
+    browser = app.test_client()
+    browser.post("/login", data={"email": "mai@example.vn", "password": TEST_PASSWORD})
+    cookie = browser.get_cookie("session").value
+    twin = app.test_client()
+    twin.set_cookie("session", cookie)  # the same click, sent again before the answer came
+    form = {"current": TEST_PASSWORD, "new": "matkhau-moi-1", "confirm": "matkhau-moi-1"}
+    assert browser.post("/account/password", data=form).status_code == 302
+    # The first ended the session the twin carries: it is sent to log in, without an error.
+    assert twin.post("/account/password", data=form).status_code == 302
+    assert browser.get("/account").status_code == 200
+    user = db.session.scalar(select(User).where(User.email == "mai@example.vn"))
+    assert user.check_password("matkhau-moi-1")
+
+
+def test_the_twin_of_a_password_change_that_waited_for_the_first_is_answered_as_it(app, make, db):
+    from core import accounts
+
+    user = make.user(email="mai@example.vn")
+    accounts.change_password(user.id, TEST_PASSWORD, "matkhau-moi-1")
+    # The twin read the old password before the first committed, then waited on the row:
+    again = accounts.change_password(user.id, TEST_PASSWORD, "matkhau-moi-1")
+    assert again.id == user.id
+    with pytest.raises(accounts.WrongPassword):
+        accounts.change_password(user.id, TEST_PASSWORD, "mot-mat-khau-khac")
+
+
+def test_logging_out_twice_is_no_error(app, make):
+    make.user(email="mai@example.vn")
+    browser = app.test_client()
+    browser.post("/login", data={"email": "mai@example.vn", "password": TEST_PASSWORD})
+    twin = app.test_client()
+    twin.set_cookie("session", browser.get_cookie("session").value)
+    assert browser.post("/logout").status_code == 302
+    assert twin.post("/logout").status_code == 302
+    assert twin.get("/account").status_code == 302
+
+
+def test_two_cooperatives_of_the_same_name_signing_up_at_once_get_two_slugs(app, db):
+    import threading
+
+    district_id = str(Factories().district("Huyện Cùng Tên").id)
+    db.session.commit()
+    barrier, answers = threading.Barrier(2), []
+
+    def send(n):
+        from core.extensions import db as _db
+
+        form = _registration(email=f"htx{n}@example.vn", account_type="cooperative",
+                             phone="0912345678", cooperative_name="HTX Cùng Tên",
+                             cooperative_kind="cooperative", district_id=district_id)  # fmt: skip
+        with app.app_context():
+            try:
+                browser = app.test_client()
+                barrier.wait(timeout=30)
+                answers.append(browser.post("/register", data=form).status_code)
+            except Exception as error:  # noqa: BLE001 - the assertion shows it
+                answers.append(repr(error))
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [302, 302]
+    db.session.rollback()
+    slugs = sorted(db.session.scalars(select(Cooperative.slug)).all())
+    assert slugs == ["htx-cung-ten", "htx-cung-ten-2"]

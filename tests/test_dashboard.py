@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from core.clock import VIETNAM
 from core.db import TryAgain
+from core.submissions import new_form_token
 from marketplace import uploads
 from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductImage
 from marketplace.sales import sales_by_month, sales_chart, top_products
@@ -37,7 +38,10 @@ def picture_bytes(fmt="PNG", size=(64, 48), colour=(200, 120, 30), **save_option
 
 
 def product_form(**changes) -> dict:
+    """The product form as the page gives it: a new product's form has its one-time token
+    (the edit form takes no token and ignores it)."""
     data = {
+        "form_token": new_form_token(),
         "name": "Khóm mật Cầu Đúc",
         "group": "food",
         "unit": "trái",
@@ -591,7 +595,6 @@ def test_status_moves_are_recorded_with_the_actor(signed_in, coop, owner, fish, 
         ("pending", "shipping"),
         ("delivered", "confirmed"),
         ("cancelled", "confirmed"),
-        ("confirmed", "confirmed"),
         ("pending", "cancelled"),  # cancelling goes through the form with a reason
         ("pending", "paid"),
         ("pending", "nonsense"),
@@ -610,6 +613,19 @@ def test_illegal_moves_are_refused_and_change_nothing(signed_in, coop, fish, db,
     assert db.session.get(Product, fish.id).stock == 10
 
 
+def test_the_same_move_again_is_told_and_records_nothing_more(signed_in, coop, fish, db):
+    order = make_order(db, coop, [(fish, 1)])
+    url = f"/dashboard/orders/{order.id}/status"
+    first = signed_in.post(url, data={"to": "confirmed"}, follow_redirects=True)
+    assert "“Chờ xác nhận” → “Đã xác nhận”" in first.get_data(as_text=True)
+    again = signed_in.post(url, data={"to": "confirmed"}, follow_redirects=True)
+    assert again.status_code == 200
+    assert "đã ở trạng thái “Đã xác nhận” từ trước" in again.get_data(as_text=True)
+    db.session.refresh(order)
+    assert order.status == "confirmed"
+    assert [e.to_status for e in order.events] == ["pending", "confirmed"]
+
+
 def test_cancel_with_reason_returns_stock_exactly_once(signed_in, coop, owner, fish, db):
     fish.stock = 7  # three were taken by the order
     order = make_order(db, coop, [(fish, 3)], status="confirmed")
@@ -617,7 +633,8 @@ def test_cancel_with_reason_returns_stock_exactly_once(signed_in, coop, owner, f
     first = signed_in.post(url, data={"reason": "Hết cá size lớn"}, follow_redirects=True)
     assert "Đã hủy đơn" in first.get_data(as_text=True)
     second = signed_in.post(url, data={"reason": "Hết cá size lớn"}, follow_redirects=True)
-    assert "Không thể hủy đơn" in second.get_data(as_text=True)
+    assert second.status_code == 200
+    assert "đã ở trạng thái “Đã hủy” từ trước" in second.get_data(as_text=True)
 
     db.session.refresh(order)
     assert order.status == "cancelled" and order.cancel_reason == "Hết cá size lớn"
@@ -867,3 +884,214 @@ def test_order_created_now_counts_in_this_month(db, coop, fish):
     today = datetime.now(VIETNAM).date()
     assert sales_by_month(coop.id, today)[-1].revenue == 100_000
     assert sales_by_month(coop.id, today + timedelta(days=40))[-1].revenue == 0
+
+
+# --- the same form twice, and what no form should hold ------------------------------------
+
+
+def _new_product_page_form(client) -> dict:
+    """The new-product form as its page gives it (with its one-time token), filled in."""
+    page = client.get("/dashboard/products/new").get_data(as_text=True)
+    token = re.search(r'id="form_token" name="form_token" type="hidden" value="([^"]+)"', page)
+    assert token, "the new-product page carries no form_token"
+    return product_form(form_token=token.group(1))
+
+
+def test_the_new_product_form_sent_twice_makes_one_product(signed_in, coop, db):
+    data = _new_product_page_form(signed_in)
+    first = signed_in.post("/dashboard/products/new", data=data)
+    second = signed_in.post("/dashboard/products/new", data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    [product] = db.session.scalars(select(Product).where(Product.cooperative_id == coop.id))
+    assert first.headers["Location"].endswith(f"#product-{product.id}")
+    page = signed_in.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Biểu mẫu này đã được gửi trước đó" in page
+    # A new page is a new form: the same name again makes a second product, its own slug.
+    assert signed_in.post("/dashboard/products/new", data=_new_product_page_form(signed_in))
+    slugs = db.session.scalars(select(Product.slug).order_by(Product.id)).all()
+    assert slugs == ["khom-mat-cau-duc", "khom-mat-cau-duc-2"]
+
+
+@pytest.mark.parametrize("token", [None, "", "junk", "t" * 500])
+def test_a_new_product_form_without_a_token_of_ours_makes_nothing_and_keeps_what_was_typed(
+    signed_in, coop, db, token
+):
+    data = product_form(name="Mắm cá lóc")
+    if token is None:
+        del data["form_token"]
+    else:
+        data["form_token"] = token
+    response = signed_in.post("/dashboard/products/new", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Trang thêm sản phẩm đã cũ nên chưa lưu gì" in body
+    assert 'value="Mắm cá lóc"' in body
+    fresh = re.search(r'id="form_token" name="form_token" type="hidden" value="([^"]+)"', body)
+    assert fresh and len(fresh.group(1)) <= 64 and fresh.group(1) != token
+    assert db.session.scalar(select(func.count(Product.id))) == 0
+    data["form_token"] = fresh.group(1)
+    assert signed_in.post("/dashboard/products/new", data=data).status_code == 302
+    assert db.session.scalar(select(func.count(Product.id))) == 1
+
+
+def test_two_products_of_the_same_name_at_the_same_moment_get_their_own_slugs(app, db, coop):
+    """The slug's unique constraint refusing a slug taken at the same moment is the next slug,
+    never an error (on PostgreSQL the two inserts really meet)."""
+    import threading
+
+    from marketplace.products import ProductData, create_product
+
+    barrier, results = threading.Barrier(4), []
+    data = ProductData("Khóm mật", "food", "", "kg", 25_000, 5, "")
+    cooperative_id = coop.id
+
+    def run():
+        with app.app_context():
+            from core.extensions import db as _db
+            from marketplace.models import Cooperative
+
+            try:
+                cooperative = _db.session.get(Cooperative, cooperative_id)
+                barrier.wait()
+                results.append(create_product(cooperative, data, upload_folder="/nowhere").slug)
+            except Exception as error:  # noqa: BLE001 - the test reports any failure
+                results.append(error)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(map(str, results)) == [
+        "khom-mat",
+        "khom-mat-2",
+        "khom-mat-3",
+        "khom-mat-4",
+    ], results
+
+
+def test_saving_the_same_stock_twice_is_saving_it_once(signed_in, coop, make, db):
+    product = make.product("Khóm", coop, price=20_000, stock=10)
+    data = product_form(name="Khóm", price="21000", stock="15", stock_seen="10")
+    url = f"/dashboard/products/{product.id}/edit"
+    assert signed_in.post(url, data=data).status_code == 302
+    again = signed_in.post(url, data=data)  # the form resent: its stock is there already
+    assert again.status_code == 302
+    db.session.refresh(product)
+    assert (product.price, product.stock) == (21_000, 15)
+
+
+@pytest.mark.parametrize("stock_seen", ["abc", "2147483648", "9" * 400, "-1"])
+def test_a_stock_seen_that_is_no_stock_is_told_on_the_stock_field(
+    signed_in, coop, make, db, stock_seen
+):
+    product = make.product("Khóm", coop, price=20_000, stock=10)
+    data = product_form(name="Khóm", price="21000", stock="15", stock_seen=stock_seen)
+    for url, form in (
+        (f"/dashboard/products/{product.id}/edit", data),
+        (f"/dashboard/products/{product.id}/inline", {"price": "21000", "stock": "15", "stock_seen": stock_seen}),
+    ):  # fmt: skip
+        response = signed_in.post(url, data=form)
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "Không rõ tồn kho lúc bạn mở trang" in body
+        assert 'name="stock_seen" type="hidden" value="10"' in body  # the stock as it is now
+        db.session.refresh(product)
+        assert (product.price, product.stock) == (20_000, 10)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("price", "2147483648", "Giá phải lớn hơn 0"),
+        ("price", "9" * 400, "Giá phải là số nguyên"),
+        ("stock", "2147483648", "Tồn kho từ 0 đến 1.000.000"),
+        ("stock", "9" * 400, "Tồn kho phải là số nguyên"),
+    ],
+)
+def test_numbers_past_integer_are_a_message_on_the_field(
+    signed_in, coop, make, db, field, value, message
+):
+    product = make.product("Khóm", coop, price=20_000, stock=10)
+    for url in (
+        f"/dashboard/products/{product.id}/inline",
+        f"/dashboard/products/{product.id}/edit",
+    ):
+        data = product_form(name="Khóm", stock_seen="10", **{field: value})
+        response = signed_in.post(url, data=data)
+        assert response.status_code == 200 and message in response.get_data(as_text=True)
+    db.session.refresh(product)
+    assert (product.price, product.stock) == (20_000, 10)
+
+
+def test_deleting_a_picture_twice_is_told_it_is_gone(signed_in, coop, make, db):
+    product = make.product("Mắm cá linh", coop, pictures=2)
+    image_id = product.images[0].id
+    url = f"/dashboard/products/{product.id}/images/{image_id}/delete"
+    assert signed_in.post(url).status_code == 302
+    again = signed_in.post(url, follow_redirects=True)
+    assert again.status_code == 200
+    assert "Ảnh này đã được xóa trước đó." in again.get_data(as_text=True)
+    db.session.expunge_all()
+    assert db.session.scalar(select(func.count(ProductImage.id))) == 1
+
+
+def test_hiding_twice_is_hiding_once(signed_in, coop, make, db):
+    product = make.product("Bánh pía", coop)
+    url = f"/dashboard/products/{product.id}/visibility"
+    for _ in range(2):
+        response = signed_in.post(url, data={"active": "0"}, follow_redirects=True)
+        assert response.status_code == 200 and "Đã ẩn" in response.get_data(as_text=True)
+    db.session.refresh(product)
+    assert (product.active, product.listed) == (False, False)
+
+
+def test_a_transfer_confirmed_twice_is_told_once_recorded(signed_in, coop, fish, db):
+    order = make_order(db, coop, [(fish, 1)], payment="vietqr")
+    url = f"/dashboard/orders/{order.id}/paid"
+    signed_in.post(url)
+    again = signed_in.post(url, follow_redirects=True)
+    assert "đã được ghi nhận thanh toán trước đó" in again.get_data(as_text=True)
+    db.session.refresh(order)
+    assert [e.to_status for e in order.events] == ["pending", "paid"]
+
+
+def test_two_sign_ups_of_the_same_cooperative_name_at_once_get_their_own_slugs(app, db, make):
+    import threading
+
+    from core.db import write_transaction
+    from core.extensions import db as _db
+    from marketplace.cooperatives import register_cooperative
+    from marketplace.models import Cooperative
+
+    district_id = make.district().id
+    barrier, results = threading.Barrier(3), []
+
+    def run(n):
+        with app.app_context():
+            try:
+                barrier.wait()
+                with write_transaction():
+                    register_cooperative(
+                        email=f"htx{n}@example.vn", name="Chị Lan", password=TEST_PASSWORD,
+                        phone=None, cooperative_name="HTX Khóm Cầu Đúc", kind="cooperative",
+                        district_id=district_id,
+                    )  # fmt: skip
+                results.append("ok")
+            except Exception as error:  # noqa: BLE001 - the test reports any failure
+                results.append(error)
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == ["ok"] * 3, results
+    db.session.rollback()  # end the test's snapshot: read what the others committed
+    slugs = db.session.scalars(select(Cooperative.slug).order_by(Cooperative.slug)).all()
+    assert slugs == ["htx-khom-cau-duc", "htx-khom-cau-duc-2", "htx-khom-cau-duc-3"]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import utcnow
+from core.submissions import new_form_token
 from fairs import booths
 from fairs.models import Booth, BoothRequest, WaitlistEntry
 from tests.conftest import TEST_PASSWORD
@@ -269,12 +270,16 @@ def test_admin_creates_a_fair_and_decides(client, make, db, coop_user, today):
         "registration_deadline": (today + timedelta(days=20)).isoformat(),
         "hold_hours": "24", "grid-rows": "4", "grid-cols": "6", "grid-pattern": "{row}{col}",
         "grid-zone": "Thủ công", "grid-size": "3 × 3 m", "grid-price": "0",
+        "form_token": new_form_token(),
     }  # fmt: skip
     response = client.post("/admin/fairs/new", data=form)
     assert response.status_code == 302
     created = booths.fair_by_slug("hoi-cho-xuan")
     assert len(created.booths) == 24 and created.booths[2].code == "A3"
-    bad = client.post("/admin/fairs/new", data={**form, "name": "Khác", "grid-pattern": "{x}"})
+    bad = client.post(
+        "/admin/fairs/new",
+        data={**form, "name": "Khác", "grid-pattern": "{x}", "form_token": new_form_token()},
+    )
     assert "Mẫu mã không hợp lệ" in bad.get_data(as_text=True)
     csv_text = client.get(f"/admin/fairs/{created.id}/exhibitors.csv").get_data(as_text=True)
     assert csv_text.startswith("\ufeffbooth,zone,cooperative")
@@ -296,3 +301,177 @@ def test_the_first_in_line_is_told_by_email_when_a_booth_frees(app, client, make
     ]
     offers = [m for m in mails if m["To"] == "waiting@example.vn"]
     assert len(offers) == 1 and fair.name in offers[0]["Subject"]
+
+
+# --- the same click twice, and input out of range ---------------------------------------------
+
+
+@pytest.fixture()
+def office(client, make):
+    make.user(email="admin@example.vn", role="admin")
+    login(client, "admin@example.vn")
+    return client
+
+
+def _audit(db, action):
+    from core.audit import AuditEvent
+
+    db.session.rollback()
+    return db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == action)).all()
+
+
+def test_a_booth_price_past_integer_is_explained_and_what_was_typed_stays(office, db, fair):
+    a2 = booth(fair, "A2")
+    page = office.post(
+        f"/admin/fairs/{fair.id}/booths/{a2.id}",
+        data={"zone": "Thủ công", "size": "3 × 6 m", "price": "2147483648"},
+    )
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Giá thuê từ 0 đến 1 tỷ đồng." in body
+    assert 'value="2147483648"' in body and 'value="Thủ công"' in body
+    db.session.rollback()
+    assert db.session.get(Booth, a2.id).price == 1_500_000
+    assert _audit(db, "booth.edit") == []
+
+
+def test_saving_a_booth_twice_is_one_change(office, db, fair):
+    a2 = booth(fair, "A2")
+    form = {"zone": "Thủ công", "size": "3 × 6 m", "price": "2.000.000", "closed": "1"}
+    for _ in range(2):
+        assert office.post(f"/admin/fairs/{fair.id}/booths/{a2.id}", data=form).status_code == 302
+    db.session.rollback()
+    saved = db.session.get(Booth, a2.id)
+    assert (saved.zone, saved.size, saved.price, saved.closed) == (
+        "Thủ công",
+        "3 × 6 m",
+        2_000_000,
+        True,
+    )
+    assert _audit(db, "booth.edit") == ["A2: zone, size, price, closed"]
+
+
+def _new_fair_form(today, name="Hội chợ Xuân"):
+    from core.submissions import new_form_token
+
+    return {
+        "name": name, "venue": "Vị Thanh", "address": "TP Vị Thanh",
+        "starts_on": (today + timedelta(days=30)).isoformat(),
+        "ends_on": (today + timedelta(days=32)).isoformat(),
+        "registration_deadline": (today + timedelta(days=20)).isoformat(),
+        "hold_hours": "24", "grid-rows": "2", "grid-cols": "2", "grid-pattern": "{row}{col}",
+        "grid-zone": "", "grid-size": "", "grid-price": "0", "form_token": new_form_token(),
+    }  # fmt: skip
+
+
+def test_a_new_fair_sent_twice_is_one_fair_and_both_go_to_it(office, db, today):
+    from fairs.models import Fair
+
+    form = _new_fair_form(today)
+    answers = [office.post("/admin/fairs/new", data=form) for _ in range(2)]
+    assert [a.status_code for a in answers] == [302, 302]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    db.session.rollback()
+    assert db.session.scalars(select(Fair.slug)).all() == ["hoi-cho-xuan"]
+    assert len(_audit(db, "fair.create")) == 1
+
+
+def test_a_new_fair_without_its_token_makes_nothing_and_says_why(office, db, today):
+    from fairs.models import Fair
+
+    page = office.post("/admin/fairs/new", data={**_new_fair_form(today), "form_token": ""})
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Biểu mẫu đã cũ nên chưa được lưu" in body
+    assert 'value="Hội chợ Xuân"' in body
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Fair.id))) == 0
+
+
+def test_fair_dates_and_codes_out_of_range_are_explained(office, db, today):
+    far = {**_new_fair_form(today), "ends_on": "9999-12-31", "hold_hours": "2147483648"}
+    body = office.post("/admin/fairs/new", data=far).get_data(as_text=True)
+    assert "Vui lòng chọn ngày từ" in body and "Từ 1 đến 720 giờ." in body
+    long_codes = {**_new_fair_form(today), "grid-pattern": "{row}{col}-Nông-Xanh"}
+    body = office.post("/admin/fairs/new", data=long_codes).get_data(as_text=True)
+    assert "Mã gian hàng dài tối đa 10 ký tự" in body
+    not_a_date = {**_new_fair_form(today), "starts_on": "ngày mai"}
+    assert "Ngày không hợp lệ." in office.post("/admin/fairs/new", data=not_a_date).get_data(
+        as_text=True
+    )
+
+
+def test_two_fairs_of_the_same_name_at_the_same_moment_get_two_slugs(app, db, today):
+    from fairs.models import Fair
+
+    barrier, results = threading.Barrier(2), []
+
+    def run():
+        from core.extensions import db as _db
+
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                made = booths.make_fair(
+                    actor_id=None,
+                    rows=1, cols=2, pattern="{row}{col}", zone="", size="", price=0,
+                    name="Hội chợ Trùng Tên", venue="Vị Thanh", address="TP Vị Thanh",
+                    starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=31),
+                    registration_deadline=today + timedelta(days=20), hold_hours=48,
+                )  # fmt: skip
+                results.append(made.slug)
+            except Exception as error:  # noqa: BLE001 - the assertion shows it
+                results.append(repr(error))
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == ["hoi-cho-trung-ten", "hoi-cho-trung-ten-2"]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Fair.id))) == 2
+
+
+def test_a_booth_request_sent_twice_is_one_request(client, db, fair, coop_user):
+    cooperative = coop_user("twice")
+    login(client, "twice@example.vn")
+    data = {"products": [cooperative.products[0].id], "contact_person": "Chị Lan",
+            "contact_phone": "0912345678"}  # fmt: skip
+    for _ in range(2):
+        response = client.post(f"/fairs/{fair.slug}/booths/A3/request", data=data)
+        assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(BoothRequest.id))) == 1
+    page = client.get(f"/fairs/{fair.slug}").get_data(as_text=True)
+    assert "vừa có hợp tác xã khác đăng ký" not in page
+
+
+def test_a_decision_sent_twice_is_one_decision(app, office, db, fair, coop_user, today):
+    from email import message_from_bytes, policy
+    from pathlib import Path
+
+    requests = _fill(fair, coop_user, today)
+    booths.join_waitlist(fair, coop_user("waiting2"), utcnow(), today)
+    for _ in range(2):
+        response = office.post(f"/admin/fairs/requests/{requests[0].id}", data={"to": "cancelled"})
+        assert response.status_code == 302
+    assert len(_audit(db, "booth_request.status")) == 1
+    offers = [
+        m for p in Path(app.config["MAIL_OUTBOX"]).glob("*.eml")
+        if (m := message_from_bytes(p.read_bytes(), policy=policy.default))["To"] == "waiting2@example.vn"
+    ]  # fmt: skip
+    assert len(offers) == 1
+    assert "Không thể đổi đăng ký này nữa." not in office.get(f"/admin/fairs/{fair.id}").get_data(
+        as_text=True
+    )
+
+
+def test_joining_the_waiting_list_twice_is_one_place(client, db, fair, coop_user, today):
+    _fill(fair, coop_user, today)
+    coop_user("later")
+    login(client, "later@example.vn")
+    for _ in range(2):
+        assert client.post(f"/fairs/{fair.slug}/waitlist").status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(WaitlistEntry.id))) == 1

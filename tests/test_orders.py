@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from marketplace import checkout as checkouts
 from marketplace import orders
 from marketplace.cart import OutOfStock
-from marketplace.models import Checkout, Order, OrderEvent, Product
+from marketplace.models import CartItem, Checkout, Order, OrderEvent, Product
 from tests.conftest import TEST_PASSWORD
 
 FEES = {"same_province": 20_000, "mekong": 30_000, "elsewhere": 45_000}
@@ -388,3 +388,175 @@ def test_buyer_cancels_a_pending_order_from_the_page(client, db, two_coops):
     assert db.session.get(Order, order.id).status == "cancelled"
     assert db.session.get(Product, pineapple.id).stock == 50
     assert client.post(url, data={"token": "wrong"}).status_code == 404
+
+
+# --- what the write discipline promises here ----------------------------------------------
+
+
+def test_a_mail_failing_after_the_checkout_still_shows_the_order(
+    client, db, two_coops, monkeypatch
+):
+    """The order is committed before its mails go; a mail server that is down is logged, and
+    the buyer still lands on the order page with the order and an empty cart."""
+    pineapple, _fish = two_coops
+
+    def mail_server_down(*_args, **_kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("marketplace.notifications.send_mail", mail_server_down)
+    add(client, pineapple, 2)
+    response = client.post("/checkout", data=checkout_form(client))
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert location.startswith("/orders/HG-")
+    page = client.get(location).get_data(as_text=True)
+    assert "Chờ xác nhận" in page and "Đặt hàng thành công" in page
+    assert "Giỏ hàng của bạn đang trống" in client.get("/cart").get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Checkout.id))) == 1
+    assert db.session.get(Product, pineapple.id).stock == 48
+
+
+def test_a_logged_in_buyers_cart_lines_leave_with_the_checkout(client, db, make, two_coops):
+    pineapple, fish = two_coops
+    buyer = make.user(email="mai@example.vn")
+    client.post("/login", data={"email": "mai@example.vn", "password": TEST_PASSWORD})
+    add(client, pineapple, 2)
+    data = checkout_form(client)
+    assert client.post("/checkout", data=data).status_code == 302
+    assert db.session.scalar(select(func.count(CartItem.id))) == 0
+    add(client, fish)  # the same form again later: no second order, the new line stays
+    assert client.post("/checkout", data=data).status_code == 302
+    assert db.session.scalar(select(func.count(Checkout.id))) == 1
+    lines = db.session.execute(select(CartItem.user_id, CartItem.product_id)).all()
+    assert lines == [(buyer.id, fish.id)]
+
+
+@pytest.mark.parametrize("token", ["", "junk", "t" * 500, "ơ" * 64])
+def test_a_checkout_form_without_a_token_of_ours_orders_nothing_and_keeps_what_was_typed(
+    client, db, two_coops, token
+):
+    pineapple, _fish = two_coops
+    add(client, pineapple)
+    data = checkout_form(client, form_token=token, street="12 Lê Lợi")
+    response = client.post("/checkout", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Trang đặt hàng đã cũ nên chưa có đơn nào được đặt" in body
+    assert 'value="12 Lê Lợi"' in body
+    fresh = re.search(r'name="form_token" type="hidden" value="([^"]+)"', body)
+    assert fresh and checkouts.valid_form_token(fresh.group(1))
+    assert db.session.scalar(select(func.count(Checkout.id))) == 0
+    data["form_token"] = fresh.group(1)  # sent again, as the page now gives it
+    assert client.post("/checkout", data=data).status_code == 302
+    assert db.session.scalar(select(func.count(Checkout.id))) == 1
+
+
+def test_the_same_checkout_at_once_for_the_last_unit_is_one_order_for_both(app, db, make):
+    """A double click on the last unit: the twin waits for the first and gets its checkout,
+    instead of being told the product sold out."""
+    product = make.product("Khóm cuối cùng", stock=1)
+    product_id = product.id
+    token = checkouts.new_form_token()
+    results = _run_in_threads(app, 2, lambda: place({product_id: 1}, token=token).code)
+    assert len(results) == 2 and all(isinstance(r, str) for r in results), results
+    assert len(set(results)) == 1
+    db.session.rollback()  # end the test's snapshot: read what the others committed
+    assert db.session.get(Product, product_id).stock == 0
+
+
+def _login(client, email):
+    response = client.post("/login", data={"email": email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_the_guest_cart_joins_the_account_once_however_often_the_login_is_sent(
+    app, db, make, two_coops
+):
+    """A double-clicked login sends the guest's cart twice (the same cookie): the account's
+    line keeps the larger quantity of the two carts, so merging again changes nothing."""
+    pineapple, fish = two_coops
+    buyer = make.user(email="mai@example.vn")
+    db.session.add(CartItem(user_id=buyer.id, product_id=fish.id, quantity=3))
+    db.session.commit()
+    guest = app.test_client()
+    add(guest, pineapple, 2)
+    add(guest, fish, 1)
+    cookie = guest.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    for _ in range(3):  # the same guest cookie, three logins
+        twin = app.test_client()
+        twin.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        _login(twin, "mai@example.vn")
+    lines = dict(db.session.execute(select(CartItem.product_id, CartItem.quantity)).tuples().all())
+    assert lines == {pineapple.id: 2, fish.id: 3}
+
+
+def test_logins_at_the_same_moment_merge_the_guest_cart_once(app, db, make, two_coops):
+    pineapple, _fish = two_coops
+    make.user(email="mai@example.vn")
+    guest = app.test_client()
+    add(guest, pineapple, 2)
+    cookie = guest.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+
+    def log_in():
+        twin = app.test_client()
+        twin.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        return twin.post("/login", data={"email": "mai@example.vn", "password": TEST_PASSWORD})
+
+    results = _run_in_threads(app, 2, lambda: log_in().status_code)
+    assert results == [302, 302], results
+    db.session.rollback()  # end the test's snapshot: read what the others committed
+    assert db.session.execute(select(CartItem.product_id, CartItem.quantity)).all() == [
+        (pineapple.id, 2)
+    ]
+
+
+def test_adds_at_the_same_moment_count_each_and_stay_within_the_stock(app, db, make):
+    product = make.product("Cá khô", stock=3)
+    product_id = product.id
+    make.user(email="mai@example.vn")
+    client = app.test_client()
+    _login(client, "mai@example.vn")
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+
+    def add_one():
+        twin = app.test_client()
+        twin.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+        return twin.post("/cart/add", data={"product_id": product_id, "quantity": 1}).status_code
+
+    assert _run_in_threads(app, 2, add_one) == [302, 302]
+    db.session.rollback()
+    assert db.session.scalars(select(CartItem.quantity)).all() == [2]
+    assert _run_in_threads(app, 4, add_one) == [302] * 4
+    db.session.rollback()
+    assert db.session.scalars(select(CartItem.quantity)).all() == [3]  # the stock
+
+
+@pytest.mark.parametrize("product_id", ["2147483648", "99999999999999999999", "0", "-1", "²"])
+def test_a_product_id_out_of_range_is_a_product_not_for_sale(client, make, product_id):
+    make.user(email="mai@example.vn")
+    for logged_in in (False, True):
+        if logged_in:
+            _login(client, "mai@example.vn")
+        for url in ("/cart/add", "/cart/update"):
+            response = client.post(
+                url, data={"product_id": product_id, "quantity": "1"}, follow_redirects=True
+            )
+            assert response.status_code == 200
+            assert "Sản phẩm này hiện không bán." in response.get_data(as_text=True)
+
+
+def test_a_buyer_cancelling_twice_is_told_it_is_cancelled(client, db, two_coops):
+    pineapple, _fish = two_coops
+    add(client, pineapple, 3)
+    location = client.post("/checkout", data=checkout_form(client)).headers["Location"]
+    code, token = re.match(r"/orders/([^?]+)\?token=(.+)", location).groups()
+    order = db.session.scalar(select(Order))
+    url = f"/orders/{code}/{order.id}/cancel"
+    client.post(url, data={"token": token, "reason": "Đổi ý"})
+    again = client.post(url, data={"token": token, "reason": "Đổi ý"}, follow_redirects=True)
+    assert again.status_code == 200
+    assert f"Đã hủy đơn {order.code}." in again.get_data(as_text=True)
+    db.session.rollback()
+    events = db.session.scalars(select(OrderEvent.to_status).where(OrderEvent.order_id == order.id))
+    assert list(events) == ["pending", "cancelled"]
+    assert db.session.get(Product, pineapple.id).stock == 50

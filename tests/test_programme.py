@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.audit import AuditEvent
+from core.submissions import new_form_token
 from marketplace.models import Cooperative
 from programme import trainings
 from programme.models import Training, TrainingRegistration
@@ -106,11 +107,14 @@ def test_record_a_rating_through_the_page_changes_the_catalogue(office, make, db
     assert "4 sao OCOP" not in office.get(f"/products/{product.slug}").get_data(as_text=True)
     form = {"criteria": "148", "points_a": "35", "points_b": "20", "points_c": "25",
             "council_level": "province", "decision_number": "99/QĐ-UBND",
-            "recognised_on": today.isoformat()}  # fmt: skip
+            "recognised_on": today.isoformat(), "form_token": new_form_token()}  # fmt: skip
     assert office.post(f"/admin/products/{product.id}/ratings", data=form).status_code == 302
     assert "4 sao OCOP" in office.get(f"/products/{product.slug}").get_data(as_text=True)
     assert "Khóm chưa sao" in office.get("/products?stars=4").get_data(as_text=True)
-    too_many = office.post(f"/admin/products/{product.id}/ratings", data={**form, "points_c": "36"})
+    too_many = office.post(
+        f"/admin/products/{product.id}/ratings",
+        data={**form, "points_c": "36", "form_token": new_form_token()},
+    )
     assert "phần A tối đa 40, B tối đa 25, C tối đa 35" in too_many.get_data(as_text=True)
 
 
@@ -200,3 +204,115 @@ def test_status_changes_across_the_site_land_in_the_audit_log(office, make, db, 
     for rule in office.application.url_map.iter_rules():
         if "audit" in rule.rule:
             assert rule.methods <= {"GET", "HEAD", "OPTIONS"}
+
+
+# --- the same click twice, and input out of range ---------------------------------------------
+
+
+def _audit(db, action):
+    db.session.rollback()
+    return db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == action)).all()
+
+
+def _mails_to(app, email):
+    from email import message_from_bytes, policy
+    from pathlib import Path
+
+    found = []
+    for path in Path(app.config["MAIL_OUTBOX"]).glob("*.eml"):
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if mail["To"] == email:
+            found.append(mail)
+    return found
+
+
+def test_a_suspension_sent_twice_is_one_decision_told_once(app, office, make, db):
+    user = make.user(email="twice@example.vn", role="cooperative")
+    cooperative = make.cooperative("HTX Hai Lần", owner=user)
+    for _ in range(2):
+        response = office.post(
+            f"/admin/cooperatives/{cooperative.id}/suspend", data={"reason": "Nhãn sai"}
+        )
+        assert response.status_code == 302
+    page = office.get("/admin/cooperatives").get_data(as_text=True)
+    assert "không ở trạng thái cho phép" not in page
+    assert _audit(db, "cooperative.suspend") == ["Nhãn sai"]
+    assert len(_mails_to(app, "twice@example.vn")) == 1
+
+
+def test_an_approval_and_a_hiding_sent_twice_are_recorded_once(office, make, db):
+    cooperative = make.cooperative("HTX Chờ", approved=False)
+    product = make.product("Khóm ẩn", cooperative)
+    for _ in range(2):
+        office.post(f"/admin/cooperatives/{cooperative.id}/approve")
+        office.post(f"/admin/products/{product.id}/hide", data={"reason": "Ảnh sai"})
+    assert len(_audit(db, "cooperative.approve")) == 1
+    assert _audit(db, "product.hide") == ["Ảnh sai"]
+
+
+def test_a_long_reason_is_kept_to_its_column_and_shown_as_kept(office, make, db):
+    cooperative = make.cooperative("HTX Dài")
+    office.post(f"/admin/cooperatives/{cooperative.id}/suspend", data={"reason": "ơ" * 5000})
+    db.session.rollback()
+    assert db.session.get(Cooperative, cooperative.id).moderation_reason == "ơ" * 300
+
+
+def test_attendance_marked_twice_is_recorded_once(office, make, db, today):
+    cooperative = make.cooperative("HTX Điểm Danh")
+    training = Training(topic="Bao bì", trainer="Sở KH&CN", place="Vị Thanh",
+                        day=today + timedelta(days=5), seats=3)  # fmt: skip
+    db.session.add(training)
+    db.session.commit()
+    registration = trainings.register(training.id, cooperative.id, "Chủ nhiệm", today)
+    url = f"/admin/trainings/registrations/{registration.id}/attendance"
+    for _ in range(2):
+        assert office.post(url, data={"attended": "1"}).status_code == 302
+    assert _audit(db, "training.attendance") == ["HTX Điểm Danh: có mặt"]
+
+
+def _training_form(today, **fields):
+    return {"topic": "Chụp ảnh sản phẩm", "trainer": "Sở Công Thương", "place": "Vị Thanh",
+            "day": (today + timedelta(days=21)).isoformat(), "seats": "30",
+            "form_token": new_form_token(), **fields}  # fmt: skip
+
+
+def test_a_training_form_sent_twice_is_one_training(office, db, today):
+    form = _training_form(today)
+    for _ in range(2):
+        assert office.post("/admin/trainings", data=form).status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Training.id))) == 1
+    assert _audit(db, "training.create") == ["Chụp ảnh sản phẩm"]
+
+
+def test_a_training_out_of_range_is_explained_in_vietnamese(office, db, today):
+    page = office.post(
+        "/admin/trainings", data=_training_form(today, day="9999-12-31", seats="1e309")
+    )
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Vui lòng chọn ngày từ" in body and "Vui lòng nhập một số nguyên" in body
+    assert 'value="1e309"' in body and 'value="Chụp ảnh sản phẩm"' in body
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Training.id))) == 0
+
+
+def test_a_rating_sent_twice_is_one_rating_and_its_date_is_bounded(office, make, db, today):
+    from marketplace.models import OcopRating
+
+    product = make.product("Khóm một lần")
+    form = {"criteria": "148", "points_a": "35", "points_b": "20", "points_c": "25",
+            "council_level": "province", "decision_number": "7/QĐ-UBND",
+            "recognised_on": today.isoformat(), "form_token": new_form_token()}  # fmt: skip
+    answers = [office.post(f"/admin/products/{product.id}/ratings", data=form) for _ in range(2)]
+    assert [a.status_code for a in answers] == [302, 302]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(OcopRating.id))) == 1
+    assert len(_audit(db, "rating.record")) == 1
+    for day in ("9999-12-31", (today + timedelta(days=1)).isoformat(), "1900-01-01"):
+        late = {**form, "recognised_on": day, "form_token": new_form_token()}
+        page = office.post(f"/admin/products/{product.id}/ratings", data=late)
+        assert page.status_code == 200
+        assert "Vui lòng chọn ngày từ" in page.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(OcopRating.id))) == 1

@@ -182,6 +182,6 @@ def test_approving_a_cooperative_lists_its_products(make, db):
     cooperative = make.cooperative("HTX Mới Duyệt", approved=False)
     product = make.product("Khóm mới", cooperative)
     assert product.listed is False
-    approve(cooperative, actor_id=None)
+    approve(cooperative.id, actor_id=None)
     db.session.refresh(product)
     assert product.listed is True

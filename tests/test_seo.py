@@ -28,6 +28,7 @@ def world(db, make, today):
     stay = Listing(host=cooperative, kind="homestay", slug="homestay-ca", title="Homestay cá",
                    district_id=cooperative.district_id, price=500_000, capacity=2, max_guests=2)  # fmt: skip
     db.session.add_all([tour, stay])
+    db.session.commit()
     fair = booths.create_fair(rows=1, cols=2, pattern="{row}{col}", zone="", size="", price=0,
                              name="Hội chợ OCOP", venue="Vị Thanh", address="Vị Thanh",
                              starts_on=today + timedelta(days=9), ends_on=today + timedelta(days=10),

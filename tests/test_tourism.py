@@ -279,3 +279,178 @@ def test_listing_and_product_link_both_ways(client, db, make, tour):
     db.session.commit()
     assert "/products/khom-cau-duc" in client.get("/tourism/tour-khom").get_data(as_text=True)
     assert "/tourism/tour-khom" in client.get("/products/khom-cau-duc").get_data(as_text=True)
+
+
+# --- the same form twice, and input out of range ------------------------------------------
+
+
+def _mails(app) -> set:
+    from pathlib import Path
+
+    return set(Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))
+
+
+def test_the_same_booking_form_twice_shows_the_same_booking_and_mails_once(
+    app, client, db, tour, today
+):
+    day = today + timedelta(days=8)
+    data = form_data(client, "/tourism/tour-khom", check_in=day.isoformat(), guests="2")
+    mails_before = _mails(app)
+    first = client.post("/tourism/tour-khom/book", data=data)
+    again = client.post("/tourism/tour-khom/book", data=data)  # a reload, a second click
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    code = re.match(r"/bookings/(BK-\d{4}-\d{6})", first.headers["Location"]).group(1)
+    assert db.session.scalar(select(func.count(Booking.id))) == 1
+    assert taken(db, tour.id, day) == 2
+    new_mails = [p.read_text() for p in _mails(app) - mails_before]
+    assert len(new_mails) == 1 and code in new_mails[0]  # the guest's, once (no host owner)
+    assert code in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_same_token_twice_at_once_is_one_booking(app, db, tour, today):
+    day = today + timedelta(days=6)
+    listing_id = tour.id
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run():
+        with app.app_context():
+            barrier.wait()
+            try:
+                results.append(book(listing_id, day, guests=3, token="x" * 32, today=today).id)
+            except Exception as error:  # noqa: BLE001 - any exception is the failure shown
+                results.append(error)
+            finally:
+                from core.extensions import db as _db
+
+                _db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(results) == 2 and results[0] == results[1], results
+    db.session.rollback()  # read what the threads committed
+    assert db.session.scalar(select(func.count(Booking.id))) == 1
+    assert taken(db, listing_id, day) == 3  # the seats taken once
+
+
+@pytest.mark.parametrize("token", ["", "kurz", "t" * 65, "t" * 500, "<script>-" * 4])
+def test_a_token_that_is_not_ours_is_never_stored(client, db, tour, today, token):
+    day = today + timedelta(days=8)
+    data = form_data(client, "/tourism/tour-khom", check_in=day.isoformat(), form_token=token)
+    assert client.post("/tourism/tour-khom/book", data=data).status_code == 302
+    stored = db.session.scalar(select(Booking.form_token))
+    assert stored != token and 16 <= len(stored) <= 64  # a fresh one of ours
+
+
+def test_a_far_date_is_a_message_on_the_form_and_what_was_typed_stays(client, db, tour, today):
+    for far in ("9999-12-31", "0001-01-01", f"{today.year + 50}-01-01"):
+        data = form_data(client, "/tourism/tour-khom", check_in=far, name="Nguyễn Văn Bình")
+        response = client.post("/tourism/tour-khom/book", data=data)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "Vui lòng chọn ngày từ" in page, far
+        assert f'value="{far}"' in page and 'value="Nguyễn Văn Bình"' in page
+    assert db.session.scalar(select(func.count(Booking.id))) == 0
+
+
+def test_a_far_date_on_the_quote_is_its_message(client, homestay, today):
+    arrive = (today + timedelta(days=5)).isoformat()
+    for asked in (
+        {"check_in": "9999-12-31", "check_out": "9999-12-31"},
+        {"check_in": arrive, "check_out": "9999-12-31"},
+        {"check_in": "0001-01-01", "check_out": arrive},
+    ):
+        page = client.get(
+            "/tourism/homestay-muong-dinh/quote",
+            query_string={**asked, "guests": "2"},
+            headers={"HX-Request": "true"},
+        ).get_data(as_text=True)
+        assert "Vui lòng chọn ngày từ" in page, asked
+    page = client.get(
+        "/tourism/homestay-muong-dinh/quote",
+        query_string={"check_in": arrive, "guests": "2147483648"},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)
+    assert "Số khách từ 1 đến 200." in page
+
+
+def test_the_quote_is_too_far_ahead_before_any_date_arithmetic(tour, homestay, today):
+    from datetime import date
+
+    for listing in (tour, homestay):
+        with pytest.raises(bookings.TooFarAhead):
+            bookings.quote(listing, date.max, date.max, 2, today)
+
+
+def test_far_and_huge_filters_are_ignored_or_clamped(client, tour, homestay):
+    for query in ("date=9999-12-31", "date=0001-01-01", "max_price=2147483648",
+                  "max_price=" + "9" * 400, "guests=2147483648"):  # fmt: skip
+        response = client.get(f"/tourism?{query}")
+        assert response.status_code == 200, query
+    page = client.get("/tourism?date=9999-12-31").get_data(as_text=True)
+    assert "Tour cánh đồng khóm" in page  # the date is ignored, not "nothing free"
+    page = client.get("/tourism?max_price=2147483648").get_data(as_text=True)
+    assert "Tour cánh đồng khóm" in page and "Homestay Mương Đình" in page
+    for query in ("date=9999-12-31", "month=9999-12", "month=2147483648-01", "guests=99999"):
+        assert client.get(f"/tourism/tour-khom?{query}").status_code == 200, query
+
+
+def test_a_month_out_of_range_shows_this_month(today):
+    from tourism.availability import month_from_arg
+
+    this_month = (today.year, today.month)
+    assert month_from_arg(f"{today.year + 1}-{today.month:02d}", today) == (
+        today.year + 1, today.month
+    )  # fmt: skip
+    for far in ("9999-12", "0000-01", "0001-01", f"{today.year + 3}-01", "2026-13", "x", None):
+        assert month_from_arg(far, today) == this_month, far
+
+
+def test_a_repeated_cancel_is_shown_as_done_and_gives_back_once(client, db, homestay, today):
+    arrive = today + timedelta(days=10)
+    booking = book(homestay, arrive, arrive + timedelta(days=1), guests=2, today=today)
+    url = f"/bookings/{booking.code}/cancel"
+    for _ in range(2):
+        response = client.post(url, data={"token": booking.access_token})
+        assert response.status_code == 302
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert f"Đã hủy đặt chỗ {booking.code}." in page
+    db.session.rollback()
+    again = db.session.get(Booking, booking.id)
+    assert [e.to_status for e in again.events] == ["requested", "cancelled"]
+    assert taken(db, homestay.id, arrive) == 0
+
+
+BOOKING_LIMITS = """
+import sys
+sys.path.insert(0, {root!r})
+from app import create_app
+app = create_app({{
+    "SQLALCHEMY_DATABASE_URI": {url!r}, "SECRET_KEY": "test", "TESTING": True,
+    "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_BOOKING": "3 per minute", "RATELIMIT_BOOKING_PER_ADDRESS": "100 per minute",
+}})
+first, second = app.test_client(), app.test_client()  # two guests behind one address
+for client in (first, first, first, first, second):
+    print(client.post("/tourism/tour-khom/book", data={{"guests": "2"}}).status_code)
+"""
+
+
+def test_the_booking_limit_counts_each_guest_not_the_address(app, db, tour):
+    """limited("BOOKING"): a guest who posts too often is stopped; another guest behind the
+    same address (a fair's Wi-Fi, a carrier's NAT) still books. In a process of its own, as
+    in tests/test_rate_limits.py: the limiter is one object per process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    script = BOOKING_LIMITS.format(root=str(root), url=app.config["SQLALCHEMY_DATABASE_URI"])
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=root
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["200", "200", "200", "429", "200"]

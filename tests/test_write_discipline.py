@@ -160,3 +160,11 @@ def test_a_work_that_fails_frees_the_token(app, db):
     with pytest.raises(ValueError):
         submit_once(token, fails)
     assert submit_once(token, lambda: "/made") == "/made"
+
+
+def test_changes_left_unsaved_before_a_write_transaction_are_not_dropped_silently(app, db):
+    _db.session.add(_user())
+    with pytest.raises(RuntimeError, match="unsaved changes"), write_transaction():
+        pass
+    _db.session.commit()
+    assert _users() == 1

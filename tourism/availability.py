@@ -2,11 +2,13 @@
 
 import calendar
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from core.bounds import day_range
 from core.extensions import db
 from tourism.models import Listing, Slot
 
@@ -80,14 +82,21 @@ def month_calendar(listing: Listing, year: int, month: int, today: date) -> list
     return weeks
 
 
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
 def month_from_arg(value: str | None, today: date) -> tuple[int, int]:
-    """'2026-12' within two years around today, else this month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        if 1 <= month <= 12 and abs(year - today.year) <= 2:
-            return year, month
-    except ValueError:
-        pass
+    """'2026-12' when the month has a day within core.bounds.day_range (a year back, two years
+    ahead), else this month: a month out of range is ignored."""
+    match = _MONTH.fullmatch((value or "").strip())
+    if match:
+        asked = int(match.group(1)), int(match.group(2))
+        lowest, highest = day_range(today)
+        if 1 <= asked[1] <= 12 and (lowest.year, lowest.month) <= asked <= (
+            highest.year,
+            highest.month,
+        ):
+            return asked
     return today.year, today.month
 
 

@@ -2,15 +2,17 @@
 cancellation policy, and the booking's statuses."""
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
 from core import audit
-from core.db import insert_missing, write_transaction
+from core.db import after_commit, insert_missing, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import utcnow
+from core.submissions import new_form_token as _new_form_token
 from tourism.availability import days_taken, units_needed
 from tourism.models import Booking, BookingEvent, Listing, Slot
 
@@ -66,6 +68,15 @@ class IllegalBookingMove(BookingError):
         self.to_status = to_status
 
 
+class AlreadyMoved(IllegalBookingMove):
+    """The booking has the status asked for already: the same button pressed twice (a double
+    click, a second tab). Nothing more is changed; the first press did it."""
+
+    def __init__(self, booking: Booking):
+        super().__init__(booking, booking.status)
+        self.status = booking.status
+
+
 @dataclass(frozen=True)
 class Quote:
     check_in: date
@@ -87,13 +98,16 @@ class Contact:
 
 
 def quote(listing: Listing, check_in: date, check_out: date | None, guests: int, today: date):
-    """The price of a booking as asked, or a BookingError saying what is wrong with it."""
-    if not listing.is_stay:
-        check_out = date.fromordinal(check_in.toordinal() + 1)
+    """The price of a booking as asked, or a BookingError saying what is wrong with it.
+
+    The days are checked against today before any date arithmetic, so a date at the end of
+    the calendar (9999-12-31) is "too far ahead", never an overflow."""
     if check_in < today:
         raise DatesInPast()
     if (check_in - today).days > BOOKING_HORIZON_DAYS:
         raise TooFarAhead()
+    if not listing.is_stay:
+        check_out = check_in + timedelta(days=1)
     if check_out is None or check_out <= check_in:
         raise CheckOutNotAfterCheckIn()
     nights = (check_out - check_in).days
@@ -110,6 +124,9 @@ def _most_guests(listing: Listing) -> int:
     return listing.max_guests * listing.capacity if listing.is_stay else listing.max_guests
 
 
+FORM_TOKEN_LENGTH = 64  # Booking.form_token
+
+
 def book(
     listing_id: int,
     *,
@@ -120,25 +137,23 @@ def book(
     user_id: int | None,
     form_token: str,
     today: date,
+    on_booked: Callable[[Booking], object] | None = None,
 ) -> Booking:
     """Take the capacity of every day of the booking and write it, all or nothing.
 
-    The same form_token twice gives back the first booking.
+    The same form_token twice (a double click, a reload) gives back the first booking, at once
+    or later: the booking row, which carries the token, is written first in a savepoint, so a
+    twin waits for the first request and then finds the token taken, before it takes any
+    capacity. on_booked(booking) runs once the new booking is committed (never for a repeat).
     """
+    if not form_token or len(form_token) > FORM_TOKEN_LENGTH:
+        raise ValueError("not a form token")
     with write_transaction():
-        existing = db.session.scalar(select(Booking).where(Booking.form_token == form_token))
+        existing = _booking_with_token(form_token)
         if existing is not None:
             return existing
         listing = db.session.get(Listing, listing_id)
         asked = quote(listing, check_in, check_out, guests, today)
-        days = days_taken(listing, asked.check_in, asked.check_out)
-        insert_missing(
-            Slot,
-            [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
-            ["listing_id", "day"],
-        )
-        for day in days:  # in date order: two bookings lock the same days in the same order
-            _take(listing.id, day, asked.units)
         status = "confirmed" if listing.instant_booking else "requested"
         booking = Booking(
             form_token=form_token,
@@ -154,11 +169,28 @@ def book(
             created_at=utcnow(),
             **contact.__dict__,
         )
-        db.session.add(booking)
-        db.session.flush()
+        if not insert_unless_taken(booking):  # the twin of this form committed it meanwhile
+            first = _booking_with_token(form_token)
+            if first is None:  # refused by another constraint than the token's
+                raise RuntimeError("the booking could not be written")
+            return first
+        days = days_taken(listing, asked.check_in, asked.check_out)
+        insert_missing(
+            Slot,
+            [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
+            ["listing_id", "day"],
+        )
+        for day in days:  # in date order: two bookings lock the same days in the same order
+            _take(listing.id, day, asked.units)
         booking.code = f"BK-{booking.created_at.year}-{booking.id:06d}"
         booking.events.append(BookingEvent(from_status=None, to_status=status, actor_id=user_id))
+        if on_booked is not None:
+            after_commit(lambda: on_booked(booking))
     return booking
+
+
+def _booking_with_token(form_token: str) -> Booking | None:
+    return db.session.scalar(select(Booking).where(Booking.form_token == form_token))
 
 
 def _take(listing_id: int, day: date, units: int) -> None:
@@ -209,16 +241,16 @@ def change_booking_status(
     from_statuses: tuple[str, ...] | None = None,
 ) -> Booking:
     """One allowed move, as a conditional UPDATE; cancelling or declining gives the capacity
-    back, once."""
+    back, once.
+
+    AlreadyMoved (an IllegalBookingMove) when the booking has that status already: the move
+    pressed twice, whose second press changes nothing and records no second event.
+    """
     with write_transaction():
         booking = db.session.get(Booking, booking_id)
-        allowed = to_status in TRANSITIONS[booking.status] and (
-            from_statuses is None or booking.status in from_statuses
-        )
-        if to_status == "cancelled" and booking.check_in < today:
-            allowed = False
-        if not allowed:
-            raise IllegalBookingMove(booking, to_status)
+        if booking is None:
+            raise LookupError(booking_id)
+        _check_move(booking, to_status, today, from_statuses)
         values = {"status": to_status}
         if to_status == "cancelled":
             values["cancel_fee"] = cancellation_fee(booking, today)
@@ -229,6 +261,9 @@ def change_booking_status(
             .execution_options(synchronize_session=False)
         ).rowcount
         if moved != 1:
+            # Another request moved it after we read it (PostgreSQL: our UPDATE waited for it).
+            db.session.refresh(booking)
+            _check_move(booking, to_status, today, from_statuses)
             raise IllegalBookingMove(booking, to_status)
         if to_status in RELEASES_CAPACITY:
             _release(booking)
@@ -248,5 +283,18 @@ def change_booking_status(
     return booking
 
 
+def _check_move(booking: Booking, to_status: str, today: date, from_statuses) -> None:
+    if booking.status == to_status:
+        raise AlreadyMoved(booking)
+    allowed = to_status in TRANSITIONS[booking.status] and (
+        from_statuses is None or booking.status in from_statuses
+    )
+    if to_status == "cancelled" and booking.check_in < today:
+        allowed = False
+    if not allowed:
+        raise IllegalBookingMove(booking, to_status)
+
+
 def new_form_token() -> str:
-    return secrets.token_urlsafe(24)
+    """A booking form's one-time token (core.submissions.new_form_token)."""
+    return _new_form_token()

@@ -5,10 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from core.bounds import DayWithinRange
 from core.forms import REQUIRED
+from core.submissions import new_form_token, valid_form_token
 from core.text import normalise_international_phone
 
 BAD_DATE = _l("Ngày không hợp lệ.")
+FORM_TOKEN_LENGTH = 64  # Booking.form_token, FormSubmission.token
 
 
 def any_phone(_form, field):
@@ -29,10 +32,24 @@ class DayField(DateField):
             raise ValueError(BAD_DATE) from None
 
 
+def _valid_or_fresh(token):
+    """The form's one-time token as sent, or a fresh one in place of a missing, over-long or
+    malformed one (never stored as sent): the form goes ahead as a first submit."""
+    return token if isinstance(token, str) and valid_form_token(token) else new_form_token()
+
+
+def form_token_field():
+    """A create form's one-time token (core.submissions): filled in on a fresh form, kept as
+    sent when it is one of ours."""
+    return HiddenField(
+        validators=[Length(max=FORM_TOKEN_LENGTH)], filters=[_valid_or_fresh], default=None
+    )
+
+
 class BookingForm(FlaskForm):
-    form_token = HiddenField()
-    check_in = DayField(_l("Ngày đến"), validators=[InputRequired(BAD_DATE)])
-    check_out = DayField(_l("Ngày đi"), validators=[Optional()])
+    form_token = form_token_field()
+    check_in = DayField(_l("Ngày đến"), validators=[InputRequired(BAD_DATE), DayWithinRange()])
+    check_out = DayField(_l("Ngày đi"), validators=[Optional(), DayWithinRange()])
     guests = IntegerField(
         _l("Số khách"),
         validators=[

@@ -13,9 +13,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.bounds import INT_MAX, DayWithinRange
 from core.forms import REQUIRED
 from core.text import nfc, parse_whole_number
-from tourism.forms import DayField
+from tourism.forms import DayField, form_token_field
 from tourism.labels import KIND_NAMES
 from tourism.models import LISTING_KINDS
 
@@ -44,6 +45,19 @@ class WholeNumberField(StringField):
         return "" if self.data is None else format_decimal(self.data)
 
 
+TYPED_NUMBER_LENGTH = 30  # "100.000.000 đồng" and then some
+
+
+class TypedLength(Length):
+    """At most `max` characters typed in a WholeNumberField (whose data is the number), with
+    the field's own message; stops there, so a page of digits is one clear message."""
+
+    def __call__(self, _form, field):
+        typed = field.raw_data[0] if field.raw_data else ""
+        if len(typed) > self.max:
+            raise StopValidation(self.message)
+
+
 class Between:
     """A whole number from minimum to maximum; empty passes only when the field is optional."""
 
@@ -63,9 +77,14 @@ class Between:
 
 
 def _number(label, minimum, maximum, message, *, optional=False, **kwargs):
+    """A whole number from minimum to maximum (inside PostgreSQL's INTEGER)."""
+    assert -INT_MAX - 1 <= minimum <= maximum <= INT_MAX
     return WholeNumberField(
         label,
-        validators=[Between(minimum, maximum, message, optional=optional)],
+        validators=[
+            TypedLength(max=TYPED_NUMBER_LENGTH, message=message),
+            Between(minimum, maximum, message, optional=optional),
+        ],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
         **kwargs,
     )
@@ -222,8 +241,8 @@ class ListingForm(FlaskForm):
 class CapacityForm(FlaskForm):
     """Rooms or seats for a range of days (hosting.set_capacity)."""
 
-    first = DayField(_l("Từ ngày"), validators=[InputRequired(REQUIRED)])
-    last = DayField(_l("Đến ngày"), validators=[InputRequired(REQUIRED)])
+    first = DayField(_l("Từ ngày"), validators=[InputRequired(REQUIRED), DayWithinRange()])
+    last = DayField(_l("Đến ngày"), validators=[InputRequired(REQUIRED), DayWithinRange()])
     capacity = _number(
         _l("Sức chứa mỗi ngày"),
         0,
@@ -235,8 +254,8 @@ class CapacityForm(FlaskForm):
 class ClosingForm(FlaskForm):
     """Close days to new bookings or open them again (hosting.set_closed)."""
 
-    first = DayField(_l("Từ ngày"), validators=[InputRequired(REQUIRED)])
-    last = DayField(_l("Đến ngày"), validators=[InputRequired(REQUIRED)])
+    first = DayField(_l("Từ ngày"), validators=[InputRequired(REQUIRED), DayWithinRange()])
+    last = DayField(_l("Đến ngày"), validators=[InputRequired(REQUIRED), DayWithinRange()])
     action = RadioField(
         _l("Việc cần làm"),
         choices=[("close", _l("Đóng, không nhận khách mới")), ("open", _l("Mở lại"))],
@@ -247,3 +266,9 @@ class ClosingForm(FlaskForm):
     def validate_action(self, field):
         if field.data not in ("close", "open"):
             raise ValidationError(_l("Vui lòng chọn đóng hoặc mở."))
+
+
+class NewListingForm(ListingForm):
+    """A new listing's form: one-time token, so that posting it twice makes one listing."""
+
+    form_token = form_token_field()

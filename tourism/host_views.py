@@ -7,15 +7,14 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import OperationalError
 
 from core.clock import today
 from core.db import TryAgain
-from core.extensions import db
+from core.submissions import submit_once
 from marketplace.cooperatives import approved_cooperative_only
 from tourism import bookings, hosting
 from tourism.availability import month_view
-from tourism.host_forms import CapacityForm, ClosingForm, ListingForm
+from tourism.host_forms import CapacityForm, ClosingForm, ListingForm, NewListingForm
 from tourism.labels import BOOKING_STATUS_NAMES
 from tourism.models import Booking, Listing
 
@@ -79,12 +78,23 @@ def index():
 
 @tourism_host.route("/new", methods=["GET", "POST"])
 def new_listing():
-    form = ListingForm()
+    form = NewListingForm()  # a fresh form_token on a new form
     if form.validate_on_submit():
-        listing = _save(form, None)
-        if listing is not None:
-            flash(_("Đã thêm “%(title)s”.", title=listing.title), "success")
-            return redirect(url_for(".listing", listing_id=listing.id))
+        fields = form.listing_fields()
+
+        def make() -> str:
+            listing = hosting.create_listing(_host_id(), **fields)
+            return url_for(".listing", listing_id=listing.id)
+
+        try:
+            # The same form posted twice (a double click, a resend) makes one listing, and
+            # every answer goes to it.
+            target = submit_once(form.form_token.data, make)
+        except TryAgain:
+            flash(_try_again(), "error")
+        else:
+            flash(_("Đã thêm “%(title)s”.", title=fields["title"]), "success")
+            return redirect(target or url_for(".index"))
     return render_template("tourism/host/listing_form.html", form=form, listing=None)
 
 
@@ -94,7 +104,7 @@ def edit_listing(listing_id: int):
     form = ListingForm(obj=listing)
     if form.validate_on_submit():
         try:
-            hosting.check_kind_change(listing, form.kind.data)
+            hosting.update_listing(_host_id(), listing.id, **form.listing_fields())
         except hosting.KindLocked:
             form.kind.errors = [
                 *form.kind.errors,
@@ -103,22 +113,14 @@ def edit_listing(listing_id: int):
                     "Hãy tạo một chỗ mới cho loại hình khác."
                 ),
             ]
+        except hosting.NotFound:
+            abort(404)
+        except TryAgain:
+            flash(_try_again(), "error")
         else:
-            if _save(form, listing) is not None:
-                flash(_("Đã lưu “%(title)s”.", title=listing.title), "success")
-                return redirect(url_for(".listing", listing_id=listing.id))
+            flash(_("Đã lưu “%(title)s”.", title=listing.title), "success")
+            return redirect(url_for(".listing", listing_id=listing.id))
     return render_template("tourism/host/listing_form.html", form=form, listing=listing)
-
-
-def _save(form: ListingForm, listing: Listing | None) -> Listing | None:
-    try:
-        saved = hosting.save_listing(g.cooperative, listing, **form.listing_fields())
-        db.session.commit()
-    except OperationalError:
-        db.session.rollback()
-        flash(_try_again(), "error")
-        return None
-    return saved
 
 
 # --- a listing: calendar, capacity, closed days, its bookings ------------------------------
@@ -295,6 +297,13 @@ def booking_status(booking_id: int):
         )
     except hosting.ReasonRequired:
         message = _("Vui lòng ghi lý do hủy; khách sẽ đọc lý do này.")
+    except bookings.AlreadyMoved as error:  # the same button pressed twice: done once
+        ok = True
+        message = _(
+            "Đặt chỗ %(code)s đã ở trạng thái “%(status)s”; không có gì thay đổi thêm.",
+            code=code,
+            status=_status_name(error.status),
+        )
     except bookings.IllegalBookingMove as error:
         message = _(
             "Không thể chuyển đặt chỗ %(code)s từ “%(old)s” sang “%(new)s”. Đặt chỗ không thay đổi.",

@@ -4,6 +4,7 @@ Every query takes the host's cooperative id, so a host reaches only their own li
 bookings (DESIGN.md): anything else is "not found".
 """
 
+import secrets
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -11,9 +12,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from core.accounts import unique_slug
-from core.db import insert_missing, write_transaction
+from core.db import insert_missing, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.text import nfc
+from marketplace.models import Cooperative
 from tourism.availability import days_taken
 from tourism.bookings import TRANSITIONS, can_cancel
 from tourism.models import Booking, Listing, Slot
@@ -94,40 +96,49 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+def _slots_locked(listing: Listing, days: list[date]) -> None:
+    """Make the days' rows and lock them in date order, as a booking takes them, so that a
+    host's change and a booking wait for each other instead of deadlocking (PostgreSQL)."""
+    insert_missing(
+        Slot,
+        [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
+        ["listing_id", "day"],
+    )
+    db.session.execute(
+        select(Slot.id)
+        .where(Slot.listing_id == listing.id, Slot.day.in_(days))
+        .order_by(Slot.day)
+        .with_for_update()
+    )
+
+
 def set_capacity(listing: Listing, first: date, last: date, capacity: int) -> None:
     """Rooms or seats for each day from first to last; never below what is already booked."""
     days = _days(first, last)
     if capacity < 0:
         raise BadRange()
     with write_transaction():
-        insert_missing(
-            Slot,
-            [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
-            ["listing_id", "day"],
-        )
-        for slot in db.session.scalars(
-            select(Slot)
-            .where(Slot.listing_id == listing.id, Slot.day.in_(days), Slot.taken > capacity)
-            .order_by(Slot.day)
-        ):
-            raise CapacityBelowTaken(slot.day, slot.taken)
-        db.session.execute(
+        _slots_locked(listing, days)
+        changed = db.session.execute(
             update(Slot)
-            .where(Slot.listing_id == listing.id, Slot.day.in_(days))
+            .where(Slot.listing_id == listing.id, Slot.day.in_(days), Slot.taken <= capacity)
             .values(capacity=capacity)
             .execution_options(synchronize_session=False)
-        )
+        ).rowcount
+        if changed != len(days):  # some day has more booked: change none (rolled back)
+            slot = db.session.scalars(
+                select(Slot)
+                .where(Slot.listing_id == listing.id, Slot.day.in_(days), Slot.taken > capacity)
+                .order_by(Slot.day)
+            ).first()
+            raise CapacityBelowTaken(slot.day, slot.taken)
 
 
 def set_closed(listing: Listing, first: date, last: date, closed: bool) -> None:
     """Close days to new bookings (bookings already made stay), or open them again."""
     days = _days(first, last)
     with write_transaction():
-        insert_missing(
-            Slot,
-            [{"listing_id": listing.id, "day": d, "capacity": listing.capacity} for d in days],
-            ["listing_id", "day"],
-        )
+        _slots_locked(listing, days)
         db.session.execute(
             update(Slot)
             .where(Slot.listing_id == listing.id, Slot.day.in_(days))
@@ -157,16 +168,41 @@ def guests_per_day(host_id: int, first: date, last: date) -> dict[date, int]:
     return dict(guests)
 
 
-def save_listing(host, listing: Listing | None, **fields) -> Listing:
-    """Create the host's listing, or change one of theirs; the caller commits."""
-    fields["title"] = nfc(fields["title"]).strip()
-    if listing is None:
-        listing = Listing(host=host, slug=unique_slug(Listing, fields["title"]))
-        listing.district_id = host.district_id
-        listing.commune_id = host.commune_id
-        db.session.add(listing)
-    for name, value in fields.items():
-        setattr(listing, name, value)
+SLUG_ATTEMPTS = 5
+
+
+def create_listing(host_id: int, **fields) -> Listing:
+    """The host's new listing, in the district and commune of the host.
+
+    Its slug is made from the title and is unique; when a listing made at the same moment
+    (another host, another form) takes the same slug first, the next free one is used."""
+    with write_transaction():
+        host = db.session.get(Cooperative, host_id)
+        fields["title"] = nfc(fields["title"]).strip()
+        for attempt in range(SLUG_ATTEMPTS + 1):
+            slug = unique_slug(Listing, fields["title"])
+            if attempt == SLUG_ATTEMPTS:  # taken again and again: make it certainly free
+                slug = f"{slug[:100]}-{secrets.token_hex(4)}"
+            listing = Listing(
+                host_id=host.id, slug=slug, district_id=host.district_id,
+                commune_id=host.commune_id, **fields,
+            )  # fmt: skip
+            if insert_unless_taken(listing):
+                return listing
+    raise AssertionError("unreachable")
+
+
+def update_listing(host_id: int, listing_id: int, **fields) -> Listing:
+    """Change one of the host's listings (its slug stays: links already shared keep working).
+
+    NotFound if it is not theirs; KindLocked if the kind would change while bookings are to
+    come (checked in the same transaction as the change)."""
+    with write_transaction():
+        listing = host_listing(host_id, listing_id)
+        check_kind_change(listing, fields["kind"])
+        fields["title"] = nfc(fields["title"]).strip()
+        for name, value in fields.items():
+            setattr(listing, name, value)
     return listing
 
 

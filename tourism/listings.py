@@ -7,9 +7,9 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from core.bounds import day_arg, number_arg
 from core.extensions import db
 from core.models import District
-from core.text import whole_number
 from marketplace.models import Cooperative
 from tourism.availability import day_state, units_needed
 from tourism.models import LISTING_KINDS, Listing, ListingProduct, Slot
@@ -27,19 +27,15 @@ class ListingFilters:
 
     @classmethod
     def from_args(cls, args) -> "ListingFilters":
+        """Each filter as asked, or ignored (clamped for numbers) when out of range: a day
+        within core.bounds.day_range, a price within INTEGER."""
         kind = args.get("kind", "")
-        try:
-            day = date.fromisoformat(args.get("date", ""))
-        except ValueError:
-            day = None
-        guests = args.get("guests", "")
-        price = args.get("max_price", "")
         return cls(
             kind=kind if kind in LISTING_KINDS else "",
             district=args.get("district", "")[:80],
-            day=day,
-            guests=min(max(whole_number(guests) or 1, 1), MAX_GUESTS_FILTER),
-            max_price=whole_number(price, max_digits=10),
+            day=day_arg(args.get("date")),
+            guests=number_arg(args.get("guests"), 1, MAX_GUESTS_FILTER) or 1,
+            max_price=number_arg(args.get("max_price")),
         )
 
 

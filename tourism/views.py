@@ -20,7 +20,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.clock import today
 from core.db import TryAgain
-from core.extensions import db, limiter
+from core.extensions import db
+from core.limits import limited
 from core.mail import send_mail
 from core.models import District
 from core.text import normalise_international_phone, same_secret
@@ -102,8 +103,7 @@ def _calendar_context(listing: Listing, month_arg: str | None) -> dict:
 @bp.get("/tourism/<slug>")
 def listing(slug: str):
     item = _listing(slug)
-    form = BookingForm(formdata=None)
-    form.form_token.data = bookings.new_form_token()
+    form = BookingForm(formdata=None)  # with a fresh form_token
     asked = ListingFilters.from_args(request.args)  # dates and guests from the tourism search
     form.check_in.data = asked.day
     if "guests" in request.args:
@@ -130,9 +130,13 @@ def calendar(slug: str):
 
 
 def _quote_or_error(listing: Listing, form: BookingForm):
-    """(quote, None) or (None, message) for what the form asks."""
+    """(quote, None) or (None, message) for what the form asks; a date or a number the form
+    refused (out of range) is its message, and is never priced."""
     if not form.check_in.data or form.guests.data is None:
         return None, None
+    for asked in (form.check_in, form.check_out, form.guests):
+        if asked.errors:
+            return None, str(asked.errors[0])
     try:
         return (
             bookings.quote(
@@ -171,7 +175,7 @@ def price_quote(slug: str):
 
 
 @bp.post("/tourism/<slug>/book")
-@limiter.limit("10 per minute")
+@limited("BOOKING")
 def book(slug: str):
     item = _listing(slug)
     form = BookingForm()
@@ -193,15 +197,15 @@ def book(slug: str):
                         note=(form.note.data or "").strip(),
                     ),
                     user_id=current_user.id if current_user.is_authenticated else None,
-                    form_token=form.form_token.data or bookings.new_form_token(),
+                    form_token=form.form_token.data,  # one of ours (BookingForm)
                     today=today(),
+                    on_booked=send_booking_mails,
                 )
             except bookings.BookingError as error:
                 message = booking_error_message(error, item)
             except TryAgain:
                 message = _("Hệ thống đang bận, chưa có chỗ nào được đặt. Vui lòng thử lại.")
             else:
-                send_booking_mails(booking)
                 flash(_("Đã gửi yêu cầu đặt chỗ %(code)s.", code=booking.code), "success")
                 return redirect(_booking_url(booking))
     context = _calendar_context(item, None)
@@ -275,6 +279,8 @@ def cancel_booking(code: str):
             note=_("Khách hủy"),
             from_statuses=("requested", "confirmed"),
         )
+        flash(_("Đã hủy đặt chỗ %(code)s.", code=item.code), "success")
+    except bookings.AlreadyMoved:  # cancelled meanwhile: the same button pressed twice
         flash(_("Đã hủy đặt chỗ %(code)s.", code=item.code), "success")
     except bookings.IllegalBookingMove:
         flash(_("Đặt chỗ này không thể hủy nữa."), "error")

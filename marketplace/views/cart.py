@@ -6,14 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from core.bounds import INT_MAX
+from core.db import TryAgain
 from core.text import whole_number
 from marketplace import cart as carts
 from marketplace.views import bp
 
 
 def _product_id() -> int | None:
-    value = request.form.get("product_id", "")
-    return whole_number(value)
+    """The product id of the form; None (then "not for sale") for anything that is not one,
+    an id past INTEGER included."""
+    number = whole_number(request.form.get("product_id", ""), max_digits=len(str(INT_MAX)))
+    return number if number is not None and 1 <= number <= INT_MAX else None
 
 
 def _quantity(default: int = 1) -> int:
@@ -28,6 +32,10 @@ def _cart_error_message(error: carts.CartError) -> str:
     if str(error) == "too_many_lines":
         return _("Giỏ hàng đã đủ %(n)s sản phẩm khác nhau.", n=carts.MAX_LINES)
     return _("Sản phẩm này hiện không bán.")
+
+
+def _busy() -> str:
+    return _("Hệ thống đang bận, giỏ hàng chưa thay đổi. Vui lòng thử lại.")
 
 
 @bp.get("/cart")
@@ -45,6 +53,8 @@ def cart_add():
         message, ok = _("Đã thêm vào giỏ (%(n)s).", n=quantity), True
     except carts.CartError as error:
         message, ok = _cart_error_message(error), False
+    except TryAgain:
+        message, ok = _busy(), False
     if request.htmx:
         return render_template(
             "marketplace/_cart_added.html",
@@ -69,6 +79,8 @@ def cart_update():
         message = None
     except carts.CartError as error:
         message = _cart_error_message(error)
+    except TryAgain:
+        message = _busy()
     if request.htmx:
         cart = carts.load_cart(current_user)
         return render_template(

@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.clock import today
 from core.db import TryAgain
+from core.submissions import new_form_token, valid_form_token
 from core.text import whole_number
 from marketplace import orders as shop_orders
 from marketplace import products as shop_products
@@ -27,8 +28,8 @@ from marketplace import sales as shop_sales
 from marketplace import uploads
 from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.labels import ORDER_STATUS_NAMES
-from marketplace.orders import AlreadyPaid, IllegalTransition
-from marketplace.product_forms import InlineForm, ProductForm, seen_stock
+from marketplace.orders import AlreadyInStatus, AlreadyPaid, IllegalTransition
+from marketplace.product_forms import InlineForm, NewProductForm, ProductForm, seen_stock
 from marketplace.uploads import UploadRejected
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -156,21 +157,36 @@ def _try_again() -> str:
 
 @dashboard.route("/products/new", methods=["GET", "POST"])
 def new_product():
-    form = ProductForm()
+    form = NewProductForm()
     if request.method == "GET":
         form.stock.data = 0
+        form.form_token.data = new_form_token()
+    elif not valid_form_token(form.form_token.data):
+        # A page from before the token, or a token that is not ours: nothing is made or
+        # stored; the form comes back as typed, with a fresh token, to be sent again.
+        form.form_token.data = new_form_token()
+        flash(_("Trang thêm sản phẩm đã cũ nên chưa lưu gì. Vui lòng kiểm tra lại rồi bấm “Thêm sản phẩm”."), "error")  # fmt: skip
+        return _product_form_page(form, None)
     if form.validate_on_submit():
         picture = _prepare_picture(form)
         if picture is not False:
             try:
-                product = shop_products.create_product(
-                    g.cooperative, form.product_data(), picture, upload_folder=_upload_folder()
+                address, made = shop_products.create_product_once(
+                    form.form_token.data,
+                    g.cooperative,
+                    form.product_data(),
+                    picture,
+                    upload_folder=_upload_folder(),
+                    address=lambda product: url_for(".products") + f"#product-{product.id}",
                 )
             except TryAgain:
                 flash(_try_again(), "error")
             else:
-                flash(_("Đã thêm sản phẩm “%(name)s”.", name=product.name), "success")
-                return redirect(url_for(".products") + f"#product-{product.id}")
+                if made:
+                    flash(_("Đã thêm sản phẩm “%(name)s”.", name=form.name.data), "success")
+                else:  # the same form again (a double click, a resend): what it made
+                    flash(_("Biểu mẫu này đã được gửi trước đó; sản phẩm đã được thêm một lần."), "info")  # fmt: skip
+                return redirect(address)
     return _product_form_page(form, None)
 
 
@@ -199,6 +215,8 @@ def edit_product(product_id: int):
             else:
                 flash(_("Đã lưu “%(name)s”.", name=product.name), "success")
                 return redirect(url_for(".edit_product", product_id=product.id))
+    elif form.stock_seen.errors:  # not a stock: show the stock as it is now (form message)
+        form.stock_seen.data = str(product.stock)
     return _product_form_page(form, product)
 
 
@@ -242,6 +260,8 @@ def inline_product(product_id: int):
                 return _row(product, _inline_form(product), saved=True)
             flash(_("Đã lưu giá và tồn kho của “%(name)s”.", name=product.name), "success")
             return redirect(url_for(".products") + f"#product-{product.id}")
+    elif form.stock_seen.errors:  # not a stock: show the stock as it is now (form message)
+        form.stock_seen.data = str(product.stock)
     if request.htmx:
         return _row(product, form)
     return _products_page(failed=form, failed_id=product.id)
@@ -251,7 +271,15 @@ def inline_product(product_id: int):
 def product_visibility(product_id: int):
     product = _own_product_or_404(product_id)
     active = request.form.get("active") == "1"
-    shop_products.set_active(product, active)
+    try:
+        shop_products.set_active(product, active)
+    except TryAgain:
+        if request.htmx:
+            form = _inline_form(product)
+            form.price.errors = [_try_again()]
+            return _row(product, form)
+        flash(_try_again(), "error")
+        return redirect(url_for(".products") + f"#product-{product.id}")
     if request.htmx:
         return _row(product, _inline_form(product))
     if active:
@@ -263,11 +291,20 @@ def product_visibility(product_id: int):
 
 @dashboard.post("/products/<int:product_id>/images/<int:image_id>/delete")
 def delete_image(product_id: int, image_id: int):
-    image = shop_products.own_image(_coop_id(), product_id, image_id)
-    if image is None:
+    _own_product_or_404(product_id)
+    try:
+        deleted = shop_products.remove_image(
+            _coop_id(), product_id, image_id, upload_folder=_upload_folder()
+        )
+    except LookupError:  # another product's picture
         abort(404)
-    shop_products.remove_image(image, upload_folder=_upload_folder())
-    flash(_("Đã xóa ảnh."), "success")
+    except TryAgain:
+        flash(_try_again(), "error")
+    else:
+        if deleted:
+            flash(_("Đã xóa ảnh."), "success")
+        else:  # a second click, or a picture removed meanwhile
+            flash(_("Ảnh này đã được xóa trước đó."), "info")
     return redirect(url_for(".edit_product", product_id=product_id) + "#pictures")
 
 
@@ -315,6 +352,15 @@ def _status_name(status: str) -> str:
     return _(ORDER_STATUS_NAMES[status]) if status in ORDER_STATUS_NAMES else status
 
 
+def _already_there(code: str, status: str) -> str:
+    """A move made already (a double click, or two people at once): nothing more was done."""
+    return _(
+        "Đơn %(code)s đã ở trạng thái “%(status)s” từ trước; không có gì thay đổi thêm.",
+        code=code,
+        status=_status_name(status),
+    )
+
+
 @dashboard.post("/orders/<int:order_id>/status")
 def order_status(order_id: int):
     item = _own_order_or_404(order_id)
@@ -324,6 +370,8 @@ def order_status(order_id: int):
         shop_orders.advance_order(
             item, to_status, actor_id=current_user.id, note=request.form.get("note", "")
         )
+    except AlreadyInStatus:
+        flash(_already_there(code, to_status), "info")
     except IllegalTransition as error:
         flash(
             _(
@@ -357,6 +405,8 @@ def cancel_order(order_id: int):
         shop_orders.cancel_order(item, request.form.get("reason", ""), actor_id=current_user.id)
     except shop_orders.ReasonRequired:
         flash(_("Vui lòng ghi lý do hủy đơn; người mua sẽ đọc lý do này."), "error")
+    except AlreadyInStatus:
+        flash(_already_there(code, "cancelled"), "info")
     except IllegalTransition as error:
         flash(
             _(
@@ -380,7 +430,7 @@ def order_paid(order_id: int):
     try:
         shop_orders.confirm_payment(item, actor_id=current_user.id)
     except AlreadyPaid:
-        flash(_("Đơn %(code)s đã được ghi nhận thanh toán trước đó.", code=code), "error")
+        flash(_("Đơn %(code)s đã được ghi nhận thanh toán trước đó.", code=code), "info")
     except IllegalTransition:
         flash(
             _(

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from core.db import TryAgain
-from core.extensions import db, limiter
+from core.extensions import db
+from core.limits import limited
 from core.text import normalise_phone, same_secret
 from marketplace import cart as carts
 from marketplace import checkout as checkouts
@@ -34,7 +35,7 @@ def _summary(cart, province: str) -> list[tuple]:
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limited("CHECKOUT")
 def checkout():
     cart = carts.load_cart(current_user)
     form = CheckoutForm()
@@ -47,10 +48,21 @@ def checkout():
     if not cart.lines and request.method == "GET":
         flash(_("Giỏ hàng đang trống."), "info")
         return redirect(url_for("marketplace.cart"))
-    if form.validate_on_submit():
-        existing = checkouts.find_checkout_by_form_token(form.form_token.data or "")
+    if request.method == "POST" and not checkouts.valid_form_token(form.form_token.data):
+        # A page from before the token, or a token that is not ours: never stored. The form
+        # comes back as it was typed, with a fresh token, to be sent again.
+        form.form_token.data = checkouts.new_form_token()
+        flash(
+            _(
+                "Trang đặt hàng đã cũ nên chưa có đơn nào được đặt. Vui lòng kiểm tra lại "
+                "thông tin rồi bấm “Xác nhận đặt hàng”."
+            ),
+            "error",
+        )
+    elif form.validate_on_submit():
+        existing = checkouts.find_checkout_by_form_token(form.form_token.data)
         if existing is not None:  # the same form again: show what it made
-            return redirect(_order_url(existing))
+            return _placed(existing)
         if not cart.ready:
             flash(
                 _("Giỏ hàng có sản phẩm hết hàng hoặc vượt số lượng còn. Vui lòng xem lại."),
@@ -77,16 +89,21 @@ def checkout():
                 "error",
             )
         else:
-            carts.remove_from_cart(current_user, [line.product.id for line in cart.lines])
-            send_order_mails(placed)
-            flash(_("Đặt hàng thành công. Mã đơn của bạn: %(code)s.", code=placed.code), "success")
-            return redirect(_order_url(placed))
+            return _placed(placed)
     return render_template(
         "marketplace/checkout.html",
         form=form,
         cart=cart,
         summary=_summary(cart, form.province.data or ""),
     )
+
+
+def _placed(placed: Checkout):
+    """The answer to a checkout form that made its order (now, or at its first submit)."""
+    bought = [line.product_id for order in placed.orders for line in order.lines]
+    carts.forget_bought(current_user, bought)
+    flash(_("Đặt hàng thành công. Mã đơn của bạn: %(code)s.", code=placed.code), "success")
+    return redirect(_order_url(placed))
 
 
 def _place(form: CheckoutForm, cart) -> Checkout:
@@ -108,6 +125,7 @@ def _place(form: CheckoutForm, cart) -> Checkout:
         form_token=form.form_token.data,
         fees=fees,
         free_from=free_from,
+        after_placed=send_order_mails,
     )
 
 
@@ -166,6 +184,8 @@ def cancel_order(code: str, order_id: int):
             (form.reason.data or "").strip()[:300] or _("Người mua hủy"),
         )
         flash(_("Đã hủy đơn %(code)s.", code=order_.code), "success")
+    except orders.AlreadyInStatus:  # a second click: it is cancelled, as asked
+        flash(_("Đã hủy đơn %(code)s.", code=order_.code), "info")
     except orders.IllegalTransition:
         flash(
             _("Đơn %(code)s không thể hủy nữa (người bán đã xác nhận).", code=order_.code), "error"

@@ -108,3 +108,17 @@ def test_a_rolled_back_change_tells_no_one(app, db, outbox):  # noqa: F811
         raise RuntimeError("the change fails")
     assert _db.session.scalar(select(func.count(Message.id))) == 0
     assert not outbox.exists()
+
+
+def test_a_person_s_language_is_the_one_they_read_the_site_in(app, db, client, make):
+    from tests.test_dashboard import login
+
+    buyer = make.user()
+    assert buyer.language == "vi"
+    login(client, buyer)
+    client.get("/products?lang=en")
+    _db.session.refresh(buyer)
+    assert buyer.language == "en"
+    client.get("/products?lang=vi")
+    _db.session.refresh(buyer)
+    assert buyer.language == "vi"

@@ -1,4 +1,4 @@
-"""Messages (core.notifications) and each person's language
+"""Messages (core.notifications) and each person's language (accounts, checkouts, bookings)
 
 Revision ID: f2b8d3a61c07
 Revises: e4a1c9f07b52
@@ -41,9 +41,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_messages_user_id'), ['user_id'], unique=False)
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('language', sa.String(length=5), server_default='vi', nullable=False))
+    for table in ('checkouts', 'bookings'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('language', sa.String(length=5), server_default='vi', nullable=False))
 
 
 def downgrade():
+    for table in ('bookings', 'checkouts'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('language')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('language')
     with op.batch_alter_table('messages', schema=None) as batch_op:

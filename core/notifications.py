@@ -12,7 +12,7 @@ import logging
 import smtplib
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -56,6 +56,14 @@ def _send_by_mail(message: Message) -> None:
 CHANNELS = {"mail": _send_by_mail}
 
 
+def site_link(endpoint: str, **values) -> str:
+    """The full address of a page for a message, or "" when none can be built (a change made
+    outside a request, e.g. from the command line, with no SERVER_NAME configured)."""
+    if not has_request_context() and not current_app.config.get("SERVER_NAME"):
+        return ""
+    return url_for(endpoint, _external=True, **values)
+
+
 def notify(event: str, recipient: Recipient, template: str, subject, **context) -> Message:
     """Write the message of `event` for `recipient` (mail/<template>.txt, in their language)
     and send it once the current write transaction commits."""
@@ -67,7 +75,7 @@ def notify(event: str, recipient: Recipient, template: str, subject, **context) 
             address=recipient.address,
             language=recipient.language,
             subject=str(subject)[:200],
-            text=render_template(f"mail/{template}.txt", **context),
+            text=render_template(f"mail/{template}.txt", site_link=site_link, **context),
         )
     db.session.add(message)
     db.session.flush()

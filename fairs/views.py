@@ -1,8 +1,6 @@
 """Trade fair pages: the fairs, a fair's floor plan and exhibitors, requesting a booth, the
 waiting list, and a cooperative's own requests."""
 
-from contextlib import suppress
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -57,10 +55,6 @@ def _fair_or_404(slug: str):
     fair = booths.fair_by_slug(slug)
     if fair is None:
         abort(404)
-    # Offers on the waiting list that ran out pass to the next in line, told by a message
-    # written with the offer (fairs.notifications).
-    with suppress(TryAgain):  # busy: the next page view passes them on
-        booths.expire_holds(fair, utcnow())
     return fair
 
 

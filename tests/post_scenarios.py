@@ -33,7 +33,6 @@ from fairs.models import Booth
 from marketplace import checkout as checkouts
 from marketplace.cart import SESSION_KEY
 from marketplace.models import CartItem
-from marketplace.ratings import expire_ratings_once_a_day
 from programme import trainings
 from programme.models import Training
 from tests.conftest import TEST_PASSWORD, Factories, _empty_tables
@@ -550,7 +549,6 @@ def prepare(app, endpoint: str, today, setup=None) -> Prepared:
     """Empty the database, build the scenario's starting data, log its person in."""
     scenario = SCENARIOS[endpoint]
     reset()
-    expire_ratings_once_a_day(today)  # the first request of a day does it; not this test's
     request = (setup or scenario.setup)(Start(today))
     db.session.commit()
     client = login(app, scenario.role)

@@ -56,7 +56,7 @@ def job(**options):
     """A function that runs in the worker (retries, retry_delay, retry_backoff, context…)."""
 
     def decorate(function):
-        name = f"{function.__module__}.{function.__qualname__}"
+        name = function.__qualname__  # Huey puts the module before it
         return queue.task(name=name, **options)(_in_app_context(function))
 
     return decorate
@@ -66,7 +66,7 @@ def periodic(schedule, **options):
     """A job the worker runs on a schedule: periodic(crontab(minute="*/5"))."""
 
     def decorate(function):
-        name = f"{function.__module__}.{function.__qualname__}"
+        name = function.__qualname__  # Huey puts the module before it
         return queue.periodic_task(schedule, name=name, **options)(_in_app_context(function))
 
     return decorate

@@ -6,7 +6,7 @@ export FLASK_APP := app:create_app
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: setup run test lint format serve bench bench-postgres messages clean
+.PHONY: setup run worker test lint format serve bench bench-postgres messages clean
 
 setup: $(VENV)/.installed $(MO)
 
@@ -18,10 +18,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -l $*
 
+# The web server and a job worker together (Procfile); Ctrl-C stops both.
 run: setup
 	$(BIN)/flask init-db
 	$(BIN)/flask seed-demo --if-empty
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+
+# A job worker alone (mail, reminders, expiry). With REDIS_URL, run one or more on any machine.
+worker: setup
+	$(BIN)/huey_consumer jobs_worker.queue --workers 2 --worker-type thread
 
 test: setup lint
 	$(BIN)/python -m pytest -q

@@ -10,7 +10,7 @@ import fairs
 import marketplace
 import programme
 import tourism
-from core import cli, i18n
+from core import cli, i18n, jobs
 from core.assets import init_assets
 from core.config import load_config
 from core.db import configure_sqlite, guard_writes, include_in_migrations
@@ -75,10 +75,13 @@ def create_app(config: dict | None = None) -> Flask:
     init_assets(app)
 
     from core.admin import admin as admin_bp
+    from core.message_views import bp as messages_bp
     from core.seo import bp as seo_bp
     from core.views import bp as core_bp
 
+    jobs.init_app(app)
     app.register_blueprint(core_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(seo_bp)
     for area in AREAS:
         area.init_app(app)

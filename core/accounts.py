@@ -9,12 +9,14 @@ still the one the request saw, so a double click is one change, not two.
 import secrets
 from collections.abc import Callable
 
+from flask import has_request_context
 from flask_login import login_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import TryAgain, insert_unless_taken, write_transaction
 from core.extensions import db
+from core.i18n import current_language
 from core.models import User
 from core.submissions import submit_once, valid_form_token
 from core.text import nfc, slugify, whole_number
@@ -104,7 +106,13 @@ def register_user(*, email: str, name: str, password: str, role: str = "buyer", 
         raise PasswordTooShort()
     if find_user_by_email(email):
         raise EmailTaken(email)
-    user = User(email=normalise_email(email), name=nfc(name).strip(), role=role, phone=phone)
+    user = User(
+        email=normalise_email(email),
+        name=nfc(name).strip(),
+        role=role,
+        phone=phone,
+        language=current_language() if has_request_context() else "vi",
+    )
     user.set_password(password)
     db.session.add(user)
     return user

@@ -112,6 +112,8 @@ def load_config(app, overrides=None):
     if overrides:
         app.config.update(overrides)
     app.config.setdefault("LOG_JSON", not app.config.get("TESTING", False))
+    # Tests run each job where it is enqueued (core.jobs); elsewhere a worker takes them.
+    app.config.setdefault("JOBS_IMMEDIATE", app.config.get("TESTING", False))
     if is_production():
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

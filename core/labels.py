@@ -15,3 +15,10 @@ ROLE_NAMES = {
     "cooperative": N_("Hợp tác xã / cơ sở sản xuất"),
     "admin": N_("Văn phòng OCOP (quản trị)"),
 }
+
+MESSAGE_STATUS_NAMES = {
+    "queued": N_("Chờ gửi"),
+    "retrying": N_("Đang thử lại"),
+    "sent": N_("Đã gửi"),
+    "failed": N_("Gửi lỗi"),
+}

@@ -14,23 +14,18 @@ from pathlib import Path
 from flask import current_app
 
 
-def send_mail(to: str | list[str], subject: str, text: str, html: str | None = None) -> bool:
+def send_mail(to: str | list[str], subject: str, text: str, html: str | None = None) -> None:
     """Send a mail, or write it to the outbox when no MAIL_SERVER is configured.
 
-    Returns True on success. Returns False (and logs the error) when the mail could not be
-    sent or written, so a mail problem never breaks the request that sends it.
+    Raises OSError or smtplib.SMTPException when it could not: the job queue
+    (core.notifications) tries again later, so this runs in the worker, never in a request.
     """
     config = current_app.config
     message = _build_message(config["MAIL_SENDER"], to, subject, text, html)
-    try:
-        if config["MAIL_SERVER"]:
-            _send_smtp(message)
-        else:
-            _write_outbox(message)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not send mail %r to %s", subject, message["To"])
-        return False
-    return True
+    if config["MAIL_SERVER"]:
+        _send_smtp(message)
+    else:
+        _write_outbox(message)
 
 
 def _build_message(

@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="buyer")
+    # The language the person reads the site in: their messages are written in it.
+    language: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Part of the id every login session carries (get_id): a new token ends every session
     # made with the old one, on every device (logout, password change).
@@ -83,3 +85,26 @@ class FormSubmission(db.Model):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     outcome: Mapped[str] = mapped_column(String(300))  # the address of what it made
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Message(db.Model):
+    """One message to one person by one channel: kept from the moment it is written (in the
+    change's own transaction) until it is sent, or failed for the office to send again."""
+
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(40), index=True)  # e.g. "order.shipped"
+    channel: Mapped[str] = mapped_column(String(20), default="mail")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    address: Mapped[str] = mapped_column(String(254))  # e-mail address (or phone for SMS/Zalo)
+    language: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(db.Text)
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+
+    user = relationship(User)

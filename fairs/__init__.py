@@ -9,7 +9,7 @@ def init_app(app) -> None:
     demo cooperatives as exhibitors, so seeded after them)."""
     from core import hooks
     from core.clock import today
-    from fairs import office_views, views  # noqa: F401  (office_views: the pages on /admin)
+    from fairs import jobs, office_views, views  # noqa: F401  (jobs, pages on /admin)
     from fairs.demo import seed_fairs
 
     app.register_blueprint(views.bp)

@@ -21,6 +21,7 @@ from fairs.models import (
     Fair,
     WaitlistEntry,
 )
+from fairs.notifications import tell_offer
 from marketplace.models import Cooperative, Product
 
 
@@ -289,6 +290,7 @@ def _offer_to_waitlist(fair: Fair, booth: Booth, now: datetime) -> WaitlistEntry
     booth.held_for_id = first.cooperative_id
     booth.held_until = now + timedelta(hours=fair.hold_hours)
     first.status = "offered"
+    tell_offer(first, fair)
     return first
 
 

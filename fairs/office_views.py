@@ -18,7 +18,7 @@ from core.submissions import new_form_token, submit_once
 from fairs import booths as fair_rules
 from fairs.forms import BoothForm, FairForm, GridForm, NewFairForm
 from fairs.models import Booth, BoothRequest, Fair
-from fairs.views import STATE_NAMES, fair_error_message, tell_offer
+from fairs.views import STATE_NAMES, fair_error_message
 
 FAIR_FIELDS = (
     "name",
@@ -177,11 +177,7 @@ def decide_request(request_id: int):
     if to_status not in ("approved", "rejected", "cancelled"):
         abort(400)
     try:
-        _request, offered = fair_rules.decide(
-            request_id, to_status, reason=reason, actor_id=current_user.id
-        )
-        if offered is not None:
-            tell_offer(offered, booth_request.fair)
+        fair_rules.decide(request_id, to_status, reason=reason, actor_id=current_user.id)
         flash(_("Đã cập nhật đăng ký gian %(code)s.", code=booth_request.booth.code), "success")
     except fair_rules.FairError as error:
         flash(fair_error_message(error), "error")

@@ -2,7 +2,6 @@
 waiting list, and a cooperative's own requests."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +11,6 @@ from core.db import TryAgain
 from core.extensions import db, login_manager
 from core.labels import N_
 from core.limits import limited
-from core.mail import send_mail
 from core.models import utcnow
 from fairs import booths
 from fairs.forms import BoothRequestForm
@@ -57,26 +55,7 @@ def _fair_or_404(slug: str):
     fair = booths.fair_by_slug(slug)
     if fair is None:
         abort(404)
-    # Offers on the waiting list that ran out pass to the next in line, told by email.
-    try:
-        offered = booths.expire_holds(fair, utcnow())
-    except TryAgain:
-        offered = []  # busy: the next page view passes them on
-    for entry in offered:
-        tell_offer(entry, fair)
     return fair
-
-
-def tell_offer(entry, fair) -> None:
-    owner = entry.cooperative.owner
-    if owner is None:
-        return
-    with force_locale("vi"):
-        send_mail(
-            owner.email,
-            _("Có gian hàng trống tại %(fair)s", fair=fair.name),
-            render_template("mail/booth_offer.txt", fair=fair, entry=entry),
-        )
 
 
 def _approved_cooperative():
@@ -262,11 +241,9 @@ def cancel_booth_request(request_id: int):
         flash(_("Hội chợ đã bắt đầu; không thể hủy đăng ký."), "error")
         return redirect(url_for("fairs.my_booth_requests"))
     try:
-        _request, offered = booths.decide(
+        booths.decide(
             own.id, "cancelled", reason=_("Hợp tác xã tự hủy"), actor_id=current_user.id
-        )
-        if offered is not None:
-            tell_offer(offered, own.fair)
+        )  # the next on the waiting list is told of the booth it is offered, in decide()
         flash(_("Đã hủy đăng ký gian hàng %(code)s.", code=own.booth.code), "success")
     except booths.FairError as error:
         flash(fair_error_message(error), "error")

@@ -9,7 +9,7 @@ def init_app(app) -> None:
     from flask_login import user_logged_in
 
     from core import hooks
-    from marketplace import cart, demo
+    from marketplace import cart, demo, jobs  # noqa: F401  (jobs: the periodic ones)
     from marketplace.cooperatives import register_cooperative
     from marketplace.labels import COOPERATIVE_KIND_NAMES
     from marketplace.views import account, bp, catalogue

@@ -8,7 +8,7 @@ from itertools import groupby
 from sqlalchemy import select, update
 
 from core import submissions
-from core.db import TryAgain, after_commit, insert_unless_taken, write_transaction
+from core.db import TryAgain, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import utcnow
 from core.provinces import delivery_region
@@ -61,11 +61,14 @@ def place_order(
     form_token: str,
     fees: dict,
     free_from: int,
-    after_placed: Callable[[Checkout], object] | None = None,
+    language: str = "vi",
+    tell: Callable[[Checkout], object] | None = None,
 ) -> Checkout:
     """Take the stock and write the checkout with its orders, all or nothing; what was bought
-    leaves the buyer's cart in the same change; after_placed(checkout) (the mails) runs once
-    it is committed, so that its failure never undoes nor hides the order.
+    leaves the buyer's cart in the same change. tell(checkout) (the messages, written with
+    the change and sent after its commit, so that a mail failing never undoes nor hides the
+    order) runs in the same transaction, never for a repeat. `language` is the page's: a
+    guest's messages are written in it.
 
     The form's token is claimed first, on the checkout's own row: the same form submitted
     again, at once or later, waits for the first and gets its checkout back, and never takes
@@ -81,6 +84,7 @@ def place_order(
             access_token=secrets.token_urlsafe(24),
             buyer_id=buyer_id,
             created_at=utcnow(),
+            language=language,
             **details.__dict__,
         )
         if not insert_unless_taken(checkout):
@@ -91,8 +95,8 @@ def place_order(
         checkout.code = checkout_code(checkout)
         _write_orders(checkout, quantities, details, buyer_id, fees, free_from)
         remove_bought_lines(buyer_id, quantities)
-        if after_placed is not None:
-            after_commit(lambda: after_placed(checkout))
+        if tell is not None:
+            tell(checkout)
     return checkout
 
 

@@ -199,6 +199,8 @@ class Checkout(db.Model):
     # The secret in the link that lets a guest see the checkout.
     access_token: Mapped[str] = mapped_column(String(64))
     buyer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The language of the page the checkout was made on: a guest's messages are written in it.
+    language: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))

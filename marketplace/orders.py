@@ -23,6 +23,7 @@ from core.models import User, utcnow
 from core.text import nfc
 from marketplace.labels import ORDER_STATUS_NAMES, PAYMENT_NAMES
 from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, OrderEvent, Product
+from marketplace.notifications import tell_step
 
 TRANSITIONS = {
     "pending": ("confirmed", "cancelled"),
@@ -102,6 +103,7 @@ def change_status(
                 note=note,
             )
         )
+        tell_step(order, to_status, reason=note if to_status == "cancelled" else "")
     db.session.refresh(order)
     return order
 

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlalchemy import update
 
 from core import clock
-from core.db import TryAgain, write_transaction
 from core.extensions import db
 from marketplace.models import OcopRating, Product
 
@@ -129,30 +128,11 @@ def expire_ratings(today: date) -> int:
     return result.rowcount
 
 
-_expired_through: date | None = None  # per process: the day expire_ratings last ran
-
-
-def expire_ratings_once_a_day(today: date) -> None:
-    """Run expire_ratings on the first request of each day in this process, as a change of
-    its own. The update is the same whoever runs it, so two workers doing it at once is
-    harmless; when the database is busy it is left to the next request, never an error page.
-    (A periodic job will take this over; the pages stay right meanwhile: current_stars.)"""
-    global _expired_through
-    if _expired_through == today:
-        return
-    try:
-        with write_transaction():
-            expire_ratings(today)
-    except TryAgain:
-        log.warning("expiring ratings: the database was busy; the next request tries again")
-        return
-    _expired_through = today
-
-
 def current_stars(product: Product, today: date) -> int | None:
     """The stars a product shows today: those of its newest rating while it is valid.
 
-    Checks the date itself, so a product is right even before expire_ratings has run today.
+    Checks the date itself, so a product is right even before the night's expiry job has run
+    (marketplace.jobs).
     """
     if product.stars_valid_until is None or product.stars_valid_until < today:
         return None

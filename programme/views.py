@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -13,10 +14,10 @@ import programme.plan_views  # noqa: F401  (the plan's dashboard, /admin/plan)
 from core.admin import admin
 from core.audit import AuditEvent
 from core.clock import today
-from core.db import TryAgain
+from core.db import TryAgain, write_transaction
 from core.extensions import db
-from core.mail import send_mail
 from core.models import User
+from core.notifications import Recipient, notify
 from core.submissions import new_form_token, submit_once
 from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.models import Cooperative, OcopRating, Product
@@ -43,9 +44,10 @@ def _or_404(model, object_id: int):
     return found
 
 
-def _tell_owner(cooperative: Cooperative, subject: str, body: str) -> None:
-    if cooperative.owner is not None:
-        send_mail(cooperative.owner.email, subject, body)
+def _tell_owner(owner_of: Cooperative, event: str, template: str, subject, **context):
+    """Told in the owner's language, inside the decision's write transaction."""
+    if owner_of.owner is not None:
+        notify(event, Recipient.of(owner_of.owner), template, subject, **context)
 
 
 # --- approvals and moderation ---------------------------------------------------------------
@@ -77,10 +79,21 @@ def moderate_cooperative(cooperative_id: int, action: str):
     rule, needs_reason = MODERATION[action]
     try:
         reason = moderation.reason_given(request.form.get("reason", "")) if needs_reason else ""
-        if needs_reason:
-            decided = rule(cooperative_id, current_user.id, reason)
-        else:
-            decided = rule(cooperative_id, current_user.id)
+        with write_transaction():  # the decision, and the message that tells of it
+            if needs_reason:
+                decided = rule(cooperative_id, current_user.id, reason)
+            else:
+                decided = rule(cooperative_id, current_user.id)
+            if decided:  # told once: a decision sent twice is answered twice, told once
+                _tell_owner(
+                    cooperative,
+                    f"cooperative.{action}",
+                    "cooperative_decision",
+                    _l("OCOP Hậu Giang: hồ sơ hợp tác xã"),
+                    cooperative=cooperative,
+                    action=action,
+                    reason=reason,
+                )
     except moderation.ReasonRequired:
         flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
     except moderation.WrongState:
@@ -95,8 +108,6 @@ def moderate_cooperative(cooperative_id: int, action: str):
             "suspend": _("%(name)s bị tạm ngưng. Lý do: %(reason)s", name=name, reason=reason),
             "restore": _("%(name)s đã được mở lại.", name=name),
         }  # fmt: skip
-        if decided:  # told once: a decision sent twice is answered twice, mailed once
-            _tell_owner(cooperative, _("OCOP Hậu Giang: hồ sơ hợp tác xã"), messages[action])
         flash(messages[action], "success")
     return redirect(url_for("admin.cooperatives"))
 
@@ -107,16 +118,17 @@ def hide_product(product_id: int):
     try:
         if request.form.get("unhide"):
             moderation.unhide_product(product.id, current_user.id)
-        elif moderation.hide_product(product.id, current_user.id, request.form.get("reason", "")):
-            _tell_owner(
-                product.cooperative,
-                _("OCOP Hậu Giang: sản phẩm bị ẩn"),
-                _(
-                    "%(name)s bị ẩn. Lý do: %(reason)s",
-                    name=product.name,
-                    reason=product.hidden_reason,
-                ),
-            )
+        else:
+            with write_transaction():  # the hiding, and the message that tells of it
+                reason = request.form.get("reason", "")
+                if moderation.hide_product(product.id, current_user.id, reason):
+                    _tell_owner(
+                        product.cooperative,
+                        "product.hidden",
+                        "product_hidden",
+                        _l("OCOP Hậu Giang: sản phẩm bị ẩn"),
+                        product=product,
+                    )
     except moderation.ReasonRequired:
         flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
     except TryAgain:

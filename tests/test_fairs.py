@@ -475,3 +475,24 @@ def test_joining_the_waiting_list_twice_is_one_place(client, db, fair, coop_user
         assert client.post(f"/fairs/{fair.slug}/waitlist").status_code == 302
     db.session.rollback()
     assert db.session.scalar(select(func.count(WaitlistEntry.id))) == 1
+
+
+def test_the_worker_passes_an_expired_hold_on_without_a_page_view(db, fair, coop_user, today):
+    """fairs.jobs: the periodic job, not a visit to the fair's page, passes the booth on."""
+    from fairs.jobs import pass_on_expired_holds
+
+    requests = _fill(fair, coop_user, today)
+    now = utcnow()
+    first, second = coop_user("j1"), coop_user("j2")
+    booths.join_waitlist(fair, first, now, today)
+    booths.join_waitlist(fair, second, now, today)
+    booths.decide(requests[0].id, "cancelled")
+    freed = db.session.get(Booth, requests[0].booth_id)
+    assert freed.held_for_id == first.id
+    assert pass_on_expired_holds.call_local() == 0  # the hold has not run out
+    freed.held_until = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert pass_on_expired_holds.call_local() == 1
+    db.session.refresh(freed)
+    assert freed.held_for_id == second.id
+    assert pass_on_expired_holds.call_local() == 0  # nothing more has run out

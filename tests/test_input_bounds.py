@@ -59,6 +59,7 @@ BUTTONS = {
     "programme.register_training",
     "fairs.cancel_booth_request",
     "fairs.join_waitlist",
+    "admin.send_message_again",
 }
 # case id -> (endpoint, another setup than the scenario's, or None). A stay is booked with a
 # check-out date; the scenario books a tour (which has none).
@@ -314,6 +315,7 @@ GET_FILTERS = {
         "admin", {"who": "text", "what": "text", "from": "date", "to": "date"}
     ),
     "admin.plan": Filters("admin", {"year": "integer"}),
+    "admin.office_messages": Filters("admin", {"status": "text"}),
     "admin.plan_csv": Filters(
         "admin", {"table": "text", "year": "integer"}, base={"table": "csv_table"}
     ),

@@ -403,7 +403,7 @@ def test_a_mail_failing_after_the_checkout_still_shows_the_order(
     def mail_server_down(*_args, **_kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr("marketplace.notifications.send_mail", mail_server_down)
+    monkeypatch.setattr("core.notifications.send_mail", mail_server_down)
     add(client, pineapple, 2)
     response = client.post("/checkout", data=checkout_form(client))
     assert response.status_code == 302

@@ -185,3 +185,18 @@ def test_approving_a_cooperative_lists_its_products(make, db):
     approve(cooperative.id, actor_id=None)
     db.session.refresh(product)
     assert product.listed is True
+
+
+def test_the_nightly_job_clears_the_stars_of_expired_certificates(app, db, make, today):
+    """marketplace.jobs: expiry by the worker at night, not by the first page view."""
+    from marketplace.jobs import expire_ratings_daily
+    from marketplace.models import Product
+
+    old = make.product(rating=("148", 38, 23, 32, today - timedelta(days=37 * 31)))
+    fresh = make.product(rating=("148", 38, 23, 32, today - timedelta(days=10)))
+    db.session.execute(db.update(Product).values(stars=4))  # as they were before expiry
+    db.session.commit()
+    assert expire_ratings_daily.call_local() == 1
+    db.session.refresh(old)
+    db.session.refresh(fresh)
+    assert old.stars == 0 and fresh.stars == 4

@@ -27,7 +27,7 @@ import pytest
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.security import generate_password_hash
 
-from core.models import User
+from core.models import Message, User
 from fairs import booths
 from marketplace import checkout as checkouts
 from programme import trainings
@@ -260,6 +260,12 @@ def world(app, db, make, today):
     db.session.add(training)
     db.session.commit()
     registration = trainings.register(training.id, mine.id, "Chị Lan", today)
+    message = Message(
+        event="order.placed", channel="mail", user_id=users["buyer"].id, address="lan@example.vn",
+        language="vi", subject="Đơn hàng", text="Cảm ơn", status="failed",
+    )  # fmt: skip
+    db.session.add(message)
+    db.session.commit()
     upload = Path(app.config["UPLOAD_FOLDER"]) / f"{secrets.token_hex(16)}.webp"
     upload.write_bytes(b"RIFF0000WEBP")  # served as it is; no one decodes it
 
@@ -282,6 +288,7 @@ def world(app, db, make, today):
         "image_id": product.images[0].id,
         "booth_id": booth.id,
         "fair_id": fair.id,
+        "message_id": message.id,
         "action": "approve",
         "name": upload.name,
     }

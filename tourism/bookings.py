@@ -9,10 +9,11 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 
 from core import audit
-from core.db import after_commit, insert_missing, insert_unless_taken, write_transaction
+from core.db import insert_missing, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import utcnow
 from core.submissions import new_form_token as _new_form_token
+from tourism import notifications
 from tourism.availability import days_taken, units_needed
 from tourism.models import Booking, BookingEvent, Listing, Slot
 
@@ -137,14 +138,16 @@ def book(
     user_id: int | None,
     form_token: str,
     today: date,
-    on_booked: Callable[[Booking], object] | None = None,
+    language: str = "vi",
+    tell: Callable[[Booking], object] | None = None,
 ) -> Booking:
     """Take the capacity of every day of the booking and write it, all or nothing.
 
     The same form_token twice (a double click, a reload) gives back the first booking, at once
     or later: the booking row, which carries the token, is written first in a savepoint, so a
     twin waits for the first request and then finds the token taken, before it takes any
-    capacity. on_booked(booking) runs once the new booking is committed (never for a repeat).
+    capacity. tell(booking) (the messages, sent once the booking is committed) runs in the same
+    transaction, never for a repeat. `language` is the page's: the guest's messages use it.
     """
     if not form_token or len(form_token) > FORM_TOKEN_LENGTH:
         raise ValueError("not a form token")
@@ -167,6 +170,7 @@ def book(
             total=asked.total,
             status=status,
             created_at=utcnow(),
+            language=language,
             **contact.__dict__,
         )
         if not insert_unless_taken(booking):  # the twin of this form committed it meanwhile
@@ -184,8 +188,8 @@ def book(
             _take(listing.id, day, asked.units)
         booking.code = f"BK-{booking.created_at.year}-{booking.id:06d}"
         booking.events.append(BookingEvent(from_status=None, to_status=status, actor_id=user_id))
-        if on_booked is not None:
-            after_commit(lambda: on_booked(booking))
+        if tell is not None:
+            tell(booking)
     return booking
 
 
@@ -278,6 +282,10 @@ def change_booking_status(
                 actor_id=actor_id,
                 note=note,
             )
+        )
+        by_guest = actor_id is None or actor_id == booking.user_id
+        notifications.tell_step(
+            booking, to_status, note=note, by_guest=by_guest, fee=values.get("cancel_fee", 0)
         )
     db.session.refresh(booking)
     return booking

@@ -131,6 +131,8 @@ class Booking(db.Model):
     phone: Mapped[str] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(254))
     country: Mapped[str] = mapped_column(String(60))
+    # The language of the page the booking was made on: the guest's messages are written in it.
+    language: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,11 +20,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.clock import today
 from core.db import TryAgain
 from core.extensions import db
+from core.i18n import current_language
 from core.limits import limited
-from core.mail import send_mail
 from core.models import District
 from core.text import normalise_international_phone, same_secret
-from tourism import bookings
+from tourism import bookings, notifications
 from tourism.availability import month_view
 from tourism.forms import BookingForm
 from tourism.ics import booking_ics
@@ -199,7 +198,8 @@ def book(slug: str):
                     user_id=current_user.id if current_user.is_authenticated else None,
                     form_token=form.form_token.data,  # one of ours (BookingForm)
                     today=today(),
-                    on_booked=send_booking_mails,
+                    language=current_language(),
+                    tell=notifications.tell_booked,
                 )
             except bookings.BookingError as error:
                 message = booking_error_message(error, item)
@@ -287,20 +287,3 @@ def cancel_booking(code: str):
     except TryAgain:
         flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
     return redirect(_booking_url(item))
-
-
-def send_booking_mails(booking: Booking) -> None:
-    link = url_for("tourism.booking", code=booking.code, token=booking.access_token, _external=True)
-    send_mail(
-        booking.email,
-        _("Yêu cầu đặt chỗ %(code)s", code=booking.code),
-        render_template("mail/booking_guest.txt", booking=booking, link=link),
-    )
-    owner = booking.listing.host.owner
-    if owner is not None:
-        with force_locale("vi"):
-            send_mail(
-                owner.email,
-                _("Đặt chỗ mới %(code)s", code=booking.code),
-                render_template("mail/booking_host.txt", booking=booking),
-            )

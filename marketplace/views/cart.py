@@ -1,7 +1,7 @@
 """Cart routes: the same POST forms work with htmx (a fragment and the header count) and
 without JavaScript (redirect-after-post)."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -108,7 +108,8 @@ def _cart_count_once() -> int:
 
 @bp.app_context_processor
 def cart_context():
-    return {"cart_count": _cart_count_once()}
+    # A message rendered outside a request (a job, the command line) has no visitor or cart.
+    return {"cart_count": _cart_count_once()} if has_request_context() else {}
 
 
 @bp.app_template_global()

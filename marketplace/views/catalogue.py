@@ -20,14 +20,9 @@ from marketplace.labels import (
 )
 from marketplace.models import Cooperative, Product
 from marketplace.pictures import image_url
-from marketplace.ratings import current_stars, expire_ratings_once_a_day, is_expired
+from marketplace.ratings import current_stars, is_expired
 from marketplace.views import bp
 from payments.transfers import transfer_for
-
-
-@bp.before_request
-def expire_ratings_daily():
-    expire_ratings_once_a_day(today())
 
 
 @bp.get("/")

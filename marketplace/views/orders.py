@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from core.db import TryAgain
 from core.extensions import db
+from core.i18n import current_language
 from core.limits import limited
 from core.text import normalise_phone, same_secret
 from marketplace import cart as carts
@@ -15,7 +16,7 @@ from marketplace import checkout as checkouts
 from marketplace import orders
 from marketplace.forms import CancelForm, CheckoutForm
 from marketplace.models import Checkout, Order
-from marketplace.notifications import send_order_mails
+from marketplace.notifications import tell_placed
 from marketplace.views import bp
 
 
@@ -125,7 +126,8 @@ def _place(form: CheckoutForm, cart) -> Checkout:
         form_token=form.form_token.data,
         fees=fees,
         free_from=free_from,
-        after_placed=send_order_mails,
+        language=current_language(),
+        tell=tell_placed,
     )
 
 

@@ -1,0 +1,14 @@
+"""The marketplace's periodic jobs (core.jobs): run by the worker, not by a page view."""
+
+from core import clock
+from core.db import write_transaction
+from core.jobs import crontab, periodic
+from marketplace.ratings import expire_ratings
+
+
+# 00:05 in Vietnam (the queue's clock is UTC). Until it has run, pages already show an expired
+# certificate as expired (ratings.current_stars checks the date itself).
+@periodic(crontab(minute="5", hour="17"))
+def expire_ratings_daily() -> int:
+    with write_transaction():
+        return expire_ratings(clock.today())

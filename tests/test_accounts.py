@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from core.models import User
 from marketplace.models import Cooperative
+from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD, Factories
 
 
@@ -221,33 +222,14 @@ def test_a_registration_sent_twice_is_one_account_and_both_answers_log_in(app, d
 
 
 def test_a_registration_sent_twice_at_the_same_moment_is_one_account(app, db):
-    import threading
-
     form = _registration(account_type="cooperative", phone="0912345678",
                          cooperative_name="HTX Hai Lần", cooperative_kind="cooperative")  # fmt: skip
     district = Factories().district("Huyện Hai Lần")
     form["district_id"] = str(district.id)
     db.session.commit()
-    barrier, answers = threading.Barrier(2), []
-
-    def send():
-        from core.extensions import db as _db
-
-        with app.app_context():
-            try:
-                browser = app.test_client()
-                barrier.wait(timeout=30)
-                answers.append(browser.post("/register", data=form).status_code)
-            except Exception as error:  # noqa: BLE001 - the assertion shows it
-                answers.append(repr(error))
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = at_once(
+        app, *[lambda: app.test_client().post("/register", data=form).status_code] * 2
+    )
     assert answers == [302, 302]
     assert _users(db) == ["an@example.vn"]
     assert db.session.scalars(select(Cooperative.slug)).all() == ["htx-hai-lan"]
@@ -322,33 +304,16 @@ def test_logging_out_twice_is_no_error(app, make):
 
 
 def test_two_cooperatives_of_the_same_name_signing_up_at_once_get_two_slugs(app, db):
-    import threading
-
     district_id = str(Factories().district("Huyện Cùng Tên").id)
     db.session.commit()
-    barrier, answers = threading.Barrier(2), []
 
     def send(n):
-        from core.extensions import db as _db
-
         form = _registration(email=f"htx{n}@example.vn", account_type="cooperative",
                              phone="0912345678", cooperative_name="HTX Cùng Tên",
                              cooperative_kind="cooperative", district_id=district_id)  # fmt: skip
-        with app.app_context():
-            try:
-                browser = app.test_client()
-                barrier.wait(timeout=30)
-                answers.append(browser.post("/register", data=form).status_code)
-            except Exception as error:  # noqa: BLE001 - the assertion shows it
-                answers.append(repr(error))
-            finally:
-                _db.session.remove()
+        return app.test_client().post("/register", data=form).status_code
 
-    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = at_once(app, lambda: send(0), lambda: send(1))
     assert answers == [302, 302]
     db.session.rollback()
     slugs = sorted(db.session.scalars(select(Cooperative.slug)).all())

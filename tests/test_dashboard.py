@@ -18,6 +18,7 @@ from core.submissions import new_form_token
 from marketplace import uploads
 from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductImage
 from marketplace.sales import sales_by_month, sales_chart, top_products
+from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD
 
 _numbers = itertools.count(1)
@@ -938,33 +939,19 @@ def test_a_new_product_form_without_a_token_of_ours_makes_nothing_and_keeps_what
 def test_two_products_of_the_same_name_at_the_same_moment_get_their_own_slugs(app, db, coop):
     """The slug's unique constraint refusing a slug taken at the same moment is the next slug,
     never an error (on PostgreSQL the two inserts really meet)."""
-    import threading
-
     from marketplace.products import ProductData, create_product
 
-    barrier, results = threading.Barrier(4), []
     data = ProductData("Khóm mật", "food", "", "kg", 25_000, 5, "")
     cooperative_id = coop.id
 
     def run():
-        with app.app_context():
-            from core.extensions import db as _db
-            from marketplace.models import Cooperative
+        from core.extensions import db as _db
+        from marketplace.models import Cooperative
 
-            try:
-                cooperative = _db.session.get(Cooperative, cooperative_id)
-                barrier.wait()
-                results.append(create_product(cooperative, data, upload_folder="/nowhere").slug)
-            except Exception as error:  # noqa: BLE001 - the test reports any failure
-                results.append(error)
-            finally:
-                _db.session.remove()
+        cooperative = _db.session.get(Cooperative, cooperative_id)
+        return create_product(cooperative, data, upload_folder="/nowhere").slug
 
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(app, *[run] * 4)
     assert sorted(map(str, results)) == [
         "khom-mat",
         "khom-mat-2",
@@ -1060,37 +1047,22 @@ def test_a_transfer_confirmed_twice_is_told_once_recorded(signed_in, coop, fish,
 
 
 def test_two_sign_ups_of_the_same_cooperative_name_at_once_get_their_own_slugs(app, db, make):
-    import threading
-
     from core.db import write_transaction
-    from core.extensions import db as _db
     from marketplace.cooperatives import register_cooperative
     from marketplace.models import Cooperative
 
     district_id = make.district().id
-    barrier, results = threading.Barrier(3), []
 
     def run(n):
-        with app.app_context():
-            try:
-                barrier.wait()
-                with write_transaction():
-                    register_cooperative(
-                        email=f"htx{n}@example.vn", name="Chị Lan", password=TEST_PASSWORD,
-                        phone=None, cooperative_name="HTX Khóm Cầu Đúc", kind="cooperative",
-                        district_id=district_id,
-                    )  # fmt: skip
-                results.append("ok")
-            except Exception as error:  # noqa: BLE001 - the test reports any failure
-                results.append(error)
-            finally:
-                _db.session.remove()
+        with write_transaction():
+            register_cooperative(
+                email=f"htx{n}@example.vn", name="Chị Lan", password=TEST_PASSWORD,
+                phone=None, cooperative_name="HTX Khóm Cầu Đúc", kind="cooperative",
+                district_id=district_id,
+            )  # fmt: skip
+        return "ok"
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(app, *[lambda n=n: run(n) for n in range(3)])
     assert results == ["ok"] * 3, results
     db.session.rollback()  # end the test's snapshot: read what the others committed
     slugs = db.session.scalars(select(Cooperative.slug).order_by(Cooperative.slug)).all()

@@ -11,6 +11,7 @@ from core.models import utcnow
 from core.submissions import new_form_token
 from fairs import booths
 from fairs.models import Booth, BoothRequest, WaitlistEntry
+from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD
 
 
@@ -402,32 +403,16 @@ def test_fair_dates_and_codes_out_of_range_are_explained(office, db, today):
 def test_two_fairs_of_the_same_name_at_the_same_moment_get_two_slugs(app, db, today):
     from fairs.models import Fair
 
-    barrier, results = threading.Barrier(2), []
-
     def run():
-        from core.extensions import db as _db
+        return booths.make_fair(
+            actor_id=None,
+            rows=1, cols=2, pattern="{row}{col}", zone="", size="", price=0,
+            name="Hội chợ Trùng Tên", venue="Vị Thanh", address="TP Vị Thanh",
+            starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=31),
+            registration_deadline=today + timedelta(days=20), hold_hours=48,
+        ).slug  # fmt: skip
 
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                made = booths.make_fair(
-                    actor_id=None,
-                    rows=1, cols=2, pattern="{row}{col}", zone="", size="", price=0,
-                    name="Hội chợ Trùng Tên", venue="Vị Thanh", address="TP Vị Thanh",
-                    starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=31),
-                    registration_deadline=today + timedelta(days=20), hold_hours=48,
-                )  # fmt: skip
-                results.append(made.slug)
-            except Exception as error:  # noqa: BLE001 - the assertion shows it
-                results.append(repr(error))
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(app, run, run)
     assert sorted(results) == ["hoi-cho-trung-ten", "hoi-cho-trung-ten-2"]
     db.session.rollback()
     assert db.session.scalar(select(func.count(Fair.id))) == 2

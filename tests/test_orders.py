@@ -1,7 +1,6 @@
 """Cart, checkout and the buyer's orders: the rules, the pages, and the concurrency promises."""
 
 import re
-import threading
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from marketplace import checkout as checkouts
 from marketplace import orders
 from marketplace.cart import OutOfStock
 from marketplace.models import CartItem, Checkout, Order, OrderEvent, Product
+from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD
 
 FEES = {"same_province": 20_000, "mekong": 30_000, "elsewhere": 45_000}
@@ -167,34 +167,10 @@ def test_mark_paid_once_and_only_for_bank_transfer(db, two_coops):
 # --- concurrency --------------------------------------------------------------------------
 
 
-def _run_in_threads(app, count, work):
-    barrier = threading.Barrier(count)
-    results = []
-
-    def run():
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(work())
-            except Exception as error:  # noqa: BLE001 - the test counts kinds of outcome
-                results.append(error)
-            finally:
-                from core.extensions import db as _db
-
-                _db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 def test_30_concurrent_checkouts_of_5_in_stock(app, db, make):
     product = make.product("Cá thát lát rút xương", stock=5, price=185000)
     product_id = product.id
-    results = _run_in_threads(app, 30, lambda: place({product_id: 1}).code)
+    results = at_once(app, *[lambda: place({product_id: 1}).code] * 30)
     codes = [r for r in results if isinstance(r, str)]
     refused = [r for r in results if isinstance(r, OutOfStock)]
     assert len(codes) == 5 and len(set(codes)) == 5
@@ -206,7 +182,7 @@ def test_30_concurrent_checkouts_of_5_in_stock(app, db, make):
 def test_double_submit_at_the_same_moment_is_one_order(app, db, make):
     product = make.product("Khóm", stock=10)
     product_id = product.id
-    results = _run_in_threads(app, 2, lambda: place({product_id: 1}, token="twice").code)
+    results = at_once(app, *[lambda: place({product_id: 1}, token="twice").code] * 2)
     assert len(set(results)) == 1, results
     db.session.rollback()  # end the test's snapshot: read what the others committed
     assert db.session.scalar(select(func.count(Checkout.id))) == 1
@@ -216,8 +192,8 @@ def test_double_submit_at_the_same_moment_is_one_order(app, db, make):
 def test_concurrent_cancels_return_stock_once(app, db, make):
     product = make.product("Khóm", stock=10)
     order_id = place({product.id: 4}).orders[0].id
-    results = _run_in_threads(
-        app, 5, lambda: orders.change_status(order_id, "cancelled", actor_id=None).status
+    results = at_once(
+        app, *[lambda: orders.change_status(order_id, "cancelled", actor_id=None).status] * 5
     )
     assert results.count("cancelled") == 1
     db.session.rollback()  # end the test's snapshot: read what the others committed
@@ -457,7 +433,7 @@ def test_the_same_checkout_at_once_for_the_last_unit_is_one_order_for_both(app, 
     product = make.product("Khóm cuối cùng", stock=1)
     product_id = product.id
     token = checkouts.new_form_token()
-    results = _run_in_threads(app, 2, lambda: place({product_id: 1}, token=token).code)
+    results = at_once(app, *[lambda: place({product_id: 1}, token=token).code] * 2)
     assert len(results) == 2 and all(isinstance(r, str) for r in results), results
     assert len(set(results)) == 1
     db.session.rollback()  # end the test's snapshot: read what the others committed
@@ -502,7 +478,7 @@ def test_logins_at_the_same_moment_merge_the_guest_cart_once(app, db, make, two_
         twin.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
         return twin.post("/login", data={"email": "mai@example.vn", "password": TEST_PASSWORD})
 
-    results = _run_in_threads(app, 2, lambda: log_in().status_code)
+    results = at_once(app, *[lambda: log_in().status_code] * 2)
     assert results == [302, 302], results
     db.session.rollback()  # end the test's snapshot: read what the others committed
     assert db.session.execute(select(CartItem.product_id, CartItem.quantity)).all() == [
@@ -523,10 +499,10 @@ def test_adds_at_the_same_moment_count_each_and_stay_within_the_stock(app, db, m
         twin.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
         return twin.post("/cart/add", data={"product_id": product_id, "quantity": 1}).status_code
 
-    assert _run_in_threads(app, 2, add_one) == [302, 302]
+    assert at_once(app, add_one, add_one) == [302, 302]
     db.session.rollback()
     assert db.session.scalars(select(CartItem.quantity)).all() == [2]
-    assert _run_in_threads(app, 4, add_one) == [302] * 4
+    assert at_once(app, *[add_one] * 4) == [302] * 4
     db.session.rollback()
     assert db.session.scalars(select(CartItem.quantity)).all() == [3]  # the stock
 

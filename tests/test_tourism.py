@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.concurrency import at_once
 from tests.tourism_fixtures import book, taken
 from tourism import bookings
 from tourism.availability import days_taken, free_units, month_calendar, units_needed
@@ -311,26 +312,9 @@ def test_the_same_booking_form_twice_shows_the_same_booking_and_mails_once(
 def test_the_same_token_twice_at_once_is_one_booking(app, db, tour, today):
     day = today + timedelta(days=6)
     listing_id = tour.id
-    barrier = threading.Barrier(2)
-    results = []
-
-    def run():
-        with app.app_context():
-            barrier.wait()
-            try:
-                results.append(book(listing_id, day, guests=3, token="x" * 32, today=today).id)
-            except Exception as error:  # noqa: BLE001 - any exception is the failure shown
-                results.append(error)
-            finally:
-                from core.extensions import db as _db
-
-                _db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(
+        app, *[lambda: book(listing_id, day, guests=3, token="x" * 32, today=today).id] * 2
+    )
     assert len(results) == 2 and results[0] == results[1], results
     db.session.rollback()  # read what the threads committed
     assert db.session.scalar(select(func.count(Booking.id))) == 1

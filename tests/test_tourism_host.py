@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import TryAgain
+from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD
 from tests.tourism_fixtures import book, taken
 from tourism import bookings, hosting
@@ -262,31 +263,16 @@ def test_the_new_listing_form_posted_twice_is_one_listing(signed_in, db):
 
 
 def test_the_new_listing_form_posted_twice_at_once_is_one_listing(app, signed_in, db):
-    import threading
-
     data = new_listing_form(signed_in)
     cookie = signed_in.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
-    barrier = threading.Barrier(3)
-    answers = []
 
     def post():
         client = app.test_client()
         client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
-        with app.app_context():
-            barrier.wait()
-            try:
-                response = client.post("/dashboard/tourism/new", data=data)
-                answers.append(response.headers.get("Location", response.status_code))
-            except Exception as error:  # noqa: BLE001 - any exception is the failure shown
-                answers.append(error)
-            finally:
-                db.session.remove()
+        response = client.post("/dashboard/tourism/new", data=data)
+        return response.headers.get("Location", response.status_code)
 
-    threads = [threading.Thread(target=post) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = at_once(app, post, post, post)
     db.session.rollback()
     listing = db.session.scalar(select(Listing))
     assert answers == [f"/dashboard/tourism/{listing.id}"] * 3, answers

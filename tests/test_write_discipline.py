@@ -1,7 +1,6 @@
 """The one write discipline of core.db and core.submissions, on the real test database."""
 
 import sqlite3
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from core.db import (
 from core.extensions import db as _db
 from core.models import FormSubmission, User
 from core.submissions import new_form_token, submit_once
+from tests.concurrency import at_once
 
 
 def _user(email="a@example.vn"):
@@ -123,29 +123,15 @@ def test_submit_once_runs_the_work_once_and_gives_the_first_result_again(app, db
 
 def test_submit_once_at_the_same_moment_makes_one(app, db):
     token = new_form_token()
-    barrier = threading.Barrier(4)
-    results = []
 
     def run(n):
-        with app.app_context():
-            barrier.wait()
-            try:
+        def make():
+            _db.session.add(_user(f"twin{n}@example.vn"))
+            return f"/made/{n}"
 
-                def make():
-                    _db.session.add(_user(f"twin{n}@example.vn"))
-                    return f"/made/{n}"
+        return submit_once(token, make)
 
-                results.append(submit_once(token, make))
-            except Exception as error:  # noqa: BLE001 - the test reports any failure
-                results.append(error)
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = at_once(app, *[lambda n=n: run(n) for n in range(4)])
     assert len(results) == 4 and len(set(results)) == 1, results
     assert results[0].startswith("/made/")
     assert _users() == 1

@@ -54,6 +54,10 @@ DEFAULTS = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_SENDER": "OCOP Hậu Giang <no-reply@ocop.haugiang.example>",
+    # Zalo ZNS (core.zalo): off until an Official Account's access token is set.
+    "ZALO_ZNS_ACCESS_TOKEN": "",
+    "ZALO_ZNS_TEMPLATES": "",
+    "ZALO_ZNS_URL": "",
     "OFFICE_CONTACT": {
         "address": "Số 8 Ngô Quốc Trị, phường 5, TP Vị Thanh, Hậu Giang",
         "phone": "0293 3878 123",
@@ -68,6 +72,9 @@ ENV_KEYS = (
     "MAIL_PASSWORD",
     "MAIL_SENDER",
     "UPLOAD_FOLDER",
+    "ZALO_ZNS_ACCESS_TOKEN",
+    "ZALO_ZNS_TEMPLATES",
+    "ZALO_ZNS_URL",
     "LOG_LEVEL",
 )
 

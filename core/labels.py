@@ -22,3 +22,5 @@ MESSAGE_STATUS_NAMES = {
     "sent": N_("Đã gửi"),
     "failed": N_("Gửi lỗi"),
 }
+
+CHANNEL_NAMES = {"mail": N_("Thư điện tử"), "zalo": N_("Zalo")}

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from core import notifications
 from core.admin import admin
 from core.db import TryAgain
-from core.labels import MESSAGE_STATUS_NAMES
+from core.labels import CHANNEL_NAMES, MESSAGE_STATUS_NAMES
 
 bp = Blueprint("messages", __name__)
 
@@ -35,6 +35,7 @@ def office_messages():
         status=status,
         statuses=STATUSES,
         message_status_names=MESSAGE_STATUS_NAMES,
+        channel_names=CHANNEL_NAMES,
     )
 
 

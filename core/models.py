@@ -101,6 +101,12 @@ class Message(db.Model):
     language: Mapped[str] = mapped_column(String(5))
     subject: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(db.Text)
+    html: Mapped[str] = mapped_column(db.Text, default="")  # the mail's HTML part
+    # A channel's own fields, as JSON (a Zalo template's parameters).
+    params: Mapped[str] = mapped_column(db.Text, default="")
+    # Set for a message that must go once only (a reminder, a certificate warning): a job that
+    # runs again, or twice at once, finds the key taken and writes nothing.
+    once_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")

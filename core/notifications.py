@@ -1,5 +1,5 @@
 """Telling people what changed: one message per person and event, in their language, by a
-channel (mail today; Zalo ZNS or SMS are channels to add), sent by the job queue and never lost.
+channel (mail, and Zalo ZNS where it is configured; SMS is one more channel), sent by the job queue and never lost.
 
 An area calls `notify(...)` inside the write transaction of the change. The message is written
 in that transaction (a change rolled back tells no one), rendered at once in the recipient's
@@ -8,7 +8,9 @@ the last try the message is "failed" and listed for the office at /admin/message
 again" puts it back on the queue. Every message is also listed for its person on the site.
 """
 
+import json
 import logging
+import re
 import smtplib
 from dataclasses import dataclass
 
@@ -16,8 +18,9 @@ from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from core import zalo
 from core.audit import record
-from core.db import write_transaction
+from core.db import insert_unless_taken, write_transaction
 from core.extensions import db
 from core.jobs import enqueue, job
 from core.mail import send_mail
@@ -35,25 +38,58 @@ class Recipient:
     address: str
     language: str = "vi"
     user_id: int | None = None
+    phone: str | None = None  # for Zalo ZNS (or SMS) when that channel is on
 
     @classmethod
     def of(cls, user: User) -> "Recipient":
-        return cls(address=user.email, language=user.language or "vi", user_id=user.id)
+        return cls(
+            address=user.email, language=user.language or "vi", user_id=user.id, phone=user.phone
+        )
 
 
 class ChannelError(RuntimeError):
     """A channel could not deliver; the queue tries again."""
 
 
-def _send_by_mail(message: Message) -> None:
-    try:
-        send_mail(message.address, message.subject, message.text)
-    except (OSError, smtplib.SMTPException) as error:
-        raise ChannelError(f"{type(error).__name__}: {error}") from error
+class MailChannel:
+    """Every message goes by mail: plain text and the same words in the site's HTML layout."""
+
+    name = "mail"
+
+    def address_of(self, recipient: Recipient, event: str) -> str | None:
+        return recipient.address or None
+
+    def send(self, message: Message) -> None:
+        try:
+            send_mail(message.address, message.subject, message.text, message.html or None)
+        except (OSError, smtplib.SMTPException) as error:
+            raise ChannelError(f"{type(error).__name__}: {error}") from error
 
 
-# name -> send(message); a channel raises ChannelError when it could not deliver.
-CHANNELS = {"mail": _send_by_mail}
+class ZaloChannel:
+    """Zalo ZNS, beside the mail, for the events that have an approved template (core.zalo)."""
+
+    name = "zalo"
+
+    def address_of(self, recipient: Recipient, event: str) -> str | None:
+        if not zalo.is_on() or event not in zalo.templates():
+            return None
+        return zalo.zalo_phone(recipient.phone)
+
+    def send(self, message: Message) -> None:
+        template_id = zalo.templates().get(message.event)
+        if template_id is None:
+            raise ChannelError(f"no ZNS template for {message.event} any more")
+        try:
+            zalo.send_template(
+                message.address, template_id, json.loads(message.params or "{}"), str(message.id)
+            )
+        except zalo.ZaloError as error:
+            raise ChannelError(str(error)) from error
+
+
+# An SMS gateway would be one more class with address_of() and send().
+CHANNELS = {channel.name: channel for channel in (MailChannel(), ZaloChannel())}
 
 
 def site_link(endpoint: str, **values) -> str:
@@ -64,23 +100,72 @@ def site_link(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def notify(event: str, recipient: Recipient, template: str, subject, **context) -> Message:
-    """Write the message of `event` for `recipient` (mail/<template>.txt, in their language)
-    and send it once the current write transaction commits."""
+def notify(
+    event: str,
+    recipient: Recipient,
+    template: str,
+    subject,
+    *,
+    params: dict | None = None,
+    once_key: str | None = None,
+    **context,
+) -> list[Message]:
+    """Write the message of `event` for `recipient` (mail/<template>.txt, in their language,
+    by every channel that reaches them) and send it once the current write transaction
+    commits. `params` fill a Zalo template. With `once_key`, a message already written under
+    that key (by an earlier run of a job, or one at the same moment) means nothing is written.
+    """
     with force_locale(recipient.language):
+        subject = str(subject)[:200]
+        text = render_template(f"mail/{template}.txt", site_link=site_link, **context).strip()
+        html = render_template(
+            "mail/_layout.html",
+            subject=subject,
+            paragraphs=mail_paragraphs(text),
+            language=recipient.language,
+        )
+    written = []
+    for channel in CHANNELS.values():
+        address = channel.address_of(recipient, event)
+        if address is None:
+            continue
         message = Message(
             event=event,
-            channel="mail",
+            channel=channel.name,
             user_id=recipient.user_id,
-            address=recipient.address,
+            address=address,
             language=recipient.language,
-            subject=str(subject)[:200],
-            text=render_template(f"mail/{template}.txt", site_link=site_link, **context),
+            subject=subject,
+            text=text,
+            html=html if channel.name == "mail" else "",
+            params=json.dumps(params or {}, ensure_ascii=False),
+            once_key=f"{once_key}:{channel.name}" if once_key else None,
         )
-    db.session.add(message)
-    db.session.flush()
-    enqueue(deliver, message.id)
-    return message
+        if once_key:
+            if not insert_unless_taken(message):
+                continue
+        else:
+            db.session.add(message)
+        db.session.flush()
+        enqueue(deliver, message.id)
+        written.append(message)
+    return written
+
+
+_LINK = re.compile(r"(https?://\S+)")
+
+
+def mail_paragraphs(text: str) -> list[list[list[tuple[str, bool]]]]:
+    """The plain text as paragraphs of lines of (piece, is_link), for the HTML layout to
+    escape and show: one set of words for both parts of a mail."""
+    return [
+        [
+            [(piece, bool(index % 2)) for index, piece in enumerate(_LINK.split(line)) if piece]
+            for line in block.splitlines()
+        ]
+        for block in re.split(r"\n\s*\n", text)
+        if block.strip()
+    ]
 
 
 @job(retries=RETRIES, retry_delay=RETRY_DELAY, retry_backoff=RETRY_BACKOFF, context=True)
@@ -89,7 +174,7 @@ def deliver(message_id: int, task=None) -> None:
     if message is None or message.status == "sent":
         return
     try:
-        CHANNELS[message.channel](message)
+        CHANNELS[message.channel].send(message)
     except ChannelError as error:
         last_try = task is None or not task.retries
         with write_transaction():
@@ -122,9 +207,10 @@ def send_again(message_id: int, actor_id: int) -> bool:
 
 
 def messages_of(user_id: int, limit: int = 50) -> list[Message]:
+    """A person's messages, each once: a Zalo copy says what its mail says."""
     return db.session.scalars(
         select(Message)
-        .where(Message.user_id == user_id)
+        .where(Message.user_id == user_id, Message.channel == "mail")
         .order_by(Message.created_at.desc(), Message.id.desc())
         .limit(limit)
     ).all()

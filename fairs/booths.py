@@ -21,7 +21,7 @@ from fairs.models import (
     Fair,
     WaitlistEntry,
 )
-from fairs.notifications import tell_offer
+from fairs.notifications import tell_decision, tell_offer
 from marketplace.models import Cooperative, Product
 
 
@@ -270,6 +270,7 @@ def decide(request_id: int, to_status: str, *, reason: str = "", actor_id: int |
             actor_id, "booth_request.status", "booth_request", request.id,
             f"{request.status} → {to_status} {reason}".strip(),
         )  # fmt: skip
+        tell_decision(request, to_status, reason, actor_id)
         offered = None
         if to_status in ("rejected", "cancelled"):
             offered = _offer_to_waitlist(request.fair, request.booth, now)

@@ -3,6 +3,7 @@
 from core import clock
 from core.db import write_transaction
 from core.jobs import crontab, periodic
+from marketplace.notifications import warn_expiring_certificates
 from marketplace.ratings import expire_ratings
 
 
@@ -12,3 +13,10 @@ from marketplace.ratings import expire_ratings
 def expire_ratings_daily() -> int:
     with write_transaction():
         return expire_ratings(clock.today())
+
+
+# 08:10 in Vietnam: certificates ending within 90 days, and within 30, are told of once each.
+@periodic(crontab(minute="10", hour="1"))
+def warn_expiring_certificates_daily() -> int:
+    with write_transaction():
+        return warn_expiring_certificates(clock.today())

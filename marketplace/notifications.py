@@ -5,13 +5,17 @@ Every function here runs inside the write transaction of the change it tells of,
 that is rolled back tells no one.
 """
 
+from dataclasses import replace
+from datetime import date, timedelta
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from core.extensions import db
 from core.labels import N_
 from core.models import User
 from core.notifications import Recipient, notify, site_link
-from marketplace.models import Checkout, Order
+from marketplace.models import Checkout, Order, Product
 
 # The steps of an order the buyer hears of: status -> (event, template, subject).
 STEP_MESSAGES = {
@@ -32,9 +36,12 @@ def buyer_of(checkout: Checkout) -> Recipient | None:
     if checkout.buyer_id is not None:
         buyer = db.session.get(User, checkout.buyer_id)
         if buyer is not None:
-            return Recipient.of(buyer)
+            # The phone of the order reaches them on Zalo even when the account has none.
+            return replace(Recipient.of(buyer), phone=buyer.phone or checkout.phone)
     if checkout.email:
-        return Recipient(address=checkout.email, language=checkout.language or "vi")
+        return Recipient(
+            address=checkout.email, language=checkout.language or "vi", phone=checkout.phone
+        )
     return None
 
 
@@ -47,6 +54,7 @@ def tell_placed(checkout: Checkout) -> None:
             buyer,
             "order_placed",
             _l("Đơn hàng %(code)s đã được đặt", code=checkout.code),
+            params=_params(checkout, checkout.code),
             checkout=checkout,
             link=order_link(checkout),
         )
@@ -64,11 +72,30 @@ def tell_placed(checkout: Checkout) -> None:
         )
 
 
-def tell_step(order: Order, to_status: str, reason: str = "") -> None:
-    """The buyer hears that their order was confirmed, shipped, delivered or cancelled."""
+def _params(checkout: Checkout, code: str) -> dict:
+    """What a Zalo template of an order shows (core.zalo)."""
+    return {"order_code": code, "customer_name": checkout.name}
+
+
+def tell_step(order: Order, to_status: str, *, note: str = "", by_buyer: bool = False) -> None:
+    """The buyer hears that their order was confirmed, shipped (with the carrier's note),
+    delivered or cancelled (with the reason, and what goes back); when the buyer cancelled,
+    the cooperative hears of it instead of waiting to find it on its list."""
     if to_status not in STEP_MESSAGES:
         return
     checkout = order.checkout
+    if by_buyer:
+        owner = order.cooperative.owner
+        if owner is not None:
+            notify(
+                "order.cancelled_by_buyer",
+                Recipient.of(owner),
+                "order_cancelled_by_buyer",
+                _l("Người mua đã hủy đơn %(code)s", code=order.code),
+                order=order,
+                checkout=checkout,
+                reason=note,
+            )
     buyer = buyer_of(checkout)
     if buyer is None:
         return
@@ -78,8 +105,50 @@ def tell_step(order: Order, to_status: str, reason: str = "") -> None:
         buyer,
         template,
         _l(subject, code=order.code),
+        params=_params(checkout, order.code),
         order=order,
         checkout=checkout,
-        reason=reason,
+        note=note,
+        by_buyer=by_buyer,
         link=order_link(checkout),
     )
+
+
+# Days before a certificate ends -> the event of its warning; each is sent once per
+# certificate, the nearer one only when the farther was due already.
+CERTIFICATE_WARNINGS = ((30, "certificate.expiring_30"), (90, "certificate.expiring_90"))
+
+
+def warn_expiring_certificates(today: date) -> int:
+    """Each product whose OCOP certificate ends within 90 days, and again within 30: the
+    cooperative is told to apply for re-rating, and the office's staff so they can plan the
+    council. Once per certificate and warning, however often it runs."""
+    office = db.session.scalars(select(User).where(User.role == "admin").order_by(User.id)).all()
+    products = db.session.scalars(
+        select(Product)
+        .where(
+            Product.stars > 0,
+            Product.stars_valid_until >= today,
+            Product.stars_valid_until <= today + timedelta(days=CERTIFICATE_WARNINGS[-1][0]),
+        )
+        .order_by(Product.id)
+    ).all()
+    told = 0
+    for product in products:
+        days_left = (product.stars_valid_until - today).days
+        event = next(event for days, event in CERTIFICATE_WARNINGS if days_left <= days)
+        owner = product.cooperative.owner
+        for person in ([owner] if owner else []) + office:
+            told += len(
+                notify(
+                    event,
+                    Recipient.of(person),
+                    "certificate_expiring",
+                    _l("Chứng nhận OCOP của %(product)s sắp hết hạn", product=product.name),
+                    once_key=f"{event}:{product.id}:{product.stars_valid_until}:{person.id}",
+                    product=product,
+                    days_left=days_left,
+                    for_office=person.role == "admin",
+                )
+            )
+    return told

@@ -62,6 +62,7 @@ def change_status(
     actor_id: int | None,
     note: str = "",
     from_statuses: tuple[str, ...] | None = None,
+    by_buyer: bool = False,
 ) -> Order:
     """Move an order one step; refuse what TRANSITIONS does not allow.
 
@@ -103,7 +104,7 @@ def change_status(
                 note=note,
             )
         )
-        tell_step(order, to_status, reason=note if to_status == "cancelled" else "")
+        tell_step(order, to_status, note=note, by_buyer=by_buyer)
     db.session.refresh(order)
     return order
 
@@ -143,7 +144,12 @@ def mark_paid(order_id: int, *, actor_id: int) -> Order:
 
 def cancel_by_buyer(order_id: int, buyer_id: int | None, reason: str = "") -> Order:
     return change_status(
-        order_id, "cancelled", actor_id=buyer_id, note=reason, from_statuses=BUYER_CANCELLABLE
+        order_id,
+        "cancelled",
+        actor_id=buyer_id,
+        note=reason,
+        from_statuses=BUYER_CANCELLABLE,
+        by_buyer=True,
     )
 
 

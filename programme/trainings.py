@@ -1,13 +1,23 @@
 """Trainings: seats taken atomically like every other capacity; attendance marked by the
 office."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.db import write_transaction
 from core.extensions import db
+from core.labels import N_
+from core.notifications import Recipient, notify
+from marketplace.models import Cooperative
 from programme.models import Training, TrainingRegistration
+
+# What the cooperative is told: event -> subject.
+TRAINING_MESSAGES = {
+    "training.registered": N_("Đã đăng ký lớp tập huấn: %(topic)s"),
+    "training.reminder": N_("Nhắc lịch: lớp tập huấn %(topic)s ngày mai"),
+}
 
 
 class TrainingError(ValueError):
@@ -58,6 +68,7 @@ def register(training_id: int, cooperative_id: int, attendee: str, today) -> Tra
             )
             db.session.add(registration)
             db.session.flush()
+            _tell_attendee(registration, "training.registered", "training_registered")
     except IntegrityError:
         raise AlreadyRegistered() from None
     return registration
@@ -91,3 +102,41 @@ def mark_attendance(registration_id: int, attended: bool, actor_id: int) -> bool
             f"{registration.cooperative.name}: {'có mặt' if attended else 'vắng'}",
         )  # fmt: skip
     return True
+
+
+def _tell_attendee(registration: TrainingRegistration, event: str, template: str, **extra):
+    owner = db.session.get(Cooperative, registration.cooperative_id).owner
+    if owner is None:
+        return []
+    training = registration.training or db.session.get(Training, registration.training_id)
+    return notify(
+        event,
+        Recipient.of(owner),
+        template,
+        _l(TRAINING_MESSAGES[event], topic=training.topic),
+        training=training,
+        registration=registration,
+        **extra,
+    )
+
+
+def remind_attendees(day) -> int:
+    """The day-before reminder to each cooperative registered for a training on `day`, once
+    per registration however often it runs."""
+    registrations = db.session.scalars(
+        select(TrainingRegistration)
+        .join(Training)
+        .where(Training.day == day)
+        .order_by(TrainingRegistration.id)
+    ).all()
+    return sum(
+        len(
+            _tell_attendee(
+                registration,
+                "training.reminder",
+                "training_reminder",
+                once_key=f"training.reminder:{registration.id}",
+            )
+        )
+        for registration in registrations
+    )

@@ -111,7 +111,7 @@ def test_each_step_of_an_order_tells_the_buyers_account_once(client, db, make, o
     assert len(messages("order.delivered")) == 1
 
 
-def test_a_cancelled_order_tells_the_guest_the_reason_and_that_the_stock_went_back(
+def test_a_cancelled_order_tells_the_guest_the_reason_and_whether_money_goes_back(
     client, db, owned
 ):
     pineapple, _fish = owned
@@ -122,7 +122,8 @@ def test_a_cancelled_order_tells_the_guest_the_reason_and_that_the_stock_went_ba
     (told,) = messages("order.cancelled")
     assert told.address == "lan@example.vn" and told.language == "en"
     assert "Hết hàng do mưa bão" in told.text  # the reason, as the cooperative wrote it
-    assert "returned to stock" in told.text and "cancelled" in told.subject
+    assert "The cooperative cancelled" in told.text and "cancelled" in told.subject
+    assert "not been paid" in told.text
     assert db.session.get(Product, pineapple.id).stock == 50
 
 

@@ -6,7 +6,7 @@ def init_app(app) -> None:
     """Tourism's pages, its addresses in the sitemap, and the demo's listings (hosted by the
     marketplace's demo cooperatives, so seeded after them)."""
     from core import hooks
-    from tourism import views
+    from tourism import jobs, views  # noqa: F401  (jobs: the periodic ones)
     from tourism.demo import seed_tourism
     from tourism.host_views import tourism_host
 

@@ -5,7 +5,11 @@ Every function here runs inside the write transaction of the change it tells of,
 that is rolled back tells no one.
 """
 
+from dataclasses import replace
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from core.extensions import db
 from core.labels import N_
@@ -35,8 +39,23 @@ def guest_of(booking: Booking) -> Recipient:
     if booking.user_id is not None:
         user = db.session.get(User, booking.user_id)
         if user is not None:
-            return Recipient.of(user)
-    return Recipient(address=booking.email, language=booking.language or "vi")
+            return replace(Recipient.of(user), phone=user.phone or booking.phone)
+    return Recipient(address=booking.email, language=booking.language or "vi", phone=booking.phone)
+
+
+def _params(booking: Booking) -> dict:
+    """What a Zalo template of a booking shows (core.zalo)."""
+    return {
+        "booking_code": booking.code,
+        "customer_name": booking.name,
+        "check_in": booking.check_in.strftime("%d/%m/%Y"),
+    }
+
+
+def _tell_host(booking: Booking, event: str, template: str, subject, **context) -> None:
+    owner = booking.listing.host.owner
+    if owner is not None:
+        notify(event, Recipient.of(owner), template, subject, booking=booking, **context)
 
 
 def tell_booked(booking: Booking) -> None:
@@ -46,36 +65,85 @@ def tell_booked(booking: Booking) -> None:
         guest_of(booking),
         "booking_guest",
         _l("Yêu cầu đặt chỗ %(code)s", code=booking.code),
+        params=_params(booking),
         booking=booking,
         link=booking_link(booking),
     )
-    owner = booking.listing.host.owner
-    if owner is not None:
-        notify(
-            "booking.new",
-            Recipient.of(owner),
-            "booking_host",
-            _l("Đặt chỗ mới %(code)s", code=booking.code),
-            booking=booking,
-        )
+    _tell_host(
+        booking, "booking.new", "booking_host", _l("Đặt chỗ mới %(code)s", code=booking.code)
+    )
 
 
 def tell_step(
     booking: Booking, to_status: str, *, note: str = "", by_guest: bool = False, fee: int = 0
 ) -> None:
     """The guest hears that their booking was confirmed, declined or cancelled (by the host,
-    with the host's reason, or by themselves, with the fee if any)."""
+    with the host's reason, or by themselves, with the fee if any); the host hears when the
+    guest cancelled, so the room or the tour seat is free again in their plans too."""
     if to_status not in STEP_MESSAGES:
         return
+    if to_status == "cancelled" and by_guest:
+        _tell_host(
+            booking,
+            "booking.cancelled_by_guest",
+            "booking_cancelled_by_guest",
+            _l("Khách đã hủy đặt chỗ %(code)s", code=booking.code),
+            fee=fee,
+        )
     event, template, subject = STEP_MESSAGES[to_status]
     notify(
         event,
         guest_of(booking),
         template,
         _l(subject, code=booking.code),
+        params=_params(booking),
         booking=booking,
         note=note,
         by_guest=by_guest,
         fee=fee,
         link=booking_link(booking),
     )
+
+
+# Homestays here take guests from the early afternoon; the listing has no field of its own.
+STAY_CHECK_IN = "14:00"
+
+
+def remind_arrivals(day: date) -> int:
+    """The day-before reminder to each guest of a confirmed booking starting on `day`: where
+    to go, the host's phone, when to arrive. Once per booking, however often it runs."""
+    told = 0
+    for booking in db.session.scalars(
+        select(Booking)
+        .where(Booking.status == "confirmed", Booking.check_in == day)
+        .order_by(Booking.id)
+    ):
+        listing = booking.listing
+        told += bool(
+            notify(
+                "booking.reminder",
+                guest_of(booking),
+                "booking_reminder",
+                _l("Nhắc lịch: %(code)s bắt đầu ngày mai", code=booking.code),
+                params=_params(booking),
+                once_key=f"booking.reminder:{booking.id}",
+                booking=booking,
+                place=", ".join(
+                    part
+                    for part in (
+                        listing.meeting_point,
+                        listing.commune.name if listing.commune else "",
+                        listing.district.name,
+                    )
+                    if part
+                ),
+                host_phone=listing.host.phone,
+                arrive_at=(
+                    STAY_CHECK_IN
+                    if listing.is_stay
+                    else (listing.start_time.strftime("%H:%M") if listing.start_time else "")
+                ),
+                link=booking_link(booking),
+            )
+        )
+    return told

@@ -153,18 +153,24 @@ def notify(
 
 
 _LINK = re.compile(r"(https?://\S+)")
+_LABELLED_LINK = re.compile(r"^(?P<label>[^:]+?):\s*(?P<href>https?://\S+)$")
 
 
-def mail_paragraphs(text: str) -> list[list[list[tuple[str, bool]]]]:
-    """The plain text as paragraphs of lines of (piece, is_link), for the HTML layout to
-    escape and show: one set of words for both parts of a mail."""
+def mail_paragraphs(text: str) -> list[list[list[tuple[str, str, bool]]]]:
+    """The plain text as paragraphs of lines of (words, link, is_button) for the HTML layout
+    to escape and show, so both parts of a mail say the same. A line "Label: address" becomes
+    a button that says the label; another address in a line stays a plain link."""
+    return [[_pieces(line) for line in block.splitlines()] for block in re.split(r"\n\s*\n", text)
+            if block.strip()]  # fmt: skip
+
+
+def _pieces(line: str) -> list[tuple[str, str, bool]]:
+    if labelled := _LABELLED_LINK.match(line.strip()):
+        return [(labelled["label"], labelled["href"], True)]
     return [
-        [
-            [(piece, bool(index % 2)) for index, piece in enumerate(_LINK.split(line)) if piece]
-            for line in block.splitlines()
-        ]
-        for block in re.split(r"\n\s*\n", text)
-        if block.strip()
+        (piece, piece if index % 2 else "", False)
+        for index, piece in enumerate(_LINK.split(line))
+        if piece
     ]
 
 

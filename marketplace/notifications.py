@@ -67,6 +67,7 @@ def tell_placed(checkout: Checkout) -> None:
             Recipient.of(owner),
             "new_order",
             _l("Đơn hàng mới %(code)s", code=order.code),
+            params=_params(checkout, order.code),
             order=order,
             checkout=checkout,
         )

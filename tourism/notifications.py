@@ -55,7 +55,15 @@ def _params(booking: Booking) -> dict:
 def _tell_host(booking: Booking, event: str, template: str, subject, **context) -> None:
     owner = booking.listing.host.owner
     if owner is not None:
-        notify(event, Recipient.of(owner), template, subject, booking=booking, **context)
+        notify(
+            event,
+            Recipient.of(owner),
+            template,
+            subject,
+            params=_params(booking),
+            booking=booking,
+            **context,
+        )
 
 
 def tell_booked(booking: Booking) -> None:

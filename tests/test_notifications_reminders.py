@@ -222,10 +222,11 @@ def test_two_workers_reminding_at_the_same_moment_write_one_reminder(app, db, ma
         day=today + timedelta(days=1), seats=20, actor_id=None,
     )  # fmt: skip
     trainings.register(training.id, cooperative.id, "Anh Tâm", today)
+    day = training.day  # read here: the threads have sessions of their own
 
     def remind():
         with write_transaction():
-            return trainings.remind_attendees(training.day)
+            return trainings.remind_attendees(day)
 
     assert sorted(at_once(app, remind, remind)) == [0, 1]
     assert len(messages("training.reminder")) == 1

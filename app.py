@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 import fairs
 import marketplace
+import payments
 import programme
 import tourism
 from core import cli, i18n, jobs
@@ -21,8 +22,8 @@ from core.security import add_security_headers, refuse_nul_bytes
 
 ROOT = Path(__file__).resolve().parent
 # Each area registers its blueprints, commands and what it adds to core's pages (core.hooks),
-# after the areas it builds on: the marketplace's catalogue first, the office last.
-AREAS = (marketplace, tourism, fairs, programme)
+# after the areas it builds on: payments and the marketplace's catalogue first, the office last.
+AREAS = (payments, marketplace, tourism, fairs, programme)
 
 
 class DatabaseId(IntegerConverter):

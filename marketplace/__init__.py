@@ -12,9 +12,12 @@ def init_app(app) -> None:
     from marketplace import cart, demo, jobs  # noqa: F401  (jobs: the periodic ones)
     from marketplace.cooperatives import register_cooperative
     from marketplace.labels import COOPERATIVE_KIND_NAMES
+    from marketplace.payables import OrderPayable
     from marketplace.views import account, bp, catalogue
     from marketplace.views.dashboard import dashboard
+    from payments import payables
 
+    payables.register(OrderPayable())
     app.register_blueprint(bp)
     app.register_blueprint(dashboard)
     user_logged_in.connect(cart.merge_on_login, app)

@@ -48,6 +48,10 @@ class Cooperative(db.Model):
     bank_bin: Mapped[str | None] = mapped_column(String(6))
     bank_account: Mapped[str | None] = mapped_column(String(30))
     bank_account_name: Mapped[str | None] = mapped_column(String(120))
+    # The shop profile (/dashboard/profile): where buyers may pick up, the Zalo number, a logo.
+    pickup_address: Mapped[str] = mapped_column(String(255), default="")
+    zalo_phone: Mapped[str] = mapped_column(String(20), default="")
+    logo_path: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner = relationship("User", back_populates="cooperative")
@@ -222,7 +226,10 @@ class Order(db.Model):
     """The part of a checkout that one cooperative prepares and ships."""
 
     __tablename__ = "orders"
-    __table_args__ = (Index("ix_orders_cooperative_status", "cooperative_id", "status"),)
+    __table_args__ = (
+        Index("ix_orders_cooperative_status", "cooperative_id", "status"),
+        CheckConstraint("refunded_amount <= paid_amount", name="refunded_within_paid"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     checkout_id: Mapped[int] = mapped_column(ForeignKey("checkouts.id"), index=True)
@@ -232,6 +239,10 @@ class Order(db.Model):
     subtotal: Mapped[int]
     delivery_fee: Mapped[int]
     total: Mapped[int]
+    # Money received for the order by transfer (payments: it may exceed the total, the excess
+    # then being a refund due) and money given back; paid_at is set once received >= total.
+    paid_amount: Mapped[int] = mapped_column(default=0, server_default="0")
+    refunded_amount: Mapped[int] = mapped_column(default=0, server_default="0")
     paid_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -153,3 +153,25 @@ def warn_expiring_certificates(today: date) -> int:
                 )
             )
     return told
+
+
+def tell_payment(order: Order) -> None:
+    """The buyer hears that the transfer arrived: paid in full, or what is still missing
+    (with the order's link, where the QR for the rest is)."""
+    buyer = buyer_of(order.checkout)
+    if buyer is None:
+        return
+    paid = order.paid_amount >= order.total
+    notify(
+        "order.paid" if paid else "order.part_paid",
+        buyer,
+        "order_paid" if paid else "order_part_paid",
+        _l("Đã nhận thanh toán đơn %(code)s", code=order.code)
+        if paid
+        else _l("Đơn %(code)s còn thiếu tiền chuyển khoản", code=order.code),
+        params=_params(order.checkout, order.code),
+        order=order,
+        checkout=order.checkout,
+        remaining=max(order.total - order.paid_amount, 0),
+        link=order_link(order.checkout),
+    )

@@ -1,12 +1,13 @@
 """Bank transfer details of an order: the VietQR code and the same details as text.
 
-An order here is anything with a `code`, a `total` and the `cooperative` it is paid to (with
-its bank_bin, bank_account and bank_account_name): a marketplace order today.
+The transfer's text is the payable's reference with its check letter (payments.references),
+so the bank notice that comes back can be matched to it (payments.matching).
 """
 
 from dataclasses import dataclass
 
-from payments.vietqr import payload, qr_svg, transfer_purpose
+from payments.references import reference_for
+from payments.vietqr import payload, qr_svg
 
 BANK_NAMES = {
     "970436": "Vietcombank",
@@ -26,22 +27,29 @@ class BankTransfer:
     account: str
     holder: str
     purpose: str
+    amount: int
     payload: str
     svg: str
 
 
-def transfer_for(order) -> BankTransfer | None:
-    """None when the cooperative has not given its bank account."""
-    cooperative = order.cooperative
-    if not (cooperative.bank_bin and cooperative.bank_account):
+def transfer_to(payee, code: str, amount: int) -> BankTransfer | None:
+    """The transfer of `amount` to the payee (a cooperative, with its bank_bin, bank_account
+    and bank_account_name) for the payable `code`; None when the payee gave no bank account."""
+    if not (payee.bank_bin and payee.bank_account) or amount <= 0:
         return None
-    purpose = transfer_purpose(order.code)
-    data = payload(cooperative.bank_bin, cooperative.bank_account, order.total, purpose)
+    purpose = reference_for(code)
+    data = payload(payee.bank_bin, payee.bank_account, amount, purpose)
     return BankTransfer(
-        bank=BANK_NAMES.get(cooperative.bank_bin, cooperative.bank_bin),
-        account=cooperative.bank_account,
-        holder=cooperative.bank_account_name or cooperative.name,
+        bank=BANK_NAMES.get(payee.bank_bin, payee.bank_bin),
+        account=payee.bank_account,
+        holder=payee.bank_account_name or payee.name,
         purpose=purpose,
+        amount=amount,
         payload=data,
-        svg=qr_svg(data, title=f"VietQR {order.code}"),
+        svg=qr_svg(data, title=f"VietQR {code}"),
     )
+
+
+def transfer_for(order) -> BankTransfer | None:
+    """What the order's buyer still has to transfer (all of it, or the rest of a part paid)."""
+    return transfer_to(order.cooperative, order.code, order.total - order.paid_amount)

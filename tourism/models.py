@@ -45,6 +45,11 @@ class Listing(db.Model):
     free_cancel_days: Mapped[int] = mapped_column(default=3)
     late_cancel_fee_percent: Mapped[int] = mapped_column(default=50)
     instant_booking: Mapped[bool] = mapped_column(default=False)
+    # A deposit asked at booking: "none", "percent" (of the total) or "fixed" (VND), paid
+    # within deposit_hours or the booking is released.
+    deposit_kind: Mapped[str] = mapped_column(String(8), default="none", server_default="none")
+    deposit_value: Mapped[int] = mapped_column(default=0, server_default="0")
+    deposit_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     active: Mapped[bool] = mapped_column(default=True)
     # Hidden by the OCOP office for breaking the rules; the reason is shown to the host.
     hidden_reason: Mapped[str] = mapped_column(String(300), default="")
@@ -110,7 +115,10 @@ class Slot(db.Model):
 
 class Booking(db.Model):
     __tablename__ = "bookings"
-    __table_args__ = (Index("ix_bookings_listing_day", "listing_id", "check_in"),)
+    __table_args__ = (
+        Index("ix_bookings_listing_day", "listing_id", "check_in"),
+        CheckConstraint("refunded_amount <= paid_amount", name="refunded_within_paid"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -127,6 +135,11 @@ class Booking(db.Model):
     total: Mapped[int]
     status: Mapped[str] = mapped_column(String(12), default="requested")
     cancel_fee: Mapped[int | None]
+    # The deposit asked and its deadline; what was received and given back (payments).
+    deposit: Mapped[int] = mapped_column(default=0, server_default="0")
+    pay_by: Mapped[datetime | None]
+    paid_amount: Mapped[int] = mapped_column(default=0, server_default="0")
+    refunded_amount: Mapped[int] = mapped_column(default=0, server_default="0")
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(254))

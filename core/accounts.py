@@ -1,25 +1,38 @@
-"""Accounts: registering buyers and cooperatives, logging in and out, changing the password.
+"""Accounts: registering buyers and cooperatives, logging in and out, changing the password,
+and setting a new one through a mailed link when it is forgotten.
 
 Every change is one write_transaction() (core.db). A registration sent twice makes one
 account (the email is unique); with the form's one-time token the repeat is answered as the
 first was. Logging out and changing the password replace the session token only if it is
 still the one the request saw, so a double click is one change, not two.
+
+A password reset link carries the account's id and a fingerprint of its password hash and
+session token, signed (itsdangerous, with SECRET_KEY and a salt of its own) and dated: it
+works for PASSWORD_RESET_MAX_AGE seconds, and only until the password changes or the
+account's sessions end, so once it has set a password it is dead.
 """
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 
-from flask import has_request_context
+from flask import current_app, has_request_context
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from core import clock
 from core.db import TryAgain, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.i18n import current_language
-from core.models import User
+from core.models import Message, User, utcnow
+from core.notifications import Recipient, notify, site_link
 from core.submissions import submit_once, valid_form_token
-from core.text import nfc, slugify, whole_number
+from core.text import nfc, same_secret, slugify, whole_number
 
 MIN_PASSWORD_LENGTH = 8
 # How often a change refused by a unique constraint (a slug or an email taken by another
@@ -41,6 +54,15 @@ class PasswordTooShort(AccountError):
 
 class WrongPassword(AccountError):
     """The current password typed to change it is not the account's."""
+
+
+class InvalidResetLink(AccountError):
+    """A password reset link that was tampered with, cut short, or already used (the password
+    it was made for has changed since)."""
+
+
+class ResetLinkExpired(InvalidResetLink):
+    """A password reset link older than PASSWORD_RESET_MAX_AGE."""
 
 
 def normalise_email(email: str) -> str:
@@ -96,6 +118,132 @@ def change_password(user_id: int, current: str, new: str) -> User:
                 return user  # already done, by the same form sent a moment before
             raise WrongPassword()
         user.set_password(new)
+        user.end_sessions()
+    return user
+
+
+# --- a forgotten password -------------------------------------------------------------------
+
+RESET_EVENT = "account.password_reset"
+RESET_SALT = "core.accounts.password-reset"
+# Longer than any link made here (about 100 characters): refused before it is decoded.
+RESET_TOKEN_MAX = 300
+# A reset mail asked for again this soon after the last one (a double click, a form sent
+# twice on a bad network) sends nothing more: the link of the first one works.
+RESET_MAIL_INTERVAL = timedelta(seconds=60)
+
+
+class _ClockSigner(TimestampSigner):
+    """Dates links by core.clock, so that tests can move time forward."""
+
+    def get_timestamp(self) -> int:
+        return clock.timestamp()
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=RESET_SALT, signer=_ClockSigner
+    )
+
+
+def _fingerprint(user: User) -> str:
+    """What a reset link must still match: it changes with the password and the session token
+    (a new password, every session ended), so a link made before either no longer works. A
+    keyed hash, so the link, which can be read, tells nothing of the password hash."""
+    key = current_app.config["SECRET_KEY"]
+    key = key if isinstance(key, bytes) else str(key).encode()
+    seen = f"{user.id}\n{user.email}\n{user.password_hash}\n{user.session_token}"
+    return hmac.new(key, seen.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def password_reset_token(user: User) -> str:
+    """The token of the account's reset link, as it is now."""
+    return _reset_serializer().dumps([user.id, _fingerprint(user)])
+
+
+def _read_reset_token(token: str, max_age: int) -> tuple[int, str]:
+    """(user id, fingerprint) of a well-signed token not older than max_age seconds."""
+    if not token or len(token) > RESET_TOKEN_MAX:
+        raise InvalidResetLink()
+    try:
+        claim = _reset_serializer().loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise ResetLinkExpired() from error
+    except BadSignature as error:
+        raise InvalidResetLink() from error
+    match claim:
+        case [int() as user_id, str() as fingerprint]:
+            return user_id, fingerprint
+    raise InvalidResetLink()
+
+
+def user_for_reset_link(token: str, *, max_age: int) -> User:
+    """The account a reset link still works for; InvalidResetLink (ResetLinkExpired) if none."""
+    user_id, fingerprint = _read_reset_token(token, max_age)
+    user = db.session.get(User, user_id)
+    if user is None or not same_secret(fingerprint, _fingerprint(user)):
+        raise InvalidResetLink()
+    return user
+
+
+def send_password_reset(email: str, *, max_age: int) -> bool:
+    """Mail the account of `email` a link to set a new password, in its language. An address
+    without an account gets nothing; the caller answers the same either way, so the form
+    does not tell who has an account. False when nothing was sent: no account, or a mail
+    sent less than RESET_MAIL_INTERVAL ago (the same form sent twice)."""
+    with write_transaction():
+        # Locked: of two asking at once, the second waits here and then sees the first's mail.
+        user = db.session.scalar(
+            select(User)
+            .where(User.email == normalise_email(email))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        if user is None:
+            return False
+        just_sent = db.session.scalar(
+            select(Message.id)
+            .where(
+                Message.user_id == user.id,
+                Message.event == RESET_EVENT,
+                Message.created_at > utcnow() - RESET_MAIL_INTERVAL,
+            )
+            .limit(1)
+        )
+        if just_sent is not None:
+            return False
+        notify(
+            RESET_EVENT,
+            Recipient.of(user),
+            "password_reset",
+            _l("Đặt lại mật khẩu OCOP Hậu Giang"),
+            user=user,
+            link=site_link("core.reset_password", token=password_reset_token(user)),
+            minutes=max_age // 60,
+        )
+    return True
+
+
+def reset_password(token: str, new_password: str, *, max_age: int) -> User:
+    """Set the password of the account a reset link works for, and end every session made
+    with the old one; the caller logs this device in. The link is dead afterwards.
+
+    The same form sent twice sets the password once: the twin, finding the link dead because
+    the password is already the new one, changes nothing and is answered as the first
+    (knowing the new password, it could log in anyway)."""
+    if len(new_password or "") < MIN_PASSWORD_LENGTH:
+        raise PasswordTooShort()
+    user_id, fingerprint = _read_reset_token(token, max_age)
+    with write_transaction():
+        # Locked: the twin waits here and then reads the password the first one set.
+        user = db.session.get(User, user_id, with_for_update=True, populate_existing=True)
+        if user is None:
+            raise InvalidResetLink()
+        if not same_secret(fingerprint, _fingerprint(user)):
+            if user.check_password(new_password):
+                return user  # already done, by the same form sent a moment before
+            raise InvalidResetLink()
+        user.set_password(new_password)
         user.end_sessions()
     return user
 

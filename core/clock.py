@@ -1,5 +1,7 @@
-"""Today's date in Hậu Giang, whatever the server's time zone."""
+"""Today's date in Hậu Giang, whatever the server's time zone; and the time signed links
+are dated by."""
 
+import time
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -18,3 +20,9 @@ def utc_start(day: date) -> datetime:
 
 def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def timestamp() -> int:
+    """Seconds since the epoch: when a signed link (a password reset) was made, and how old it
+    is now. Tests move it forward to see a link expire."""
+    return int(time.time())

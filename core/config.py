@@ -29,6 +29,12 @@ DEFAULTS = {
     "RATELIMIT_REGISTER_PER_ADDRESS": "60 per minute",
     "RATELIMIT_PASSWORD": "10 per minute",
     "RATELIMIT_PASSWORD_PER_ADDRESS": "100 per minute",
+    # Asking for a password reset mail: per account typed (a mailbox is not flooded, whatever
+    # addresses ask), and setting the new password through the mailed link: per person.
+    "RATELIMIT_FORGOT_PASSWORD": "5 per minute; 20 per hour",
+    "RATELIMIT_FORGOT_PASSWORD_PER_ADDRESS": "60 per minute",
+    "RATELIMIT_RESET_PASSWORD": "10 per minute",
+    "RATELIMIT_RESET_PASSWORD_PER_ADDRESS": "100 per minute",
     "RATELIMIT_CHECKOUT": "10 per minute",
     "RATELIMIT_CHECKOUT_PER_ADDRESS": "600 per minute",
     "RATELIMIT_BOOKING": "10 per minute",
@@ -36,6 +42,9 @@ DEFAULTS = {
     "RATELIMIT_BOOTH_REQUEST": "20 per minute",
     "RATELIMIT_BOOTH_REQUEST_PER_ADDRESS": "600 per minute",
     "CATALOGUE_PAGE_SIZE": 24,
+    # How long a mailed password reset link works, in seconds (core.accounts). It also stops
+    # working once the password is changed: it can be used once.
+    "PASSWORD_RESET_MAX_AGE": 3600,
     # Static files may be cached for a year: their URLs carry a fingerprint of the content
     # (core.assets.static_url), and a URL without one is told to revalidate.
     "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,

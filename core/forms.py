@@ -41,6 +41,12 @@ def at_most(length: int) -> Length:
 # What a password typed to compare is: required, and no longer than any password can be.
 TYPED_PASSWORD = [InputRequired(REQUIRED), at_most(PASSWORD_MAX)]
 PHONE = [Optional(), at_most(20)]
+# An account's email being typed: at registration and to ask for a forgotten password.
+EMAIL = [
+    InputRequired(REQUIRED),
+    Email(_l("Địa chỉ email không hợp lệ."), check_deliverability=False),
+    at_most(254),
+]
 
 
 def vietnamese_phone(_form, field):
@@ -126,14 +132,7 @@ class RegisterForm(FlaskForm):
         validators=[InputRequired(REQUIRED)],
     )
     name = StringField(_l("Họ và tên"), validators=[InputRequired(REQUIRED), at_most(120)])
-    email = EmailField(
-        _l("Email"),
-        validators=[
-            InputRequired(REQUIRED),
-            Email(_l("Địa chỉ email không hợp lệ."), check_deliverability=False),
-            at_most(254),
-        ],
-    )
+    email = EmailField(_l("Email"), validators=EMAIL)
     # The email's uniqueness already makes one account of a form sent twice; the token lets
     # the repeat answer as the first did (core.accounts.register_account). Not required: a
     # page without one registers as before.
@@ -167,10 +166,27 @@ class RegisterForm(FlaskForm):
         return ok
 
 
-class PasswordForm(FlaskForm):
-    current = PasswordField(_l("Mật khẩu hiện tại"), validators=TYPED_PASSWORD)
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice: set through a mailed reset link, and (with the current
+    one, PasswordForm) when it is changed."""
+
     new = PasswordField(_l("Mật khẩu mới"), validators=NEW_PASSWORD)
     confirm = PasswordField(
         _l("Nhập lại mật khẩu mới"),
         validators=[*TYPED_PASSWORD, EqualTo("new", _l("Hai mật khẩu không khớp."))],
     )
+
+
+class PasswordForm(NewPasswordForm):
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=TYPED_PASSWORD)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The email of an account whose password was forgotten (a phone's keyboard often adds a
+    space after it)."""
+
+    email = EmailField(_l("Email"), validators=EMAIL, filters=[_strip])

@@ -6,7 +6,9 @@ configure_logging(app), called once in create_app:
   (the reverse proxy sets one, see README), otherwise a new random one. It is kept in
   `g.request_id` and sent back in the `X-Request-ID` response header;
 - after each request the app writes one access line (logger "<app>.access": method, path
-  without the query string, since that may hold an order's secret token, status, duration);
+  without the query string, since that may hold an order's secret token, and with a secret
+  that is part of the path, a password reset link's token, replaced by "<token>"; status,
+  duration);
 - with LOG_JSON (the default outside tests) every log line, the app's and any library's that
   reaches the root logger, is written to stderr as one JSON object:
 
@@ -33,6 +35,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # Letters, digits and . _ - only, at most 64: safe to echo in a header and to log as it is.
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms")
+# Arguments of a route that are secrets (/account/reset/<token>): never logged.
+SECRET_PATH_ARGUMENTS = ("token",)
 # Attributes every LogRecord has; anything else on a record came from `extra`.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {
     "message",
@@ -67,20 +71,32 @@ def finish_request(response):
     response.headers[REQUEST_ID_HEADER] = g.request_id
     started = g.get("request_started")
     duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+    path = logged_path()
     access_logger(current_app).info(
         "%s %s %s",
         request.method,
-        request.path,
+        path,
         response.status_code,
         extra={
             "request_id": g.request_id,
             "method": request.method,
-            "path": request.path,
+            "path": path,
             "status": response.status_code,
             "duration_ms": duration_ms,
         },
     )
     return response
+
+
+def logged_path() -> str:
+    """The request's path as logs show it: a secret argument of its route replaced by its name."""
+    path = request.path
+    arguments = request.view_args or {}
+    for name in SECRET_PATH_ARGUMENTS:
+        value = arguments.get(name)
+        if isinstance(value, str) and value:
+            path = path.replace(value, f"<{name}>")
+    return path
 
 
 def access_logger(app: Flask) -> logging.Logger:
@@ -105,7 +121,7 @@ class JsonFormatter(logging.Formatter):
             if entry["request_id"] is None:
                 entry["request_id"] = g.get("request_id")
             entry["method"] = entry["method"] or request.method
-            entry["path"] = entry["path"] or request.path
+            entry["path"] = entry["path"] or logged_path()
         for key, value in vars(record).items():
             if key not in _RECORD_ATTRIBUTES and key not in entry:
                 entry[key] = value

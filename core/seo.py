@@ -43,9 +43,12 @@ def json_ld(data: dict) -> Markup:
 
 
 def canonical_url() -> str:
-    """This page's address without the language switch or empty parameters."""
-    args = {k: v for k, v in request.args.items() if k != "lang" and v}
-    return url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
+    """This page's address without the language switch or empty parameters. A parameter named
+    like one of the route's own arguments (?token= on /account/reset/<token>) is left out:
+    the address's own value is the page's."""
+    path_args = request.view_args or {}
+    args = {k: v for k, v in request.args.items() if k != "lang" and v and k not in path_args}
+    return url_for(request.endpoint, **path_args, **args, _external=True)
 
 
 @bp.record_once

@@ -2,9 +2,19 @@
 parts of the account page) it registers in core.hooks; the cart joins the account on login
 through Flask-Login's user_logged_in signal, which marketplace connects."""
 
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
@@ -14,7 +24,13 @@ from core import accounts, hooks
 from core.accounts import EmailTaken, authenticate, register_user
 from core.db import TryAgain, database_is_reachable
 from core.extensions import db, login_manager
-from core.forms import LoginForm, PasswordForm, RegisterForm
+from core.forms import (
+    ForgotPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordForm,
+    RegisterForm,
+)
 from core.labels import ROLE_NAMES
 from core.limits import limited
 from core.models import District, User
@@ -152,6 +168,78 @@ def change_password():
             flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
             return redirect(url_for("core.account"))
     return render_template("core/password.html", form=form)
+
+
+@bp.route("/account/forgot", methods=["GET", "POST"])
+@limited("FORGOT_PASSWORD", by_account_typed=True)
+def forgot_password():
+    """Ask for a reset link by mail. The answer is the same whether the address has an
+    account or not, so the form does not tell who has one."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.send_password_reset(
+                form.email.data, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
+            )
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        else:
+            flash(
+                _(
+                    "Nếu địa chỉ này có tài khoản, chúng tôi đã gửi thư hướng dẫn đặt lại mật "
+                    "khẩu. Hãy xem hộp thư (cả mục thư rác)."
+                ),
+                "info",
+            )
+            return redirect(url_for("core.login"))
+    return render_template("core/forgot_password.html", form=form)
+
+
+def _private_page(view):
+    """A page whose address is a secret (a reset link's token): kept out of caches and out of
+    the Referer header of what it links to."""
+
+    @wraps(view)
+    def answer(*args, **kwargs):
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return answer
+
+
+@bp.route("/account/reset/<token>", methods=["GET", "POST"])
+@limited("RESET_PASSWORD")
+@_private_page
+def reset_password(token: str):
+    """The mailed link: a new password, typed twice. Logs the person in; every other session
+    of the account ends, and the link with it."""
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.reset_password(token, form.new.data, max_age=max_age)
+            accounts.log_in(user)
+        except accounts.InvalidResetLink as error:
+            return _dead_reset_link(error, max_age)
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        else:
+            flash(_("Đã đặt mật khẩu mới. Các thiết bị khác đã được đăng xuất."), "success")
+            return redirect(url_for("core.account"))
+    try:
+        user = accounts.user_for_reset_link(token, max_age=max_age)
+    except accounts.InvalidResetLink as error:
+        return _dead_reset_link(error, max_age)
+    return render_template("core/reset_password.html", form=form, user=user)
+
+
+def _dead_reset_link(error: accounts.InvalidResetLink, max_age: int):
+    """A link that is expired, used or damaged: said plainly, with the way to ask again."""
+    expired = isinstance(error, accounts.ResetLinkExpired)
+    page = render_template("core/reset_link_dead.html", expired=expired, minutes=max_age // 60)
+    return page, 400
 
 
 @bp.get("/healthz")

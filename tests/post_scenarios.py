@@ -25,6 +25,7 @@ from flask import current_app
 from sqlalchemy import DateTime, select
 from werkzeug.security import generate_password_hash
 
+from core.accounts import password_reset_token
 from core.extensions import db
 from core.models import Message, User
 from core.submissions import new_form_token
@@ -310,6 +311,15 @@ def change_password(s: Start) -> Request:
     )
 
 
+def forgot_password(s: Start) -> Request:
+    return Request({}, {"email": EMAILS["buyer"]})
+
+
+def reset_password(s: Start) -> Request:
+    token = password_reset_token(s.users["buyer"])
+    return Request({"token": token}, {"new": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"})
+
+
 def new_product(s: Start) -> Request:
     # As the page gives it, the form carries its one-time token (fixed, as every name here is,
     # so that the token's row in form_submissions is the same in every build).
@@ -510,6 +520,8 @@ SCENARIOS = {
     "core.logout": Scenario("buyer", log_out, "once", "one logout"),
     "core.register": Scenario("guest", register, "once", "one sign-up: " + ONE_NEW_ROW, table="users", columns={"cooperative_name": "cooperatives.name"}),
     "core.change_password": Scenario("buyer", change_password, "once", "sets the password: " + SAME_VALUES),
+    "core.forgot_password": Scenario("guest", forgot_password, "once", "one reset mail: asked again within a minute, none more", columns={"email": "users.email"}),
+    "core.reset_password": Scenario("guest", reset_password, "once", "sets the password through the mailed link: " + SAME_VALUES),
     # the OCOP office
     "admin.moderate_cooperative": Scenario("admin", moderate_cooperative, "once", "suspending: " + ONE_DECISION, columns={"reason": "cooperatives.moderation_reason"}),
     "admin.hide_product": Scenario("admin", hide_product, "once", "hiding (logged, the owner told): " + ONE_DECISION, columns={"reason": "products.hidden_reason"}),
@@ -587,7 +599,8 @@ VOLATILE_IN = {
     ("form_submissions", "token"),  # core.submissions: made at random for each form shown
 }
 _ID_CODES = re.compile(r"\b(?:HG|BK)-\d{4}-\d{6}(?:-\d+)?\b")  # checkout, order, booking codes
-_TOKENS = re.compile(r"token=[\w-]+")  # the private links in the messages' text
+# The private links in the messages' text: ?token=… and a password reset link's /reset/….
+_TOKENS = re.compile(r"(token=|/account/reset/)[\w.-]+")
 
 
 def stable_columns(table, volatile: bool = False) -> list:
@@ -611,7 +624,7 @@ def stable_columns(table, volatile: bool = False) -> list:
 def _stable(value):
     if not isinstance(value, str):
         return value
-    return _TOKENS.sub("token=<token>", _ID_CODES.sub("<code>", value))
+    return _TOKENS.sub(r"\1<token>", _ID_CODES.sub("<code>", value))
 
 
 def fingerprint(volatile: bool = False) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:

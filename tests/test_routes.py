@@ -27,6 +27,7 @@ import pytest
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.security import generate_password_hash
 
+from core.accounts import password_reset_token
 from core.models import Message, User
 from fairs import booths
 from marketplace import checkout as checkouts
@@ -48,6 +49,11 @@ SKIPPED = {
 
 # Under /dashboard but public: the pictures cooperatives upload are shown on public pages.
 PUBLIC_UNDER_DASHBOARD = {"dashboard.upload"}
+# Under /account but for anyone: a forgotten password is asked for and set without logging in.
+PUBLIC_UNDER_ACCOUNT = {"core.forgot_password", "core.reset_password"}
+# Rules whose argument is a signed link: a malformed one is the link's own page saying it does
+# not work (and how to ask for a new one), with this status, rather than a bare 404.
+SIGNED_LINK_STATUS = {"core.reset_password": 400}
 # Outside /dashboard but only for approved cooperatives (fairs.views).
 COOPERATIVE_ONLY_ELSEWHERE = {"fairs.request_booth", "fairs.join_waitlist"}
 
@@ -291,6 +297,7 @@ def world(app, db, make, today):
         "message_id": message.id,
         "action": "approve",
         "name": upload.name,
+        "token": password_reset_token(users["buyer"]),  # the buyer's password reset link
     }
     yield World(emails={role: user.email for role, user in users.items()}, values=values)
     upload.unlink(missing_ok=True)
@@ -355,7 +362,7 @@ def _under(rule, prefix: str) -> bool:
 
 def area(rule) -> str | None:
     """Whose part of the site the rule is: "admin", "cooperative", "account", or None (public)."""
-    if rule.endpoint in PUBLIC_UNDER_DASHBOARD:
+    if rule.endpoint in PUBLIC_UNDER_DASHBOARD | PUBLIC_UNDER_ACCOUNT:
         return None
     if _under(rule, "/admin"):
         return "admin"
@@ -548,6 +555,8 @@ def test_malformed_values_are_404(app, world, role):
     for rule, method, url, routed in malformed_calls(app, world):
         turned_away = denial(rule, role)
         expect = {turned_away} if routed and turned_away is not None else {404}
+        if routed and rule.endpoint in SIGNED_LINK_STATUS:
+            expect = {SIGNED_LINK_STATUS[rule.endpoint]}
         if "%00" in url:
             expect = {404}  # a NUL byte in the address is refused before any route is chosen
         walk.call(client, role, method, url, data={}, expect=expect)

@@ -83,3 +83,12 @@ def test_cooperative_listing_and_fair_types(client, world):
 def test_canonical_drops_the_language_switch(client, world):
     body = client.get("/products?q=khom&lang=en").get_data(as_text=True)
     assert '<link rel="canonical" href="http://localhost/products?q=khom">' in body
+
+
+def test_canonical_keeps_the_address_s_own_argument(client, world):
+    """?slug= on /products/<slug>: the page's own slug, not a 500."""
+    _cooperative, product, _fair = world
+    response = client.get(f"/products/{product.slug}?slug=other&q=khom")
+    assert response.status_code == 200
+    canonical = f'<link rel="canonical" href="http://localhost/products/{product.slug}?q=khom">'
+    assert canonical in response.get_data(as_text=True)

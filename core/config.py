@@ -67,6 +67,7 @@ ENV_KEYS = (
     "MAIL_USERNAME",
     "MAIL_PASSWORD",
     "MAIL_SENDER",
+    "MAIL_OUTBOX",
     "UPLOAD_FOLDER",
     "LOG_LEVEL",
 )

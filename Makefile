@@ -6,7 +6,7 @@ export FLASK_APP := app:create_app
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: setup run worker test lint format serve bench bench-postgres messages clean
+.PHONY: setup run worker test lint format serve bench bench-mail bench-postgres messages clean
 
 setup: $(VENV)/.installed $(MO)
 
@@ -45,9 +45,14 @@ serve: setup
 	$(BIN)/flask init-db
 	OCOP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
 
-# Page speed against a one-route app (bench/catalogue.py); needs wrk.
+# Page speed against a one-route app (bench/catalogue.py; needs wrk), then bench-mail.
 bench: setup
 	$(BIN)/python bench/catalogue.py
+	$(BIN)/python -m bench.checkout_mail
+
+# Checkout with an SMTP server that takes 5 s per mail, against no mail server (the outbox).
+bench-mail: setup
+	$(BIN)/python -m bench.checkout_mail
 
 bench-postgres: setup
 	$(BIN)/python bench/catalogue.py --postgres

@@ -26,6 +26,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,27 +56,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def seed(url: str, products: int, cooperatives: int, orders: int) -> None:
+@contextmanager
+def migrated_app(url: str):
+    """The app on the database at url, migrated to the newest schema, in its app context: for
+    seeding from the bench's own process."""
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = url
-    from flask_migrate import upgrade
+    try:
+        from flask_migrate import upgrade
 
-    from app import create_app
-    from bench.seed import seed_large_catalogue, seed_orders
+        from app import create_app
+
+        app = create_app()
+        with app.app_context():
+            upgrade()
+            yield app
+    finally:
+        os.environ.pop("DATABASE_URL")
+
+
+def analyse() -> None:
+    """What autovacuum would have done by the time anyone reads the pages: statistics for the
+    planner and a visibility map for index-only scans."""
     from core.extensions import db
 
-    app = create_app()
-    with app.app_context():
-        upgrade()
+    with db.engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
+        )
+
+
+def seed(url: str, products: int, cooperatives: int, orders: int) -> None:
+    with migrated_app(url):
+        from bench.seed import seed_large_catalogue, seed_orders
+
         seed_large_catalogue(products, cooperatives)
         seed_orders(orders)
-        # What autovacuum would have done by the time anyone reads the pages: statistics for
-        # the planner and a visibility map for index-only scans.
-        with db.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                "VACUUM ANALYZE" if db.engine.dialect.name == "postgresql" else "ANALYZE"
-            )
-    os.environ.pop("DATABASE_URL")
+        analyse()
 
 
 def postgres_products(url: str) -> int | None:
@@ -191,11 +208,18 @@ def wrk(url: str, duration: int, connections: int = 32, cookie: str | None = Non
     }
 
 
-def measure(mode: str, url: str, duration: int) -> dict:
-    workers = SIZES[mode][3]
-    # The same logging for both apps: warnings only, no access line per request.
+def server_environment(url: str) -> dict:
+    """The environment of the bench's servers: the database at url, warnings only (no access
+    line per request), no Redis (rate limits and the job queue stay on this machine)."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
+    return env
+
+
+def measure(mode: str, url: str, duration: int) -> dict:
+    workers = SIZES[mode][3]
+    # The same logging for both apps.
+    env = server_environment(url)
     app_port, hello_port = free_port(), free_port()
     servers = [
         serve("app:create_app()", app_port, env, workers),
@@ -250,14 +274,20 @@ def report(mode: str, results: dict, sqlite: dict | None) -> None:
         print("vs SQLite: this ratio to hello divided by the SQLite run's; goal at least 0.5.")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def argument_parser(description: str, default_postgres: str) -> argparse.ArgumentParser:
+    """A bench's command line: SQLite, or --postgres [URL]."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--postgres",
         nargs="?",
-        const=DEFAULT_POSTGRES,
-        help=f"run on PostgreSQL at this URL (default {DEFAULT_POSTGRES})",
+        const=default_postgres,
+        help=f"run on PostgreSQL at this URL (default {default_postgres})",
     )
+    return parser
+
+
+def main() -> None:
+    parser = argument_parser(__doc__.splitlines()[0], DEFAULT_POSTGRES)
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()

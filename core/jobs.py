@@ -1,9 +1,10 @@
 """The job queue: work done off the request path, once the change that caused it commits.
 
 Huey, a kept task queue: with REDIS_URL the queue lives in Redis and any number of workers on
-any machines take jobs from it; without it, in a SQLite file in instance/ for the one machine
-of `make run`. `make run` starts a worker beside the web server (Procfile); `make worker`
-starts one alone. In tests (JOBS_IMMEDIATE) a job runs at once, where it is enqueued.
+any machines take jobs from it; without it, in a SQLite file for the one machine of `make run`
+(instance/jobs.db, or the file JOBS_FILE names: the mail bench keeps its queue apart so).
+`make run` starts a worker beside the web server (Procfile); `make worker` starts one alone.
+In tests (JOBS_IMMEDIATE) a job runs at once, where it is enqueued.
 
 A job is enqueued with `enqueue(job, *args)` inside the write transaction of the change, and
 goes to the queue only after the commit (core.db.after_commit): a change that is rolled back
@@ -27,8 +28,11 @@ def _make_queue():
     # reads the environment, as the worker and the web server share it.
     if os.environ.get("REDIS_URL"):
         return RedisHuey("ocop", url=os.environ["REDIS_URL"], results=False)
-    INSTANCE.mkdir(exist_ok=True)
-    return SqliteHuey("ocop", filename=str(INSTANCE / "jobs.db"), results=False)
+    filename = os.environ.get("JOBS_FILE")
+    if not filename:
+        INSTANCE.mkdir(exist_ok=True)
+        filename = str(INSTANCE / "jobs.db")
+    return SqliteHuey("ocop", filename=filename, results=False)
 
 
 queue = _make_queue()

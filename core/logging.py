@@ -166,3 +166,18 @@ def install_json_logging(app: Flask) -> JsonHandler:
     app.logger.removeHandler(default_handler)
     app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     return handler
+
+
+def leave_to_json(logger_name: str) -> None:
+    """Take off the plain stderr handler a library gave its own logger, so that its lines reach
+    stderr once, as JSON, through the root's JsonHandler. (huey_consumer gives "huey" one:
+    with JSON logs every line of the worker came twice, plain and as JSON.) A handler that
+    writes elsewhere, e.g. huey_consumer's --logfile, stays."""
+    logger = logging.getLogger(logger_name)
+    for handler in list(logger.handlers):
+        if type(handler) is logging.StreamHandler and handler.stream in (
+            sys.stderr,
+            sys.__stderr__,
+        ):
+            logger.removeHandler(handler)
+    logger.propagate = True

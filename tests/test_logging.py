@@ -4,7 +4,10 @@ import json
 import logging
 import re
 import runpy
+import signal
+import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,9 +19,11 @@ from core.logging import (
     JsonFormatter,
     JsonHandler,
     configure_logging,
+    leave_to_json,
     request_id_from,
     start_request,
 )
+from tests.served import venv_tool
 
 HEX32 = re.compile(r"[0-9a-f]{32}")
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,3 +183,61 @@ def test_gunicorn_logs_json_and_leaves_access_lines_to_the_app():
     assert logging_config["handlers"]["json"]["()"] is JsonHandler
     assert logging_config["loggers"]["gunicorn.error"]["handlers"] == ["json"]
     assert logging_config["loggers"]["gunicorn.access"]["handlers"] == []
+
+
+def test_a_library_s_own_stderr_handler_is_left_to_the_json_one(tmp_path):
+    logger = logging.getLogger("ocop_logging_library")
+    plain, to_file = logging.StreamHandler(), logging.FileHandler(tmp_path / "library.log")
+    logger.addHandler(plain)
+    logger.addHandler(to_file)
+    logger.propagate = False
+    try:
+        leave_to_json("ocop_logging_library")
+        assert logger.handlers == [to_file] and logger.propagate
+    finally:
+        logger.removeHandler(to_file)
+        to_file.close()
+
+
+def test_the_job_worker_writes_each_line_once_as_json(tmp_path):
+    """huey_consumer gives the "huey" logger a plain handler of its own; with JSON logs the
+    worker's lines came twice (plain, then JSON). Each comes once now, as JSON."""
+    consumer = venv_tool("huey_consumer")
+    env = {
+        "PATH": str(Path(sys.executable).parent),
+        "LANG": "C.UTF-8",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.db'}",
+        "JOBS_FILE": str(tmp_path / "jobs.db"),
+        "SECRET_KEY": "test",
+        "LOG_JSON": "1",
+    }
+    process = subprocess.Popen(
+        [consumer, "jobs_worker.queue", "--workers", "2", "--worker-type", "thread"],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines, started = [], threading.Event()
+
+    def read():
+        for line in process.stderr:
+            lines.append(line.rstrip("\n"))
+            if "commands are available" in line:
+                started.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert started.wait(timeout=60), "the worker did not start:\n" + "\n".join(lines)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        reader.join(timeout=10)
+    entries = [json.loads(line) for line in lines]  # every line is JSON
+    messages = [entry["message"] for entry in entries]
+    assert len(messages) == len(set(messages)), messages
+    assert any(m.startswith("Huey consumer started") for m in messages)
+    assert "+ core.notifications.deliver" in next(m for m in messages if "commands" in m)

@@ -33,16 +33,21 @@ class CollectingHandler:
         return "250 Message accepted for delivery"
 
 
+def mail_by_smtp_to(app, monkeypatch, port: int) -> None:
+    """The app sends its mail by SMTP to 127.0.0.1:port, without TLS or a login."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
+    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
+
+
 @pytest.fixture()
 def smtp_server(app, monkeypatch):
     """A real SMTP server on localhost, with the app configured to use it."""
     handler = CollectingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
+    mail_by_smtp_to(app, monkeypatch, controller.port)
     yield handler
     controller.stop()
 
@@ -111,10 +116,7 @@ def test_smtp_without_html_has_no_html_part(app, smtp_server):
 
 
 def test_server_down_raises_for_the_queue_to_try_again(app, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())  # nothing listens there
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
+    mail_by_smtp_to(app, monkeypatch, _free_port())  # nothing listens there
     outbox = Path(app.config["MAIL_OUTBOX"])
     before = set(outbox.glob("*.eml"))
 

@@ -8,7 +8,12 @@ from core import notifications
 from core.db import write_transaction
 from core.extensions import db as _db
 from core.models import Message
-from tests.test_mail import _free_port, outbox, smtp_server  # noqa: F401 - fixtures
+from tests.test_mail import (  # noqa: F401 - fixtures
+    _free_port,
+    mail_by_smtp_to,
+    outbox,
+    smtp_server,
+)
 
 
 def _message(status="queued", **values) -> Message:
@@ -29,10 +34,7 @@ def _message(status="queued", **values) -> Message:
 
 @pytest.fixture()
 def smtp_down(app, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())  # nothing listens there
-    monkeypatch.setitem(app.config, "MAIL_USE_TLS", False)
-    monkeypatch.setitem(app.config, "MAIL_USERNAME", None)
+    mail_by_smtp_to(app, monkeypatch, _free_port())  # nothing listens there
 
 
 class LastTry:

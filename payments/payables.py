@@ -23,6 +23,9 @@ class Due:
     paid: int  # received so far (may exceed amount)
     placed_at: datetime
     is_open: bool  # False once cancelled, declined or released: money for it goes back
+    # Why, when it is not open: the reason of the refund due (payments.refunds.REASONS);
+    # "released" for a booking whose deposit came after its hold ran out.
+    closed_reason: str = "cancelled"
 
     @property
     def remaining(self) -> int:

@@ -69,6 +69,20 @@ def _tell_host(booking: Booking, event: str, template: str, subject, **context) 
         )
 
 
+def _tell_guest(booking: Booking, event: str, template: str, subject: str, **context) -> None:
+    """The guest's message, with the booking's private link; subject is a msgid of %(code)s."""
+    notify(
+        event,
+        guest_of(booking),
+        template,
+        _l(subject, code=booking.code),
+        params=_params(booking),
+        booking=booking,
+        link=booking_link(booking),
+        **context,
+    )
+
+
 def deposit_transfer(booking: Booking):
     """What the guest still has to transfer of the deposit (payments.transfers), or None."""
     if booking.status != "awaiting_deposit":
@@ -87,16 +101,7 @@ def tell_booked(booking: Booking) -> None:
     """The guest's request (or confirmation, when booked at once, or the deposit to transfer:
     bank, account, holder, amount, text and deadline) and the host's notice."""
     event, subject = BOOKED_EVENTS[booking.status]
-    notify(
-        event,
-        guest_of(booking),
-        "booking_guest",
-        _l(subject, code=booking.code),
-        params=_params(booking),
-        booking=booking,
-        transfer=deposit_transfer(booking),
-        link=booking_link(booking),
-    )
+    _tell_guest(booking, event, "booking_guest", subject, transfer=deposit_transfer(booking))
     _tell_host(
         booking, "booking.new", "booking_host", _l("Đặt chỗ mới %(code)s", code=booking.code)
     )
@@ -127,32 +132,19 @@ def tell_step(
             refund=refund,
         )
     event, template, subject = STEP_MESSAGES[to_status]
-    notify(
-        event,
-        guest_of(booking),
-        template,
-        _l(subject, code=booking.code),
-        params=_params(booking),
-        booking=booking,
-        note=note,
-        by_guest=by_guest,
-        fee=fee,
-        refund=refund,
-        link=booking_link(booking),
+    _tell_guest(
+        booking, event, template, subject, note=note, by_guest=by_guest, fee=fee, refund=refund
     )
 
 
 def tell_deposit_paid(booking: Booking) -> None:
     """The deposit came in and confirmed the booking: the guest hears it is secured, the
     host that it is confirmed without a click."""
-    notify(
+    _tell_guest(
+        booking,
         "booking.deposit_paid",
-        guest_of(booking),
         "booking_deposit_paid",
-        _l("Đã nhận tiền cọc, đặt chỗ %(code)s đã được xác nhận", code=booking.code),
-        params=_params(booking),
-        booking=booking,
-        link=booking_link(booking),
+        N_("Đã nhận tiền cọc, đặt chỗ %(code)s đã được xác nhận"),
     )
     _tell_host(
         booking,
@@ -164,44 +156,35 @@ def tell_deposit_paid(booking: Booking) -> None:
 
 def tell_deposit_part(booking: Booking) -> None:
     """Less than the deposit came in: the guest hears what is still missing, by when."""
-    notify(
+    _tell_guest(
+        booking,
         "booking.deposit_part_paid",
-        guest_of(booking),
         "booking_deposit_part",
-        _l("Đặt chỗ %(code)s còn thiếu tiền cọc", code=booking.code),
-        params=_params(booking),
-        booking=booking,
+        N_("Đặt chỗ %(code)s còn thiếu tiền cọc"),
         transfer=deposit_transfer(booking),
-        link=booking_link(booking),
     )
 
 
 def tell_expired(booking: Booking, *, refund: int = 0) -> None:
     """The deposit did not come by the deadline: the hold is given up (and what came of the
     deposit will be refunded)."""
-    notify(
+    _tell_guest(
+        booking,
         "booking.expired",
-        guest_of(booking),
         "booking_expired",
-        _l("Đặt chỗ %(code)s đã hết hạn giữ chỗ", code=booking.code),
-        params=_params(booking),
-        booking=booking,
+        N_("Đặt chỗ %(code)s đã hết hạn giữ chỗ"),
         refund=refund,
-        link=booking_link(booking),
     )
 
 
 def tell_refunded(booking: Booking, refund) -> None:
     """The host recorded the transfer back of a refund (payments.refunds.record_refund)."""
-    notify(
+    _tell_guest(
+        booking,
         "booking.refunded",
-        guest_of(booking),
         "booking_refunded",
-        _l("Đã hoàn tiền cho đặt chỗ %(code)s", code=booking.code),
-        params=_params(booking),
-        booking=booking,
+        N_("Đã hoàn tiền cho đặt chỗ %(code)s"),
         refund=refund,
-        link=booking_link(booking),
     )
 
 

@@ -9,11 +9,11 @@ not kept: payments records it as a refund due, "released" when the hold had run 
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core.extensions import db
-from payments.payables import Due
-from payments.refunds import RefundError
+from payments.payables import Due, add_received
+from payments.refunds import add_refunded
 from tourism import bookings, notifications
 from tourism.models import Booking, Listing
 
@@ -65,14 +65,7 @@ class BookingPayable:
         return [_due(booking) for booking in found]
 
     def receive(self, due: Due, amount: int) -> None:
-        db.session.execute(
-            update(Booking)
-            .where(Booking.id == due.id)
-            .values(paid_amount=Booking.paid_amount + amount)
-            .execution_options(synchronize_session=False)
-        )
-        booking = db.session.get(Booking, due.id)
-        db.session.refresh(booking)
+        booking = add_received(Booking, due.id, amount)
         if not due.is_open or booking.status != "awaiting_deposit":
             return  # closed (payments records the refund due), or paid before (paid twice)
         if booking.paid_amount >= booking.deposit:
@@ -81,14 +74,4 @@ class BookingPayable:
             notifications.tell_deposit_part(booking)
 
     def give_back(self, payable_id: int, amount: int) -> None:
-        given = db.session.execute(
-            update(Booking)
-            .where(
-                Booking.id == payable_id,
-                Booking.refunded_amount + amount <= Booking.paid_amount,
-            )
-            .values(refunded_amount=Booking.refunded_amount + amount)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if given != 1:
-            raise RefundError("more than was received")
+        add_refunded(Booking, payable_id, amount)

@@ -360,6 +360,15 @@ def test_paid_at_the_last_second_against_the_release_job_20_times(app, db, stay,
     assert db.session.scalar(select(func.count(BankTransaction.id))) == 20
 
 
+def test_two_workers_releasing_at_the_same_moment_release_once(app, db, stay, today):
+    booking = stay_booking(stay, today)
+    move_the_clock(booking.id)
+    results = at_once(app, *[lambda: bookings.release_unpaid_deposits(utcnow())] * 2)
+    assert sorted(results) == [0, 1], results
+    assert nights_taken(db, fresh(booking.id)) == [0, 0]
+    assert len(messages("booking.expired")) == 1
+
+
 # --- cancelling, refunding ----------------------------------------------------------------
 
 

@@ -4,14 +4,14 @@ payment. Registered by marketplace.init_app."""
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core.extensions import db
 from core.models import utcnow
 from marketplace.models import Checkout, Order, OrderEvent
 from marketplace.notifications import tell_payment
-from payments.payables import Due
-from payments.refunds import RefundError
+from payments.payables import Due, add_received
+from payments.refunds import add_refunded
 
 
 def _due(order: Order) -> Due:
@@ -53,14 +53,7 @@ class OrderPayable:
         return [_due(order) for order in orders]
 
     def receive(self, due: Due, amount: int) -> None:
-        db.session.execute(
-            update(Order)
-            .where(Order.id == due.id)
-            .values(paid_amount=Order.paid_amount + amount)
-            .execution_options(synchronize_session=False)
-        )
-        order = db.session.get(Order, due.id)
-        db.session.refresh(order)
+        order = add_received(Order, due.id, amount)
         if not due.is_open or order.paid_at is not None:
             return  # cancelled, or paid before: payments records the refund due
         if order.paid_amount >= order.total:
@@ -73,14 +66,7 @@ class OrderPayable:
         tell_payment(order)
 
     def give_back(self, payable_id: int, amount: int) -> None:
-        given = db.session.execute(
-            update(Order)
-            .where(Order.id == payable_id, Order.refunded_amount + amount <= Order.paid_amount)
-            .values(refunded_amount=Order.refunded_amount + amount)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if given != 1:
-            raise RefundError("more than was received")
+        add_refunded(Order, payable_id, amount)
 
 
 def payment_state(order: Order) -> str:

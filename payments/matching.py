@@ -5,7 +5,8 @@ both ways a line arrives (a bank notice by webhook, a row of an uploaded stateme
 - The same provider id, or the same statement row, again: nothing (replays are harmless).
 - A valid reference (payments.references) to one of the payee's payables:
   exact amount -> paid; less -> received in part, the buyer is told the rest; more -> paid,
-  the excess a refund due; a payable cancelled or already paid -> all of it a refund due.
+  the excess a refund due; a payable cancelled, released or already paid -> all of it a
+  refund due.
 - References to several payables: paid together when the amount is exactly what they still
   owe together; otherwise the line waits for the cooperative.
 - No reference: paid only when exactly one open payable of the payee owes exactly that amount.
@@ -121,7 +122,7 @@ def _pay(transaction: BankTransaction, due: Due, amount: int) -> None:
     )
     payables.KINDS[due.kind].receive(due, amount)
     if not due.is_open:
-        excess, reason = amount, "cancelled"
+        excess, reason = amount, due.closed_reason
     elif not due.remaining:
         excess, reason = amount, "paid_twice"
     else:

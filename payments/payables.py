@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import update
+
+from core.extensions import db
+
 
 @dataclass(frozen=True)
 class Due:
@@ -23,6 +27,9 @@ class Due:
     paid: int  # received so far (may exceed amount)
     placed_at: datetime
     is_open: bool  # False once cancelled, declined or released: money for it goes back
+    # Why, when it is not open: the reason of the refund due (payments.refunds.REASONS);
+    # "released" for a booking whose deposit came after its hold ran out.
+    closed_reason: str = "cancelled"
 
     @property
     def remaining(self) -> int:
@@ -65,3 +72,18 @@ def find(code: str) -> Due | None:
 
 def candidates(payee_id: int, amount: int, booked_at: datetime) -> list[Due]:
     return [due for kind in KINDS.values() for due in kind.candidates(payee_id, amount, booked_at)]
+
+
+def add_received(model, payable_id: int, amount: int):
+    """What a payable kind's receive does first to its row (an area's model with
+    paid_amount, an order or a booking): paid_amount grows by amount in one UPDATE; the row
+    read again, as it is now."""
+    db.session.execute(
+        update(model)
+        .where(model.id == payable_id)
+        .values(paid_amount=model.paid_amount + amount)
+        .execution_options(synchronize_session=False)
+    )
+    row = db.session.get(model, payable_id)
+    db.session.refresh(row)
+    return row

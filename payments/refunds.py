@@ -74,6 +74,20 @@ def record_refund(refund_id: int, payee_id: int, bank_reference: str, actor_id: 
     return refund
 
 
+def add_refunded(model, payable_id: int, amount: int) -> None:
+    """What a payable kind's give_back does to its row (an area's model with paid_amount and
+    refunded_amount, an order or a booking): refunded_amount grows by amount in one
+    conditional UPDATE, only while it stays within what was received; RefundError beyond."""
+    given = db.session.execute(
+        update(model)
+        .where(model.id == payable_id, model.refunded_amount + amount <= model.paid_amount)
+        .values(refunded_amount=model.refunded_amount + amount)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if given != 1:
+        raise RefundError("more than was received")
+
+
 def refunds_of(kind: str, payable_ids: list[int]) -> list[Refund]:
     if not payable_ids:
         return []

@@ -40,7 +40,7 @@ TARGET_TOURISM = 1  # community tourism projects
 
 # Orders and bookings that did not happen.
 NOT_ORDERS = ("cancelled",)
-NOT_BOOKINGS = ("cancelled", "declined")
+NOT_BOOKINGS = ("cancelled", "declined", "expired")  # expired: the deposit never came
 
 
 # --- the year ------------------------------------------------------------------------------

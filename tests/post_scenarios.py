@@ -27,13 +27,16 @@ from werkzeug.security import generate_password_hash
 
 from core.accounts import password_reset_token
 from core.extensions import db
-from core.models import Message, User
+from core.models import Message, User, utcnow
 from core.submissions import new_form_token
 from fairs import booths as fairs
 from fairs.models import Booth
 from marketplace import checkout as checkouts
 from marketplace.cart import SESSION_KEY
 from marketplace.models import CartItem
+from payments.matching import BankLine, take_in
+from payments.references import reference_for
+from payments.refunds import refunds_of
 from programme import trainings
 from programme.models import Training
 from tests.conftest import TEST_PASSWORD, Factories, _empty_tables
@@ -135,6 +138,26 @@ class Start:
         db.session.commit()
         return listing
 
+    def refund_due(self):
+        """A homestay with a 100,000 deposit, booked, paid by a bank notice (confirmed), then
+        cancelled by the guest in the free period: 100,000 due back to the guest."""
+        listing = self.homestay()
+        listing.deposit_kind, listing.deposit_value = "fixed", 100_000
+        db.session.commit()
+        booking = self.booking(listing)
+        take_in(
+            self.cooperative.id,
+            BankLine(
+                source="sepay", external_id="dua-ghe-1", booked_at=utcnow(), amount=100_000,
+                direction="in", text=reference_for(booking.code),
+            ),
+        )  # fmt: skip
+        bookings.change_booking_status(
+            booking.id, "cancelled", actor_id=None, today=self.today, note="Đổi kế hoạch"
+        )
+        (refund,) = refunds_of("booking", [booking.id])
+        return booking, refund
+
     def booking(self, listing: Listing, user_role: str | None = "buyer"):
         return bookings.book(
             listing.id,
@@ -234,7 +257,7 @@ def _listing_form(kind: str, title: str) -> dict:
         "meeting_point": "Bến Vị Thanh", "included": "Nước uống", "included_en": "Water",
         "what_to_bring": "Nón", "what_to_bring_en": "A hat", "languages": "Tiếng Việt",
         "free_cancel_days": "2", "late_cancel_fee_percent": "100", "instant_booking": "y",
-        "active": "y",
+        "active": "y", "deposit_kind": "percent", "deposit_percent": "30", "deposit_hours": "24",
     }  # fmt: skip
     if kind != "homestay":
         form.update({"start_time": "07:30", "duration_minutes": "180"})
@@ -392,6 +415,12 @@ def booking_status(s: Start) -> Request:
     return Request({"booking_id": booking.id}, form)
 
 
+def record_refund(s: Start) -> Request:
+    booking, refund = s.refund_due()
+    form = {"refund_id": str(refund.id), "bank_reference": "FT26336123456"}
+    return Request({"booking_id": booking.id}, form)
+
+
 def request_booth(s: Start) -> Request:
     fair = s.fair()
     form = {
@@ -515,6 +544,7 @@ SCENARIOS = {
     "tourism_host.set_capacity": Scenario("cooperative", set_capacity, "once", SAME_VALUES, columns={"cap-capacity": "slots.capacity"}),
     "tourism_host.set_closed": Scenario("cooperative", set_closed, "once", SAME_VALUES),
     "tourism_host.booking_status": Scenario("cooperative", booking_status, "once", ONE_MOVE, columns={"note": "booking_events.note"}),
+    "tourism_host.record_refund": Scenario("cooperative", record_refund, "once", "a refund given back (the guest told once): " + ONE_DECISION, columns={"bank_reference": "refunds.bank_reference"}),
     # accounts
     "core.login": Scenario("guest", log_in, "once", "one login: the guest's cart joins the account once", table="users"),
     "core.logout": Scenario("buyer", log_out, "once", "one logout"),

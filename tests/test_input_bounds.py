@@ -302,6 +302,13 @@ GET_FILTERS = {
         base={"token": "booking_token"},
         columns={"token": "bookings.access_token"},
     ),  # fmt: skip
+    "tourism.booking_deposit": Filters(
+        "guest",
+        {"token": "text"},
+        base={"token": "booking_token"},
+        columns={"token": "bookings.access_token"},
+        headers=HTMX,
+    ),  # fmt: skip
     "tourism.booking_calendar_file": Filters(
         "guest",
         {"token": "text"},

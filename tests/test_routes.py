@@ -67,6 +67,7 @@ OWNED = {
     "tourism.booking": (("buyer", "cooperative"), ORDER_INTRUDERS),
     "tourism.booking_calendar_file": (("buyer", "cooperative"), ORDER_INTRUDERS),
     "tourism.cancel_booking": (("buyer", "cooperative"), ORDER_INTRUDERS),
+    "tourism.booking_deposit": (("buyer", "cooperative"), ORDER_INTRUDERS),
     "dashboard.order": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.cancel_order": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_paid": (("cooperative",), SHOP_INTRUDERS),
@@ -80,6 +81,8 @@ OWNED = {
     "tourism_host.set_closed": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.edit_listing": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.booking_status": (("cooperative",), SHOP_INTRUDERS),
+    "tourism_host.booking": (("cooperative",), SHOP_INTRUDERS),
+    "tourism_host.record_refund": (("cooperative",), SHOP_INTRUDERS),
     "fairs.cancel_booth_request": (("cooperative",), SHOP_INTRUDERS),
 }
 # Rules with ids under /dashboard, /orders or /bookings that belong to no one in particular.

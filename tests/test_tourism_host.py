@@ -688,7 +688,9 @@ LISTING_ROUTES = [
     ("post", "/dashboard/tourism/{listing}/closed"),
 ]
 BOOKING_ROUTES = [
+    ("get", "/dashboard/tourism/bookings/{booking}"),
     ("post", "/dashboard/tourism/bookings/{booking}/status"),
+    ("post", "/dashboard/tourism/bookings/{booking}/refund"),
 ]
 
 

@@ -3,12 +3,17 @@ the host's pages (/dashboard/tourism)."""
 
 
 def init_app(app) -> None:
-    """Tourism's pages, its addresses in the sitemap, and the demo's listings (hosted by the
-    marketplace's demo cooperatives, so seeded after them)."""
+    """Tourism's pages, its addresses in the sitemap, the demo's listings (hosted by the
+    marketplace's demo cooperatives, so seeded after them), and bookings' deposits as a kind
+    of payable (payments matches the bank's notices to them)."""
     from core import hooks
+    from payments import payables
     from tourism import jobs, views  # noqa: F401  (jobs: the periodic ones)
     from tourism.demo import seed_tourism
     from tourism.host_views import tourism_host
+    from tourism.payables import BookingPayable
+
+    payables.register(BookingPayable())
 
     app.register_blueprint(views.bp)
     app.register_blueprint(tourism_host)

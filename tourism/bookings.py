@@ -1,33 +1,55 @@
 """Booking a stay or a tour: checks, the price, capacity taken atomically per day, the
-cancellation policy, and the booking's statuses."""
+cancellation policy, and the booking's statuses.
 
+A listing that asks a deposit (tourism.deposits) books as "awaiting_deposit": its nights or
+seats are taken at once, as for any booking, and held until pay_by. The deposit's transfer
+confirms it (deposit_received, called by tourism.payables when the bank notice is matched);
+a deadline passed without it expires it and gives the capacity back
+(release_unpaid_deposits, every five minutes). Both are one conditional UPDATE from
+"awaiting_deposit", so of the two at the same moment exactly one happens.
+"""
+
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core import audit
-from core.db import insert_missing, insert_unless_taken, write_transaction
+from core.db import TryAgain, insert_missing, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import utcnow
 from core.submissions import new_form_token as _new_form_token
+from payments.models import Refund
+from payments.refunds import refund_due
 from tourism import notifications
 from tourism.availability import days_taken, units_needed
+from tourism.deposits import cancel_refund, deposit_terms
 from tourism.models import Booking, BookingEvent, Listing, Slot
+
+log = logging.getLogger(__name__)
 
 MAX_NIGHTS = 30
 BOOKING_HORIZON_DAYS = 365
 
 TRANSITIONS = {
+    "awaiting_deposit": ("confirmed", "expired", "cancelled"),
     "requested": ("confirmed", "declined", "cancelled"),
     "confirmed": ("completed", "cancelled"),
     "completed": (),
     "cancelled": (),
     "declined": (),
+    "expired": (),
 }
-RELEASES_CAPACITY = ("cancelled", "declined")
+RELEASES_CAPACITY = ("cancelled", "declined", "expired")
+# Bookings that hold their capacity and may still happen: money for them is kept.
+OPEN_STATUSES = ("awaiting_deposit", "requested", "confirmed")
+# Moves no button makes: the deposit's transfer confirms (deposit_received), the clock
+# expires (release_unpaid_deposits). A host cannot confirm a booking whose deposit is unpaid.
+AUTOMATIC_MOVES = {("awaiting_deposit", "confirmed"), ("awaiting_deposit", "expired")}
+PAYABLE_KIND = "booking"  # tourism.payables: how payments knows a booking
 
 
 class BookingError(ValueError):
@@ -157,7 +179,12 @@ def book(
             return existing
         listing = db.session.get(Listing, listing_id)
         asked = quote(listing, check_in, check_out, guests, today)
-        status = "confirmed" if listing.instant_booking else "requested"
+        now = utcnow()
+        deposit, pay_by = deposit_terms(listing, asked.total, asked.check_in, now)
+        if deposit:
+            status = "awaiting_deposit"
+        else:
+            status = "confirmed" if listing.instant_booking else "requested"
         booking = Booking(
             form_token=form_token,
             access_token=secrets.token_urlsafe(24),
@@ -169,7 +196,9 @@ def book(
             units=asked.units,
             total=asked.total,
             status=status,
-            created_at=utcnow(),
+            deposit=deposit,
+            pay_by=pay_by,
+            created_at=now,
             language=language,
             **contact.__dict__,
         )
@@ -224,11 +253,33 @@ def _release(booking: Booking) -> None:
 
 
 def cancellation_fee(booking: Booking, today: date) -> int:
-    """Free until free_cancel_days before the start; after that the stated share of the total."""
+    """Free until free_cancel_days before the start; after that the stated share of the total.
+    A booking whose deposit is still awaited was never secured: cancelling it is free."""
     listing = booking.listing
+    if booking.status == "awaiting_deposit":
+        return 0
     if (booking.check_in - today).days >= listing.free_cancel_days:
         return 0
     return booking.total * listing.late_cancel_fee_percent // 100
+
+
+def owed_back(booking_id: int) -> int:
+    """What the host has refunded of the booking's money or owes back already (refunds due
+    and done, payments.refunds), so that nothing is refunded twice."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Refund.amount), 0)).where(
+            Refund.payable_kind == PAYABLE_KIND, Refund.payable_id == booking_id
+        )
+    )
+
+
+def _refund_what_is_held(booking: Booking, fee: int, reason: str) -> int:
+    """Record as due what the host holds of the booking's money beyond `fee`; the amount."""
+    if booking.paid_amount <= 0:
+        return 0
+    amount = cancel_refund(booking.paid_amount, owed_back(booking.id), fee)
+    refund_due(booking.listing.host_id, PAYABLE_KIND, booking.id, amount, reason)
+    return amount
 
 
 def can_cancel(booking: Booking, today: date) -> bool:
@@ -245,62 +296,131 @@ def change_booking_status(
     from_statuses: tuple[str, ...] | None = None,
 ) -> Booking:
     """One allowed move, as a conditional UPDATE; cancelling or declining gives the capacity
-    back, once.
+    back, once. Cancelling a booking that was paid (its deposit) records the refund due:
+    what was paid less the fee when the guest cancels, all of it when the host does.
 
     AlreadyMoved (an IllegalBookingMove) when the booking has that status already: the move
-    pressed twice, whose second press changes nothing and records no second event.
+    pressed twice, whose second press changes nothing and records no second event. The
+    automatic moves (AUTOMATIC_MOVES) are refused here: only the money and the clock make them.
     """
     with write_transaction():
-        booking = db.session.get(Booking, booking_id)
+        booking = db.session.get(Booking, booking_id, populate_existing=True)
         if booking is None:
             raise LookupError(booking_id)
         _check_move(booking, to_status, today, from_statuses)
-        values = {"status": to_status}
+        by_guest = actor_id is None or actor_id == booking.user_id
+        values = {}
         if to_status == "cancelled":
-            values["cancel_fee"] = cancellation_fee(booking, today)
-        moved = db.session.execute(
-            update(Booking)
-            .where(Booking.id == booking.id, Booking.status == booking.status)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if moved != 1:
+            values["cancel_fee"] = cancellation_fee(booking, today) if by_guest else 0
+        if not _move(booking, to_status, actor_id=actor_id, note=note, values=values):
             # Another request moved it after we read it (PostgreSQL: our UPDATE waited for it).
             db.session.refresh(booking)
             _check_move(booking, to_status, today, from_statuses)
             raise IllegalBookingMove(booking, to_status)
-        if to_status in RELEASES_CAPACITY:
-            _release(booking)
-        audit.record(
-            actor_id, "booking.status", "booking", booking.id, f"{booking.status} → {to_status}"
-        )
-        db.session.add(
-            BookingEvent(
-                booking_id=booking.id,
-                from_status=booking.status,
-                to_status=to_status,
-                actor_id=actor_id,
-                note=note,
-            )
-        )
-        by_guest = actor_id is None or actor_id == booking.user_id
+        refund = 0
+        if to_status in ("cancelled", "declined"):
+            refund = _refund_what_is_held(booking, values.get("cancel_fee", 0), "cancelled")
         notifications.tell_step(
-            booking, to_status, note=note, by_guest=by_guest, fee=values.get("cancel_fee", 0)
+            booking,
+            to_status,
+            note=note,
+            by_guest=by_guest,
+            fee=values.get("cancel_fee", 0),
+            refund=refund,
         )
     db.session.refresh(booking)
     return booking
 
 
+def _move(booking: Booking, to_status: str, *, actor_id, note: str = "", values=None) -> bool:
+    """The move from the status read to to_status as one conditional UPDATE, with the
+    capacity given back, the event and the audit record; False when another change moved
+    the booking first (nothing done). The booking is read again afterwards, under the lock
+    the UPDATE took, so what was paid meanwhile is seen."""
+    from_status = booking.status
+    moved = db.session.execute(
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.status == from_status)
+        .values(status=to_status, **(values or {}))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        return False
+    if to_status in RELEASES_CAPACITY:
+        _release(booking)
+    audit.record(actor_id, "booking.status", "booking", booking.id, f"{from_status} → {to_status}")
+    db.session.add(
+        BookingEvent(
+            booking_id=booking.id,
+            from_status=from_status,
+            to_status=to_status,
+            actor_id=actor_id,
+            note=note,
+        )
+    )
+    db.session.refresh(booking)
+    return True
+
+
 def _check_move(booking: Booking, to_status: str, today: date, from_statuses) -> None:
     if booking.status == to_status:
         raise AlreadyMoved(booking)
-    allowed = to_status in TRANSITIONS[booking.status] and (
-        from_statuses is None or booking.status in from_statuses
+    allowed = (
+        to_status in TRANSITIONS[booking.status]
+        and (booking.status, to_status) not in AUTOMATIC_MOVES
+        and (from_statuses is None or booking.status in from_statuses)
     )
     if to_status == "cancelled" and booking.check_in < today:
         allowed = False
     if not allowed:
         raise IllegalBookingMove(booking, to_status)
+
+
+# --- the deposit: received, or not in time --------------------------------------------------
+
+
+def deposit_received(booking: Booking) -> bool:
+    """The deposit of a booking awaiting it has all come in (tourism.payables, inside the
+    transaction that matched the transfer, the booking's row locked): it is confirmed, and
+    the guest and the host are told. False when it was no longer awaiting its deposit."""
+    if booking.status != "awaiting_deposit" or booking.paid_amount < booking.deposit:
+        return False
+    if not _move(booking, "confirmed", actor_id=None):
+        return False
+    notifications.tell_deposit_paid(booking)
+    return True
+
+
+def release_unpaid_deposits(now: datetime) -> int:
+    """Every booking still awaiting its deposit at its deadline expires: its capacity goes
+    back, once, what was paid of the deposit is a refund due ("released"), and the guest is
+    told. One transaction per booking; a booking whose deposit came at the same moment is
+    either confirmed (and left alone here) or released (and the money it brought refunded),
+    never both. The number released."""
+    due = db.session.scalars(
+        select(Booking.id)
+        .where(Booking.status == "awaiting_deposit", Booking.pay_by <= now)
+        .order_by(Booking.id)
+    ).all()
+    released = 0
+    for booking_id in due:
+        try:
+            released += _release_unpaid(booking_id, now)
+        except TryAgain:  # a long lock wait: the next run (five minutes on) tries it again
+            log.warning("booking %s: release waited too long; left for the next run", booking_id)
+    return released
+
+
+def _release_unpaid(booking_id: int, now: datetime) -> bool:
+    with write_transaction():
+        booking = db.session.get(Booking, booking_id, populate_existing=True)
+        if booking is None or booking.status != "awaiting_deposit" or booking.pay_by > now:
+            return False
+        if not _move(booking, "expired", actor_id=None):
+            return False  # paid (or cancelled) meanwhile: it stays as that move left it
+        refund = _refund_what_is_held(booking, 0, "released")
+        notifications.tell_expired(booking, refund=refund)
+    return True
 
 
 def new_form_token() -> str:

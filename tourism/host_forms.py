@@ -3,21 +3,32 @@
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     StopValidation,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from core.bounds import INT_MAX, DayWithinRange, TypedLength
 from core.forms import REQUIRED, DayField
 from core.text import nfc, parse_whole_number
+from tourism import deposits
 from tourism.forms import form_token_field
-from tourism.labels import KIND_NAMES
+from tourism.labels import DEPOSIT_KIND_NAMES, KIND_NAMES
 from tourism.models import LISTING_KINDS
 
 MAX_PRICE = 100_000_000
@@ -92,6 +103,38 @@ class ClockField(TimeField):
         except ValueError:
             self.data = None
             raise ValueError(BAD_TIME) from None
+
+
+class DepositNumber:
+    """A deposit's number counts only when deposits can be taken (the host gave a bank
+    account) and, for the share and the amount, when its kind is the one chosen: otherwise
+    it is ignored, whatever was typed. When it counts, it is needed."""
+
+    def __init__(self, message, *, kind: str | None = None):
+        self.message, self.kind = message, kind
+
+    def __call__(self, form, field):
+        counts = getattr(form, "deposits_allowed", True) and (
+            self.kind is None or form.deposit_kind.data == self.kind
+        )
+        if not counts:
+            field.errors[:] = []
+            raise StopValidation()
+        if not (field.raw_data[0] if field.raw_data else "").strip():
+            raise StopValidation(self.message)
+
+
+def _deposit_number(label, minimum, maximum, message, *, kind=None, **kwargs):
+    return WholeNumberField(
+        label,
+        validators=[
+            DepositNumber(message, kind=kind),
+            TypedLength(max=TYPED_NUMBER_LENGTH, message=message),
+            Between(minimum, maximum, message),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        **kwargs,
+    )
 
 
 def _long_text(label, maximum=2000, rows=3):
@@ -188,6 +231,51 @@ class ListingForm(FlaskForm):
     )
     instant_booking = BooleanField(_l("Xác nhận ngay, không cần chủ nhà duyệt từng yêu cầu"))
     active = BooleanField(_l("Đang nhận khách (hiện trên trang du lịch)"), default=True)
+    deposit_kind = RadioField(
+        _l("Mức cọc"),
+        choices=[(kind, _l(DEPOSIT_KIND_NAMES[kind])) for kind in deposits.DEPOSIT_KINDS],
+        default="none",
+        validate_choice=False,
+    )
+    deposit_percent = _deposit_number(
+        _l("Phần trăm đặt cọc (%)"),
+        1,
+        100,
+        _l("Phần trăm đặt cọc là số nguyên từ 1 đến 100."),
+        kind="percent",
+    )
+    deposit_amount = _deposit_number(
+        _l("Số tiền cọc (đồng)"),
+        1,
+        deposits.MAX_FIXED,
+        _l("Số tiền cọc là số nguyên lớn hơn 0, tính bằng đồng, không quá 100 triệu."),
+        kind="fixed",
+    )
+    deposit_hours = _deposit_number(
+        _l("Hạn chuyển cọc (giờ)"),
+        deposits.MIN_HOURS,
+        deposits.MAX_HOURS,
+        _l("Hạn chuyển cọc là số giờ từ 1 đến 168 (7 ngày)."),
+        default=deposits.DEFAULT_HOURS,
+    )
+
+    def __init__(self, *args, deposits_allowed: bool = True, **kwargs):
+        """deposits_allowed: the host cooperative gave a bank account (tourism.deposits);
+        without one the deposit fields are shown disabled and what they send is ignored."""
+        super().__init__(*args, **kwargs)
+        self.deposits_allowed = deposits_allowed
+        listing = kwargs.get("obj")
+        if listing is not None and not self.is_submitted():
+            if listing.deposit_kind == "percent":
+                self.deposit_percent.data = listing.deposit_value
+            elif listing.deposit_kind == "fixed":
+                self.deposit_amount.data = listing.deposit_value
+
+    def validate_deposit_kind(self, field):
+        if not self.deposits_allowed:
+            field.errors[:] = []
+        elif field.data not in deposits.DEPOSIT_KINDS:
+            raise ValidationError(_l("Vui lòng chọn có đặt cọc hay không."))
 
     def validate_kind(self, field):
         if field.data not in LISTING_KINDS:
@@ -225,6 +313,19 @@ class ListingForm(FlaskForm):
             "late_cancel_fee_percent": self.late_cancel_fee_percent.data,
             "instant_booking": bool(self.instant_booking.data),
             "active": bool(self.active.data),
+            **self.deposit_fields(),
+        }
+
+    def deposit_fields(self) -> dict:
+        """The deposit as stored: nothing changes without a bank account to pay it to."""
+        if not self.deposits_allowed:
+            return {}
+        kind = self.deposit_kind.data
+        value = {"percent": self.deposit_percent.data, "fixed": self.deposit_amount.data}
+        return {
+            "deposit_kind": kind,
+            "deposit_value": value.get(kind) or 0,
+            "deposit_hours": self.deposit_hours.data,
         }
 
 
@@ -262,3 +363,20 @@ class NewListingForm(ListingForm):
     """A new listing's form: one-time token, so that posting it twice makes one listing."""
 
     form_token = form_token_field()
+
+
+class RefundForm(FlaskForm):
+    """The host gave a refund back: which one, and the bank's reference of the transfer."""
+
+    refund_id = IntegerField(
+        widget=HiddenInput(),
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=INT_MAX)],
+    )
+    bank_reference = StringField(
+        _l("Mã giao dịch chuyển trả"),
+        validators=[
+            DataRequired(_l("Ghi mã giao dịch của lần chuyển trả, để khách đối chiếu.")),
+            Length(max=60, message=_l("Tối đa %(max)s ký tự.")),
+        ],
+        filters=[_text],
+    )

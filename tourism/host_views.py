@@ -10,11 +10,20 @@ from flask_login import current_user
 
 from core.clock import today
 from core.db import TryAgain
+from core.formatting import vnd
 from core.submissions import submit_once
 from marketplace.cooperatives import approved_cooperative_only
+from payments.refunds import RefundError, due_for
 from tourism import bookings, hosting
 from tourism.availability import month_view
-from tourism.host_forms import CapacityForm, ClosingForm, ListingForm, NewListingForm
+from tourism.deposits import takes_deposits
+from tourism.host_forms import (
+    CapacityForm,
+    ClosingForm,
+    ListingForm,
+    NewListingForm,
+    RefundForm,
+)
 from tourism.labels import BOOKING_STATUS_NAMES
 from tourism.models import Booking, Listing
 
@@ -70,7 +79,17 @@ def index():
         waiting=hosting.host_bookings(_host_id(), status="requested"),
         moves_for=lambda booking: hosting.host_moves(booking, first),
         today_date=first,
+        refunds_due=_refunds_due(),
     )
+
+
+def _refunds_due() -> list[tuple]:
+    """(refund, booking) for each refund the host still owes a guest."""
+    due = [r for r in due_for(_host_id()) if r.payable_kind == bookings.PAYABLE_KIND]
+    if not due:
+        return []
+    found = {b.id: b for b in hosting.host_bookings(_host_id(), ids=[r.payable_id for r in due])}
+    return [(refund, found[refund.payable_id]) for refund in due if refund.payable_id in found]
 
 
 # --- a listing: create, edit --------------------------------------------------------------
@@ -78,7 +97,7 @@ def index():
 
 @tourism_host.route("/new", methods=["GET", "POST"])
 def new_listing():
-    form = NewListingForm()  # a fresh form_token on a new form
+    form = NewListingForm(deposits_allowed=takes_deposits(g.cooperative))  # a fresh form_token
     if form.validate_on_submit():
         fields = form.listing_fields()
 
@@ -101,7 +120,7 @@ def new_listing():
 @tourism_host.route("/<int:listing_id>/edit", methods=["GET", "POST"])
 def edit_listing(listing_id: int):
     listing = _own_listing_or_404(listing_id)
-    form = ListingForm(obj=listing)
+    form = ListingForm(obj=listing, deposits_allowed=takes_deposits(g.cooperative))
     if form.validate_on_submit():
         try:
             hosting.update_listing(_host_id(), listing.id, **form.listing_fields())
@@ -336,3 +355,50 @@ def booking_status(booking_id: int):
         )
     flash(message, "success" if ok else "error")
     return redirect(_safe_next() + f"#booking-{booking_id}")
+
+
+def _booking_page(item: Booking, refund_form: RefundForm | None = None):
+    return render_template(
+        "tourism/host/booking.html",
+        booking=item,
+        moves=hosting.host_moves(item, today()),
+        refunds=hosting.booking_refunds(item),
+        refund_form=refund_form,
+    )
+
+
+@tourism_host.get("/bookings/<int:booking_id>")
+def booking(booking_id: int):
+    """One booking: its details and moves, the deposit, the refunds to make and made."""
+    return _booking_page(_own_booking_or_404(booking_id))
+
+
+@tourism_host.post("/bookings/<int:booking_id>/refund")
+def record_refund(booking_id: int):
+    """The host transferred a refund back: its bank reference is recorded, the guest told."""
+    item = _own_booking_or_404(booking_id)
+    form = RefundForm()
+    if not form.validate():
+        return _booking_page(item, refund_form=form)
+    back = redirect(url_for(".booking", booking_id=item.id) + "#refunds")
+    try:
+        refund = hosting.record_refund(
+            _host_id(), item.id, form.refund_id.data, form.bank_reference.data, current_user.id
+        )
+    except hosting.NotFound:
+        abort(404)
+    except RefundError:  # the same button pressed twice: recorded by the first press
+        flash(_("Khoản hoàn tiền này đã được ghi nhận; không có gì thay đổi thêm."), "success")
+        return back
+    except TryAgain:
+        flash(_try_again(), "error")
+        return _booking_page(item, refund_form=form)
+    flash(
+        _(
+            "Đã ghi nhận hoàn %(amount)s cho khách (mã giao dịch %(reference)s). Khách đã được báo.",
+            amount=vnd(refund.amount),
+            reference=refund.bank_reference,
+        ),
+        "success",
+    )
+    return back

@@ -16,12 +16,15 @@ from core.db import insert_missing, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.text import nfc
 from marketplace.models import Cooperative
+from payments import refunds
+from tourism import notifications
 from tourism.availability import days_taken
-from tourism.bookings import TRANSITIONS, can_cancel
+from tourism.bookings import AUTOMATIC_MOVES, OPEN_STATUSES, PAYABLE_KIND, TRANSITIONS, can_cancel
 from tourism.models import Booking, Listing, Slot
 
 MAX_RANGE_DAYS = 366
-ACTIVE_STATUSES = ("requested", "confirmed")
+# Bookings that hold their days: awaiting their deposit, waiting for the host, confirmed.
+ACTIVE_STATUSES = OPEN_STATUSES
 
 
 class NotFound(LookupError):
@@ -75,7 +78,12 @@ def host_booking(host_id: int, booking_id: int) -> Booking:
     return booking
 
 
-def host_bookings(host_id: int, status: str | None = None, listing_id: int | None = None):
+def host_bookings(
+    host_id: int,
+    status: str | None = None,
+    listing_id: int | None = None,
+    ids: list[int] | None = None,
+):
     query = (
         select(Booking)
         .join(Booking.listing)
@@ -87,6 +95,8 @@ def host_bookings(host_id: int, status: str | None = None, listing_id: int | Non
         query = query.where(Booking.status == status)
     if listing_id:
         query = query.where(Booking.listing_id == listing_id)
+    if ids is not None:
+        query = query.where(Booking.id.in_(ids))
     return db.session.scalars(query).all()
 
 
@@ -226,7 +236,10 @@ def host_moves(booking: Booking, today: date) -> tuple[str, ...]:
     """The statuses the host may move the booking to now: the allowed transitions, without
     cancelling once the stay or tour has begun."""
     return tuple(
-        to for to in TRANSITIONS[booking.status] if to != "cancelled" or can_cancel(booking, today)
+        to
+        for to in TRANSITIONS[booking.status]
+        if (booking.status, to) not in AUTOMATIC_MOVES
+        and (to != "cancelled" or can_cancel(booking, today))
     )
 
 
@@ -236,3 +249,27 @@ def host_note(to_status: str, note: str | None) -> str:
     if to_status == "cancelled" and not note:
         raise ReasonRequired()
     return note
+
+
+BANK_REFERENCE_LENGTH = 60  # payments.models.Refund.bank_reference
+
+
+def booking_refunds(booking: Booking) -> list:
+    """The refunds due and done of a booking's money (payments.refunds)."""
+    return refunds.refunds_of(PAYABLE_KIND, [booking.id])
+
+
+def record_refund(
+    host_id: int, booking_id: int, refund_id: int, bank_reference: str, actor_id: int
+):
+    """The host transferred a refund of one of their bookings back and gives the bank's
+    reference of that transfer: the refund is done (once: a second click is RefundError) and
+    the guest is told, in one transaction. NotFound for another host's booking or a refund
+    that is not this booking's."""
+    with write_transaction():
+        booking = host_booking(host_id, booking_id)
+        if refund_id not in {refund.id for refund in booking_refunds(booking)}:
+            raise NotFound(refund_id)
+        refund = refunds.record_refund(refund_id, host_id, bank_reference, actor_id)
+        notifications.tell_refunded(booking, refund)
+    return refund

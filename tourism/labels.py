@@ -9,11 +9,13 @@ KIND_NAMES = {
 }
 
 BOOKING_STATUS_NAMES = {
+    "awaiting_deposit": N_("Chờ đặt cọc"),
     "requested": N_("Chờ chủ nhà xác nhận"),
     "confirmed": N_("Đã xác nhận"),
     "completed": N_("Đã hoàn thành"),
     "cancelled": N_("Đã hủy"),
     "declined": N_("Chủ nhà từ chối"),
+    "expired": N_("Hết hạn đặt cọc"),
 }
 
 DAY_STATE_NAMES = {
@@ -22,4 +24,10 @@ DAY_STATE_NAMES = {
     "full": N_("Hết chỗ"),
     "few": N_("Sắp hết"),
     "free": N_("Còn chỗ"),
+}
+
+DEPOSIT_KIND_NAMES = {
+    "none": N_("Không cần đặt cọc"),
+    "percent": N_("Phần trăm tổng tiền"),
+    "fixed": N_("Số tiền cố định"),
 }

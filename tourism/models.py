@@ -10,7 +10,12 @@ from core.extensions import db
 from core.models import utcnow
 
 LISTING_KINDS = ("homestay", "tour", "experience")
-BOOKING_STATUSES = ("requested", "confirmed", "completed", "cancelled", "declined")
+# awaiting_deposit: the nights or seats are held until Booking.pay_by for the deposit's
+# transfer; expired: it did not come in time, and they were given back.
+BOOKING_STATUSES = (
+    "awaiting_deposit", "requested", "confirmed", "completed", "cancelled", "declined", "expired",
+)  # fmt: skip
+STATUS_LENGTH = 20  # "awaiting_deposit" and room to spare
 
 
 class Listing(db.Model):
@@ -117,6 +122,8 @@ class Booking(db.Model):
     __tablename__ = "bookings"
     __table_args__ = (
         Index("ix_bookings_listing_day", "listing_id", "check_in"),
+        # The release job's question: which held bookings' deadlines have passed.
+        Index("ix_bookings_status_pay_by", "status", "pay_by"),
         CheckConstraint("refunded_amount <= paid_amount", name="refunded_within_paid"),
     )
 
@@ -133,7 +140,7 @@ class Booking(db.Model):
     # Rooms (homestay) or seats (tour): what the booking takes from each day's capacity.
     units: Mapped[int]
     total: Mapped[int]
-    status: Mapped[str] = mapped_column(String(12), default="requested")
+    status: Mapped[str] = mapped_column(String(STATUS_LENGTH), default="requested")
     cancel_fee: Mapped[int | None]
     # The deposit asked and its deadline; what was received and given back (payments).
     deposit: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -162,8 +169,8 @@ class BookingEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
-    from_status: Mapped[str | None] = mapped_column(String(12))
-    to_status: Mapped[str] = mapped_column(String(12))
+    from_status: Mapped[str | None] = mapped_column(String(STATUS_LENGTH))
+    to_status: Mapped[str] = mapped_column(String(STATUS_LENGTH))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

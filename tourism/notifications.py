@@ -1,5 +1,7 @@
 """What the guest and the host hear of a booking (core.notifications): the guest's request or
-confirmation and the host's notice of a new booking, then each later step, told to the guest.
+confirmation (or the deposit to transfer, with the bank details and the deadline) and the
+host's notice of a new booking, then each later step, told to the guest: the deposit received
+(the host hears it too), the hold expired, a refund made.
 
 Every function here runs inside the write transaction of the change it tells of, so a change
 that is rolled back tells no one.
@@ -15,6 +17,7 @@ from core.extensions import db
 from core.labels import N_
 from core.models import User
 from core.notifications import Recipient, notify, site_link
+from payments.transfers import transfer_to
 from tourism.models import Booking
 
 # The steps of a booking the guest hears of: status -> (event, template, subject).
@@ -66,28 +69,57 @@ def _tell_host(booking: Booking, event: str, template: str, subject, **context) 
         )
 
 
-def tell_booked(booking: Booking) -> None:
-    """The guest's request (or confirmation, when booked at once) and the host's notice."""
+def _tell_guest(booking: Booking, event: str, template: str, subject: str, **context) -> None:
+    """The guest's message, with the booking's private link; subject is a msgid of %(code)s."""
     notify(
-        "booking.requested" if booking.status == "requested" else "booking.confirmed",
+        event,
         guest_of(booking),
-        "booking_guest",
-        _l("Yêu cầu đặt chỗ %(code)s", code=booking.code),
+        template,
+        _l(subject, code=booking.code),
         params=_params(booking),
         booking=booking,
         link=booking_link(booking),
+        **context,
     )
+
+
+def deposit_transfer(booking: Booking):
+    """What the guest still has to transfer of the deposit (payments.transfers), or None."""
+    if booking.status != "awaiting_deposit":
+        return None
+    return transfer_to(booking.listing.host, booking.code, booking.deposit - booking.paid_amount)
+
+
+BOOKED_EVENTS = {
+    "awaiting_deposit": ("booking.awaiting_deposit", N_("Chuyển tiền cọc để giữ chỗ %(code)s")),
+    "requested": ("booking.requested", N_("Yêu cầu đặt chỗ %(code)s")),
+    "confirmed": ("booking.confirmed", N_("Yêu cầu đặt chỗ %(code)s")),
+}
+
+
+def tell_booked(booking: Booking) -> None:
+    """The guest's request (or confirmation, when booked at once, or the deposit to transfer:
+    bank, account, holder, amount, text and deadline) and the host's notice."""
+    event, subject = BOOKED_EVENTS[booking.status]
+    _tell_guest(booking, event, "booking_guest", subject, transfer=deposit_transfer(booking))
     _tell_host(
         booking, "booking.new", "booking_host", _l("Đặt chỗ mới %(code)s", code=booking.code)
     )
 
 
 def tell_step(
-    booking: Booking, to_status: str, *, note: str = "", by_guest: bool = False, fee: int = 0
+    booking: Booking,
+    to_status: str,
+    *,
+    note: str = "",
+    by_guest: bool = False,
+    fee: int = 0,
+    refund: int = 0,
 ) -> None:
     """The guest hears that their booking was confirmed, declined or cancelled (by the host,
-    with the host's reason, or by themselves, with the fee if any); the host hears when the
-    guest cancelled, so the room or the tour seat is free again in their plans too."""
+    with the host's reason, or by themselves, with the fee if any, and what the host will
+    refund of what was paid); the host hears when the guest cancelled, so the room or the
+    tour seat is free again in their plans too, and what they owe back."""
     if to_status not in STEP_MESSAGES:
         return
     if to_status == "cancelled" and by_guest:
@@ -97,19 +129,62 @@ def tell_step(
             "booking_cancelled_by_guest",
             _l("Khách đã hủy đặt chỗ %(code)s", code=booking.code),
             fee=fee,
+            refund=refund,
         )
     event, template, subject = STEP_MESSAGES[to_status]
-    notify(
-        event,
-        guest_of(booking),
-        template,
-        _l(subject, code=booking.code),
-        params=_params(booking),
-        booking=booking,
-        note=note,
-        by_guest=by_guest,
-        fee=fee,
-        link=booking_link(booking),
+    _tell_guest(
+        booking, event, template, subject, note=note, by_guest=by_guest, fee=fee, refund=refund
+    )
+
+
+def tell_deposit_paid(booking: Booking) -> None:
+    """The deposit came in and confirmed the booking: the guest hears it is secured, the
+    host that it is confirmed without a click."""
+    _tell_guest(
+        booking,
+        "booking.deposit_paid",
+        "booking_deposit_paid",
+        N_("Đã nhận tiền cọc, đặt chỗ %(code)s đã được xác nhận"),
+    )
+    _tell_host(
+        booking,
+        "booking.deposit_paid_host",
+        "booking_deposit_paid_host",
+        _l("Khách đã đặt cọc cho %(code)s", code=booking.code),
+    )
+
+
+def tell_deposit_part(booking: Booking) -> None:
+    """Less than the deposit came in: the guest hears what is still missing, by when."""
+    _tell_guest(
+        booking,
+        "booking.deposit_part_paid",
+        "booking_deposit_part",
+        N_("Đặt chỗ %(code)s còn thiếu tiền cọc"),
+        transfer=deposit_transfer(booking),
+    )
+
+
+def tell_expired(booking: Booking, *, refund: int = 0) -> None:
+    """The deposit did not come by the deadline: the hold is given up (and what came of the
+    deposit will be refunded)."""
+    _tell_guest(
+        booking,
+        "booking.expired",
+        "booking_expired",
+        N_("Đặt chỗ %(code)s đã hết hạn giữ chỗ"),
+        refund=refund,
+    )
+
+
+def tell_refunded(booking: Booking, refund) -> None:
+    """The host recorded the transfer back of a refund (payments.refunds.record_refund)."""
+    _tell_guest(
+        booking,
+        "booking.refunded",
+        "booking_refunded",
+        N_("Đã hoàn tiền cho đặt chỗ %(code)s"),
+        refund=refund,
     )
 
 

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,10 +23,13 @@ from core.db import TryAgain
 from core.extensions import db
 from core.i18n import current_language
 from core.limits import limited
-from core.models import District
+from core.models import District, utcnow
 from core.text import normalise_international_phone, same_secret
+from payments.refunds import REASONS as REFUND_REASONS
+from payments.refunds import refunds_of
 from tourism import bookings, notifications
 from tourism.availability import month_view
+from tourism.deposits import cancel_refund, deposit_terms, takes_deposits
 from tourism.forms import BookingForm
 from tourism.ics import booking_ics
 from tourism.labels import BOOKING_STATUS_NAMES, DAY_STATE_NAMES, KIND_NAMES
@@ -55,8 +59,16 @@ def register_template_globals(state):
             "listings_with_product": listings_with_product,
             "featured_listings": featured_listings,
             "listing_ld": listing_ld,
+            "takes_deposits": takes_deposits,
+            "quote_deposit": quote_deposit,
+            "refund_reasons": REFUND_REASONS,
         }
     )
+
+
+def quote_deposit(listing: Listing, quote: bookings.Quote) -> tuple[int, object]:
+    """(deposit, deadline) a booking of this quote made now would ask (tourism.deposits)."""
+    return deposit_terms(listing, quote.total, quote.check_in, utcnow())
 
 
 def sitemap_urls() -> list[str]:
@@ -206,7 +218,17 @@ def book(slug: str):
             except TryAgain:
                 message = _("Hệ thống đang bận, chưa có chỗ nào được đặt. Vui lòng thử lại.")
             else:
-                flash(_("Đã gửi yêu cầu đặt chỗ %(code)s.", code=booking.code), "success")
+                if booking.status == "awaiting_deposit":
+                    flash(
+                        _(
+                            "Đã giữ chỗ %(code)s. Hãy chuyển tiền cọc trước %(deadline)s.",
+                            code=booking.code,
+                            deadline=format_datetime(booking.pay_by, "short"),
+                        ),
+                        "success",
+                    )
+                else:
+                    flash(_("Đã gửi yêu cầu đặt chỗ %(code)s.", code=booking.code), "success")
                 return redirect(_booking_url(booking))
     context = _calendar_context(item, None)
     return render_template(
@@ -236,17 +258,46 @@ def _visible_booking(code: str) -> Booking:
     return booking
 
 
+def _deposit_context(item: Booking) -> dict:
+    """What the booking page shows of the deposit: the transfer still to make, the deadline,
+    the refunds due and done."""
+    return {
+        "transfer": notifications.deposit_transfer(item),
+        "deadline_passed": item.pay_by is not None and item.pay_by <= utcnow(),
+        "refunds": refunds_of(bookings.PAYABLE_KIND, [item.id]),
+    }
+
+
 @bp.get("/bookings/<code>")
 def booking(code: str):
     item = _visible_booking(code)
     day = today()
+    fee = bookings.cancellation_fee(item, day)
     return render_template(
         "tourism/booking.html",
         booking=item,
         token=request.args.get("token", ""),
         can_cancel=bookings.can_cancel(item, day),
-        fee_now=bookings.cancellation_fee(item, day),
+        fee_now=fee,
+        refund_now=cancel_refund(item.paid_amount, bookings.owed_back(item.id), fee),
+        **_deposit_context(item),
     )
+
+
+@bp.get("/bookings/<code>/deposit")
+def booking_deposit(code: str):
+    """The deposit part of the booking page, asked again every few seconds (htmx) while the
+    transfer is awaited; once the booking has moved on, the whole page is loaded again."""
+    if not request.htmx:  # asked by hand: the page it is part of
+        return booking(code)
+    item = _visible_booking(code)
+    token = request.args.get("token", "")
+    part = render_template(
+        "tourism/_deposit.html", booking=item, token=token, **_deposit_context(item)
+    )
+    if item.status != "awaiting_deposit":  # paid, expired or cancelled: the status, the timeline…
+        return Response(part, headers={"HX-Refresh": "true"})
+    return part
 
 
 @bp.get("/bookings/<code>.ics")
@@ -277,7 +328,7 @@ def cancel_booking(code: str):
             actor_id=current_user.id if current_user.is_authenticated else None,
             today=today(),
             note=_("Khách hủy"),
-            from_statuses=("requested", "confirmed"),
+            from_statuses=("awaiting_deposit", "requested", "confirmed"),
         )
         flash(_("Đã hủy đặt chỗ %(code)s.", code=item.code), "success")
     except bookings.AlreadyMoved:  # cancelled meanwhile: the same button pressed twice

@@ -45,8 +45,22 @@ def buyer_of(checkout: Checkout) -> Recipient | None:
     return None
 
 
+def qr_link(checkout: Checkout, order: Order) -> str:
+    """The address of the QR picture of an order's transfer (the remaining amount, always)."""
+    return site_link(
+        "marketplace.order_qr",
+        code=checkout.code,
+        order_code=order.code,
+        token=checkout.access_token,
+    )
+
+
 def tell_placed(checkout: Checkout) -> None:
-    """The buyer's confirmation and each cooperative's notice of its new order."""
+    """The buyer's confirmation, with the transfers to make (bank, account, amount, text and
+    the QR's picture, per cooperative), and each cooperative's notice of its new order."""
+    # Imported here: marketplace.payables tells the buyer of payments through this module.
+    from marketplace.payables import transfer_steps
+
     buyer = buyer_of(checkout)
     if buyer is not None:
         notify(
@@ -56,6 +70,8 @@ def tell_placed(checkout: Checkout) -> None:
             _l("Đơn hàng %(code)s đã được đặt", code=checkout.code),
             params=_params(checkout, checkout.code),
             checkout=checkout,
+            steps=transfer_steps(checkout),
+            qr_link=qr_link,
             link=order_link(checkout),
         )
     for order in checkout.orders:

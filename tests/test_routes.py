@@ -63,6 +63,7 @@ SHOP_INTRUDERS = ("other_cooperative",)
 OWNED = {
     "marketplace.order": (("buyer",), ORDER_INTRUDERS),
     "marketplace.cancel_order": (("buyer",), ORDER_INTRUDERS),
+    "marketplace.order_qr": (("buyer",), ORDER_INTRUDERS),
     # The host of the listing sees its bookings too (tourism.views._visible_booking).
     "tourism.booking": (("buyer", "cooperative"), ORDER_INTRUDERS),
     "tourism.booking_calendar_file": (("buyer", "cooperative"), ORDER_INTRUDERS),
@@ -205,7 +206,10 @@ def world(app, db, make, today):
         "admin": _account(db, "admin", "admin"),
     }
     district = make.district()
-    mine = make.cooperative("HTX Đi Khắp", district=district, owner=users["cooperative"])
+    mine = make.cooperative(
+        "HTX Đi Khắp", district=district, owner=users["cooperative"], bank_bin="970405",
+        bank_account="7700205123456", bank_account_name="HTX DI KHAP",
+    )  # fmt: skip
     theirs = make.cooperative("HTX Hàng Xóm", district=district, owner=users["other_cooperative"])
     product = make.product("Khóm Đi Khắp", mine, stock=50)
     make.product("Cá Hàng Xóm", theirs)
@@ -230,7 +234,7 @@ def world(app, db, make, today):
             ward="Phường An Hòa",
             street="12 Mậu Thân",
             note="",
-            payment_method="cod",
+            payment_method="vietqr",  # by transfer: its QR picture is one of the routes
         ),
         buyer_id=users["buyer"].id,
         form_token=checkouts.new_form_token(),
@@ -285,6 +289,7 @@ def world(app, db, make, today):
         "booth_code": booth.code,
         "product_id": product.id,
         "order_id": checkout.orders[0].id,
+        "order_code": checkout.orders[0].code,
         "booking_id": booking.id,
         "listing_id": listing.id,
         "request_id": booth_request.id,

@@ -1,6 +1,7 @@
 """An order's life: the allowed status moves, cancelling (which returns the stock once),
-marking a bank transfer paid. Every change is recorded as an OrderEvent. Then the orders a
-cooperative handles: its list, its moves, the CSV of its orders.
+marking a bank transfer paid, shipping a transfer order not paid in full (only when the
+cooperative says so). Every change is recorded as an
+OrderEvent. Then the orders a cooperative handles: its list, its moves, the CSV of its orders.
 
 Every query of a cooperative's orders takes the cooperative's id, so a cooperative reaches
 only its own orders: someone else's id simply finds nothing, and the route says 404.
@@ -24,6 +25,7 @@ from core.text import nfc
 from marketplace.labels import ORDER_STATUS_NAMES, PAYMENT_NAMES
 from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, OrderEvent, Product
 from marketplace.notifications import tell_step
+from marketplace.payables import payment_state
 from payments.refunds import refund_due
 
 TRANSITIONS = {
@@ -236,11 +238,38 @@ class ReasonRequired(ValueError):
     pass
 
 
-def advance_order(order: Order, to_status: str, *, actor_id: int, note: str = "") -> Order:
-    """pending → confirmed → shipping → delivered, one step; IllegalTransition otherwise."""
+class UnpaidShipment(ValueError):
+    """Shipping an order paid by transfer before all of it arrived: the cooperative must say
+    it ships all the same."""
+
+    def __init__(self, order: Order):
+        super().__init__(order.code)
+        self.paid = order.paid_amount
+        self.total = order.total
+
+
+def ships_unpaid(order: Order) -> bool:
+    """Paid by transfer and not in full yet: shipping it needs the cooperative's confirmation."""
+    return order.checkout.payment_method == "vietqr" and payment_state(order) != "paid"
+
+
+def advance_order(
+    order: Order, to_status: str, *, actor_id: int, note: str = "", unpaid_confirmed: bool = False
+) -> Order:
+    """pending → confirmed → shipping → delivered, one step; IllegalTransition otherwise.
+    Shipping a transfer order not paid in full raises UnpaidShipment unless unpaid_confirmed."""
     if to_status not in FORWARD_MOVES:
         raise IllegalTransition(order, to_status)
-    return change_status(order.id, to_status, actor_id=actor_id, note=nfc(note).strip()[:300])
+    with write_transaction():  # what was paid is read in the move's own transaction
+        order = db.session.get(Order, order.id)
+        if (
+            to_status == "shipping"
+            and to_status in allowed_moves(order)
+            and not unpaid_confirmed
+            and ships_unpaid(order)
+        ):
+            raise UnpaidShipment(order)
+        return change_status(order.id, to_status, actor_id=actor_id, note=nfc(note).strip()[:300])
 
 
 def cancel_order(order: Order, reason: str, *, actor_id: int) -> Order:

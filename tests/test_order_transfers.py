@@ -10,7 +10,7 @@ from itertools import count
 import pytest
 from babel.numbers import format_currency
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.extensions import db as _db
 from core.models import Message, utcnow
@@ -293,3 +293,60 @@ def test_a_mail_line_with_a_png_address_is_a_picture_and_other_addresses_buttons
         ("https://x.vn/a.png", "https://x.vn/a.png", ""),
         (" nhé", "", ""),
     ]
+
+
+# --- shipping an order not paid in full --------------------------------------------------------
+
+
+def confirmed(order: Order) -> Order:
+    return orders.advance_order(order, "confirmed", actor_id=order.cooperative.owner_id)
+
+
+def test_shipping_an_unpaid_transfer_order_needs_a_confirmation(client, placed):
+    checkout, _location = placed
+    order = confirmed(checkout.orders[0])
+    login(client, order.cooperative.owner)
+    url = f"/dashboard/orders/{order.id}"
+    page = body(client.get(url))
+    warning = f"Đơn này chưa được thanh toán đủ (đã nhận {vnd(0)} / {vnd(order.total)}). Vẫn giao?"
+    assert warning in page
+    assert 'name="confirm" value="1"' in page
+
+    refused = client.post(f"{url}/status", data={"to": "shipping"}, follow_redirects=True)
+    assert "chưa chuyển sang giao hàng" in body(refused)
+    assert _db.session.get(Order, order.id).status == "confirmed"
+    assert (
+        _db.session.scalar(select(func.count(Message.id)).where(Message.event == "order.shipped"))
+        == 0
+    )
+
+    shipped = client.post(f"{url}/status", data={"to": "shipping", "confirm": "1"})
+    assert shipped.status_code == 302
+    _db.session.expire_all()
+    assert _db.session.get(Order, order.id).status == "shipping"
+
+
+def test_a_part_paid_order_shows_what_arrived_and_a_paid_one_ships_at_once(client, placed):
+    checkout, _location = placed
+    first, second = (confirmed(o) for o in checkout.orders)
+    pay(first, 5_000)
+    with pytest.raises(orders.UnpaidShipment) as refused:
+        orders.advance_order(first, "shipping", actor_id=first.cooperative.owner_id)
+    assert (refused.value.paid, refused.value.total) == (5_000, first.total)
+    login(client, first.cooperative.owner)
+    page = body(client.get(f"/dashboard/orders/{first.id}"))
+    assert f"Đã nhận một phần: {vnd(5_000)}" in page and f"đã nhận {vnd(5_000)} /" in page
+
+    pay(second, second.total)
+    orders.advance_order(second, "shipping", actor_id=second.cooperative.owner_id)
+    assert _db.session.get(Order, second.id).status == "shipping"
+    login(client, second.cooperative.owner)
+    page = body(client.get(f"/dashboard/orders/{second.id}"))
+    assert "Đã nhận tiền lúc" in page
+
+
+def test_cash_on_delivery_ships_without_asking(client, shops):
+    checkout, _location = place(client, shops[0], payment_method="cod")
+    order = confirmed(checkout.orders[0])
+    orders.advance_order(order, "shipping", actor_id=order.cooperative.owner_id)
+    assert _db.session.get(Order, order.id).status == "shipping"

@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.clock import today
 from core.db import TryAgain
+from core.formatting import vnd
 from core.submissions import new_form_token, valid_form_token
 from core.text import whole_number
 from marketplace import orders as shop_orders
@@ -28,7 +29,8 @@ from marketplace import sales as shop_sales
 from marketplace import uploads
 from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.labels import ORDER_STATUS_NAMES
-from marketplace.orders import AlreadyInStatus, AlreadyPaid, IllegalTransition
+from marketplace.orders import AlreadyInStatus, AlreadyPaid, IllegalTransition, UnpaidShipment
+from marketplace.payables import payment_state
 from marketplace.product_forms import InlineForm, NewProductForm, ProductForm, seen_stock
 from marketplace.uploads import UploadRejected
 
@@ -334,12 +336,15 @@ def _own_order_or_404(order_id: int):
 @dashboard.get("/orders/<int:order_id>")
 def order(order_id: int):
     item = _own_order_or_404(order_id)
+    moves = shop_orders.forward_moves(item)
     return render_template(
         "dashboard/order.html",
         order=item,
-        moves=shop_orders.forward_moves(item),
+        moves=moves,
         can_cancel=shop_orders.can_cancel(item),
         awaits_payment=shop_orders.awaits_payment(item),
+        payment_state=payment_state(item),
+        ships_unpaid="shipping" in moves and shop_orders.ships_unpaid(item),
         actor_name=shop_orders.actor_name,
     )
 
@@ -368,10 +373,26 @@ def order_status(order_id: int):
     code, from_status = item.code, item.status
     try:
         shop_orders.advance_order(
-            item, to_status, actor_id=current_user.id, note=request.form.get("note", "")
+            item,
+            to_status,
+            actor_id=current_user.id,
+            note=request.form.get("note", ""),
+            unpaid_confirmed=request.form.get("confirm") == "1",
         )
     except AlreadyInStatus:
         flash(_already_there(code, to_status), "info")
+    except UnpaidShipment as error:
+        flash(
+            _(
+                "Đơn %(code)s chưa được thanh toán đủ (đã nhận %(paid)s / %(total)s) nên chưa "
+                "chuyển sang giao hàng. Nếu vẫn giao, hãy đánh dấu “Vẫn giao khi chưa nhận đủ "
+                "tiền” rồi bấm lại.",
+                code=code,
+                paid=vnd(error.paid),
+                total=vnd(error.total),
+            ),
+            "error",
+        )
     except IllegalTransition as error:
         flash(
             _(

@@ -16,6 +16,7 @@ from core.labels import N_
 from core.models import User
 from core.notifications import Recipient, notify, site_link
 from marketplace.models import Checkout, Order, Product
+from payments.refunds import REASONS as REFUND_REASONS
 
 # The steps of an order the buyer hears of: status -> (event, template, subject).
 STEP_MESSAGES = {
@@ -189,5 +190,24 @@ def tell_payment(order: Order) -> None:
         order=order,
         checkout=order.checkout,
         remaining=max(order.total - order.paid_amount, 0),
+        link=order_link(order.checkout),
+    )
+
+
+def tell_refunded(order: Order, refund) -> None:
+    """The buyer hears that the cooperative gave money back, with its bank's reference."""
+    buyer = buyer_of(order.checkout)
+    if buyer is None:
+        return
+    notify(
+        "order.refunded",
+        buyer,
+        "order_refunded",
+        _l("Đơn %(code)s: đã hoàn tiền", code=order.code),
+        params=_params(order.checkout, order.code),
+        order=order,
+        checkout=order.checkout,
+        refund=refund,
+        reason=REFUND_REASONS.get(refund.reason, refund.reason),
         link=order_link(order.checkout),
     )

@@ -12,6 +12,8 @@ from babel.numbers import format_currency
 from PIL import Image
 from sqlalchemy import func, select
 
+from core.audit import AuditEvent
+from core.db import write_transaction
 from core.extensions import db as _db
 from core.models import Message, utcnow
 from core.notifications import mail_paragraphs
@@ -19,7 +21,9 @@ from marketplace import orders
 from marketplace.models import Checkout, Order
 from marketplace.payables import transfer_steps
 from payments.matching import BankLine, take_in
+from payments.models import Refund
 from payments.references import reference_for
+from payments.refunds import refund_due
 from payments.vietqr import payload, qr_png
 from tests.test_dashboard import login
 from tests.test_orders import add, checkout_form
@@ -350,3 +354,100 @@ def test_cash_on_delivery_ships_without_asking(client, shops):
     order = confirmed(checkout.orders[0])
     orders.advance_order(order, "shipping", actor_id=order.cooperative.owner_id)
     assert _db.session.get(Order, order.id).status == "shipping"
+
+
+# --- refunds ---------------------------------------------------------------------------------
+
+
+def overpaid(placed, extra=20_000) -> tuple[Order, Refund]:
+    checkout, _location = placed
+    order = checkout.orders[0]
+    pay(order, order.total + extra)
+    (refund,) = _db.session.scalars(select(Refund)).all()
+    assert (refund.amount, refund.reason, refund.status) == (extra, "overpaid", "due")
+    return order, refund
+
+
+def test_recording_a_refund_once_tells_the_buyer_and_a_second_click_changes_nothing(client, placed):
+    checkout, location = placed
+    order, refund = overpaid(placed)
+    owner = order.cooperative.owner
+    login(client, owner)
+    page = body(client.get(f"/dashboard/orders/{order.id}"))
+    assert "Hoàn tiền cho người mua" in page and "Chuyển thừa" in page
+    url = f"/dashboard/orders/{order.id}/refunds/{refund.id}"
+    assert f'action="{url}"' in page
+
+    done = client.post(url, data={"bank_reference": " FT26123456789 "}, follow_redirects=True)
+    assert f"Đã ghi nhận hoàn {vnd(20_000)}" in body(done)
+    assert "Đã hoàn lúc" in body(done) and "FT26123456789" in body(done)
+    _db.session.expire_all()
+    refund = _db.session.get(Refund, refund.id)
+    assert (refund.status, refund.bank_reference, refund.refunded_by_id) == (
+        "refunded", "FT26123456789", owner.id,
+    )  # fmt: skip
+    assert _db.session.get(Order, order.id).refunded_amount == 20_000
+    (told,) = _db.session.scalars(select(Message).where(Message.event == "order.refunded")).all()
+    assert told.address == "lan@example.vn" and "FT26123456789" in told.text
+    assert vnd(20_000) in told.text and order.code in told.text
+
+    again = client.post(url, data={"bank_reference": "FT-KHAC"}, follow_redirects=True)
+    assert "đã được ghi nhận trước đó" in body(again)
+    _db.session.expire_all()
+    assert _db.session.get(Refund, refund.id).bank_reference == "FT26123456789"
+    assert _db.session.get(Order, order.id).refunded_amount == 20_000
+    assert (
+        _db.session.scalar(select(func.count(Message.id)).where(Message.event == "order.refunded"))
+        == 1
+    )
+    audits = select(func.count(AuditEvent.id)).where(AuditEvent.action == "refund.record")
+    assert _db.session.scalar(audits) == 1
+
+    client.post("/logout")
+    page = body(client.get(location))
+    assert "Đã hoàn lại ngày" in page and "FT26123456789" in page
+
+
+def test_a_refund_needs_the_bank_reference(client, placed):
+    order, refund = overpaid(placed)
+    login(client, order.cooperative.owner)
+    url = f"/dashboard/orders/{order.id}/refunds/{refund.id}"
+    for reference in ("", "   ", "x" * 61):
+        page = body(client.post(url, data={"bank_reference": reference}, follow_redirects=True))
+        assert "Vui lòng ghi mã giao dịch hoàn tiền" in page
+    _db.session.expire_all()
+    assert _db.session.get(Refund, refund.id).status == "due"
+
+
+def test_refunded_never_goes_beyond_what_was_paid(client, placed):
+    order, first = overpaid(placed, extra=20_000)
+    with write_transaction():  # a second refund of more than arrived (paid 20,000 too much)
+        beyond = refund_due(order.cooperative_id, "order", order.id, order.total + 1, "cancelled")
+    login(client, order.cooperative.owner)
+    client.post(f"/dashboard/orders/{order.id}/refunds/{first.id}", data={"bank_reference": "FT1"})
+    page = body(
+        client.post(
+            f"/dashboard/orders/{order.id}/refunds/{beyond.id}",
+            data={"bank_reference": "FT2"},
+            follow_redirects=True,
+        )
+    )
+    assert "sẽ vượt số tiền đã nhận" in page
+    _db.session.expire_all()
+    assert _db.session.get(Refund, beyond.id).status == "due"
+    order = _db.session.get(Order, order.id)
+    assert order.refunded_amount == 20_000 <= order.paid_amount
+
+
+def test_a_refund_of_another_order_is_not_found(client, placed):
+    checkout, _location = placed
+    order, refund = overpaid(placed)
+    other = checkout.orders[1]
+    login(client, order.cooperative.owner)
+    response = client.post(
+        f"/dashboard/orders/{other.id}/refunds/{refund.id}", data={"bank_reference": "FT1"}
+    )
+    assert response.status_code == 404  # not this cooperative's order
+    assert orders.record_order_refund(other, refund.id, "FT1", actor_id=1) is None
+    _db.session.expire_all()
+    assert _db.session.get(Refund, refund.id).status == "due"

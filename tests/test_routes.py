@@ -31,6 +31,7 @@ from core.accounts import password_reset_token
 from core.models import Message, User
 from fairs import booths
 from marketplace import checkout as checkouts
+from payments.models import Refund
 from programme import trainings
 from programme.models import Training
 from tests.conftest import TEST_PASSWORD
@@ -72,6 +73,7 @@ OWNED = {
     "dashboard.cancel_order": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_paid": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_status": (("cooperative",), SHOP_INTRUDERS),
+    "dashboard.order_refund": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.edit_product": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.delete_image": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.inline_product": (("cooperative",), SHOP_INTRUDERS),
@@ -130,6 +132,7 @@ JUNK_FORM = {
     "district_id": "abc",
     "grid-rows": "99999",
     "grid-cols": "99999",
+    "bank_reference": "b" * 100,
 }
 # Fields that let a form pass validation, so that junk in the others reaches the code behind.
 VALID_FIELDS = {"name": "Khóm mật", "group": "food", "unit": "kg", "price": "25000", "stock": "5"}
@@ -275,6 +278,11 @@ def world(app, db, make, today):
         language="vi", subject="Đơn hàng", text="Cảm ơn", status="failed",
     )  # fmt: skip
     db.session.add(message)
+    refund = Refund(
+        payee_id=mine.id, payable_kind="order", payable_id=checkout.orders[0].id, amount=5_000,
+        reason="overpaid",
+    )  # fmt: skip
+    db.session.add(refund)
     db.session.commit()
     upload = Path(app.config["UPLOAD_FOLDER"]) / f"{secrets.token_hex(16)}.webp"
     upload.write_bytes(b"RIFF0000WEBP")  # served as it is; no one decodes it
@@ -290,6 +298,7 @@ def world(app, db, make, today):
         "product_id": product.id,
         "order_id": checkout.orders[0].id,
         "order_code": checkout.orders[0].code,
+        "refund_id": refund.id,
         "booking_id": booking.id,
         "listing_id": listing.id,
         "request_id": booth_request.id,

@@ -13,6 +13,7 @@ import logging
 import re
 import smtplib
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
@@ -156,19 +157,21 @@ _LINK = re.compile(r"(https?://\S+)")
 _LABELLED_LINK = re.compile(r"^(?P<label>[^:]+?):\s*(?P<href>https?://\S+)$")
 
 
-def mail_paragraphs(text: str) -> list[list[list[tuple[str, str, bool]]]]:
-    """The plain text as paragraphs of lines of (words, link, is_button) for the HTML layout
-    to escape and show, so both parts of a mail say the same. A line "Label: address" becomes
-    a button that says the label; another address in a line stays a plain link."""
+def mail_paragraphs(text: str) -> list[list[list[tuple[str, str, str]]]]:
+    """The plain text as paragraphs of lines of (words, link, kind) for the HTML layout to
+    escape and show, so both parts of a mail say the same. A line "Label: address" becomes a
+    button that says the label (kind "button"), or the picture itself when the address is of a
+    PNG (kind "image": a QR code); another address in a line stays a plain link."""
     return [[_pieces(line) for line in block.splitlines()] for block in re.split(r"\n\s*\n", text)
             if block.strip()]  # fmt: skip
 
 
-def _pieces(line: str) -> list[tuple[str, str, bool]]:
+def _pieces(line: str) -> list[tuple[str, str, str]]:
     if labelled := _LABELLED_LINK.match(line.strip()):
-        return [(labelled["label"], labelled["href"], True)]
+        picture = urlsplit(labelled["href"]).path.endswith(".png")
+        return [(labelled["label"], labelled["href"], "image" if picture else "button")]
     return [
-        (piece, piece if index % 2 else "", False)
+        (piece, piece if index % 2 else "", "")
         for index, piece in enumerate(_LINK.split(line))
         if piece
     ]

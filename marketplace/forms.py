@@ -1,4 +1,4 @@
-"""Forms of the shop: checkout."""
+"""Forms of the shop: checkout, a buyer cancelling, a cooperative recording a refund."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -57,3 +57,11 @@ class CheckoutForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     reason = StringField(_l("Lý do hủy"), validators=[Optional(), _at_most(300)])
+
+
+class RefundForm(FlaskForm):
+    """The cooperative gave a refund back: the reference of its bank's transfer."""
+
+    bank_reference = StringField(
+        _l("Mã giao dịch hoàn tiền"), validators=[InputRequired(REQUIRED), _at_most(60)]
+    )

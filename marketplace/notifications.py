@@ -16,6 +16,7 @@ from core.labels import N_
 from core.models import User
 from core.notifications import Recipient, notify, site_link
 from marketplace.models import Checkout, Order, Product
+from payments.refunds import REASONS as REFUND_REASONS
 
 # The steps of an order the buyer hears of: status -> (event, template, subject).
 STEP_MESSAGES = {
@@ -45,8 +46,22 @@ def buyer_of(checkout: Checkout) -> Recipient | None:
     return None
 
 
+def qr_link(checkout: Checkout, order: Order) -> str:
+    """The address of the QR picture of an order's transfer (the remaining amount, always)."""
+    return site_link(
+        "marketplace.order_qr",
+        code=checkout.code,
+        order_code=order.code,
+        token=checkout.access_token,
+    )
+
+
 def tell_placed(checkout: Checkout) -> None:
-    """The buyer's confirmation and each cooperative's notice of its new order."""
+    """The buyer's confirmation, with the transfers to make (bank, account, amount, text and
+    the QR's picture, per cooperative), and each cooperative's notice of its new order."""
+    # Imported here: marketplace.payables tells the buyer of payments through this module.
+    from marketplace.payables import transfer_steps
+
     buyer = buyer_of(checkout)
     if buyer is not None:
         notify(
@@ -56,6 +71,8 @@ def tell_placed(checkout: Checkout) -> None:
             _l("Đơn hàng %(code)s đã được đặt", code=checkout.code),
             params=_params(checkout, checkout.code),
             checkout=checkout,
+            steps=transfer_steps(checkout),
+            qr_link=qr_link,
             link=order_link(checkout),
         )
     for order in checkout.orders:
@@ -173,5 +190,24 @@ def tell_payment(order: Order) -> None:
         order=order,
         checkout=order.checkout,
         remaining=max(order.total - order.paid_amount, 0),
+        link=order_link(order.checkout),
+    )
+
+
+def tell_refunded(order: Order, refund) -> None:
+    """The buyer hears that the cooperative gave money back, with its bank's reference."""
+    buyer = buyer_of(order.checkout)
+    if buyer is None:
+        return
+    notify(
+        "order.refunded",
+        buyer,
+        "order_refunded",
+        _l("Đơn %(code)s: đã hoàn tiền", code=order.code),
+        params=_params(order.checkout, order.code),
+        order=order,
+        checkout=order.checkout,
+        refund=refund,
+        reason=REFUND_REASONS.get(refund.reason, refund.reason),
         link=order_link(order.checkout),
     )

@@ -1,6 +1,7 @@
 """An order's life: the allowed status moves, cancelling (which returns the stock once),
-marking a bank transfer paid. Every change is recorded as an OrderEvent. Then the orders a
-cooperative handles: its list, its moves, the CSV of its orders.
+marking a bank transfer paid, shipping a transfer order not paid in full (only when the
+cooperative says so), recording a refund given back. Every change is recorded as an
+OrderEvent. Then the orders a cooperative handles: its list, its moves, the CSV of its orders.
 
 Every query of a cooperative's orders takes the cooperative's id, so a cooperative reaches
 only its own orders: someone else's id simply finds nothing, and the route says 404.
@@ -23,8 +24,10 @@ from core.models import User, utcnow
 from core.text import nfc
 from marketplace.labels import ORDER_STATUS_NAMES, PAYMENT_NAMES
 from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, OrderEvent, Product
-from marketplace.notifications import tell_step
-from payments.refunds import refund_due
+from marketplace.notifications import tell_refunded, tell_step
+from marketplace.payables import payment_state
+from payments.models import Refund
+from payments.refunds import RefundError, owed_back, record_refund, refund_due
 
 TRANSITIONS = {
     "pending": ("confirmed", "cancelled"),
@@ -100,7 +103,7 @@ def change_status(
                 order.cooperative_id,
                 "order",
                 order.id,
-                order.paid_amount - order.refunded_amount,
+                order.paid_amount - owed_back("order", order.id),
                 "cancelled",
             )
         audit.record(actor_id, "order.status", "order", order.id, f"{order.status} → {to_status}")
@@ -236,11 +239,38 @@ class ReasonRequired(ValueError):
     pass
 
 
-def advance_order(order: Order, to_status: str, *, actor_id: int, note: str = "") -> Order:
-    """pending → confirmed → shipping → delivered, one step; IllegalTransition otherwise."""
+class UnpaidShipment(ValueError):
+    """Shipping an order paid by transfer before all of it arrived: the cooperative must say
+    it ships all the same."""
+
+    def __init__(self, order: Order):
+        super().__init__(order.code)
+        self.paid = order.paid_amount
+        self.total = order.total
+
+
+def ships_unpaid(order: Order) -> bool:
+    """Paid by transfer and not in full yet: shipping it needs the cooperative's confirmation."""
+    return order.checkout.payment_method == "vietqr" and payment_state(order) != "paid"
+
+
+def advance_order(
+    order: Order, to_status: str, *, actor_id: int, note: str = "", unpaid_confirmed: bool = False
+) -> Order:
+    """pending → confirmed → shipping → delivered, one step; IllegalTransition otherwise.
+    Shipping a transfer order not paid in full raises UnpaidShipment unless unpaid_confirmed."""
     if to_status not in FORWARD_MOVES:
         raise IllegalTransition(order, to_status)
-    return change_status(order.id, to_status, actor_id=actor_id, note=nfc(note).strip()[:300])
+    with write_transaction():  # what was paid is read in the move's own transaction
+        order = db.session.get(Order, order.id)
+        if (
+            to_status == "shipping"
+            and to_status in allowed_moves(order)
+            and not unpaid_confirmed
+            and ships_unpaid(order)
+        ):
+            raise UnpaidShipment(order)
+        return change_status(order.id, to_status, actor_id=actor_id, note=nfc(note).strip()[:300])
 
 
 def cancel_order(order: Order, reason: str, *, actor_id: int) -> Order:
@@ -254,6 +284,43 @@ def cancel_order(order: Order, reason: str, *, actor_id: int) -> Order:
 def confirm_payment(order: Order, *, actor_id: int) -> Order:
     """A VietQR transfer has arrived. IllegalTransition (not VietQR, cancelled), AlreadyPaid."""
     return mark_paid(order.id, actor_id=actor_id)
+
+
+class RefundNotDue(ValueError):
+    """Recorded already (a second click), so nothing more was done."""
+
+
+class RefundBeyondPaid(ValueError):
+    """Giving it back would make the order's refunds more than what it received."""
+
+
+class BankReferenceRequired(ValueError):
+    pass
+
+
+def record_order_refund(
+    order: Order, refund_id: int, bank_reference: str, *, actor_id: int
+) -> Refund | None:
+    """The cooperative gave a refund of this order back, with its bank's reference: the refund
+    is done (payments.refunds.record_refund, audited) and the buyer is told, in one change.
+    None when the refund is not this order's; RefundNotDue when it was recorded before;
+    RefundBeyondPaid when it would take the order's refunds beyond what it received."""
+    bank_reference = nfc(bank_reference).strip()
+    if not bank_reference:
+        raise BankReferenceRequired()
+    refund = db.session.get(Refund, refund_id)
+    if refund is None or (refund.payable_kind, refund.payable_id) != ("order", order.id):
+        return None
+    try:
+        with write_transaction():
+            refund = record_refund(refund_id, order.cooperative_id, bank_reference, actor_id)
+            tell_refunded(db.session.get(Order, order.id), refund)
+    except RefundError:
+        refund = db.session.get(Refund, refund_id)
+        if refund.status != "due":
+            raise RefundNotDue(refund_id) from None
+        raise RefundBeyondPaid(refund_id) from None
+    return refund
 
 
 def forward_moves(order: Order) -> list[str]:

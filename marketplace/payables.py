@@ -2,6 +2,7 @@
 reference, paid by what arrives at their cooperative's account, refunded when cancelled after
 payment. Registered by marketplace.init_app."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from marketplace.models import Checkout, Order, OrderEvent
 from marketplace.notifications import tell_payment
 from payments.payables import Due, add_received
 from payments.refunds import add_refunded
+from payments.transfers import BankTransfer, transfer_for
 
 
 def _due(order: Order) -> Due:
@@ -74,3 +76,45 @@ def payment_state(order: Order) -> str:
     if order.paid_at is not None or order.paid_amount >= order.total:
         return "paid"
     return "part_paid" if order.paid_amount else "awaiting"
+
+
+def pays_by_transfer(order: Order) -> bool:
+    """The buyer transfers the money to the cooperative's own account, with the QR and the
+    details shown to them: VietQR chosen at checkout, and the cooperative gave its bank
+    details (without them it sends them itself, and the order page says so)."""
+    cooperative = order.cooperative
+    return order.checkout.payment_method == "vietqr" and bool(
+        cooperative.bank_bin and cooperative.bank_account
+    )
+
+
+@dataclass(frozen=True)
+class TransferStep:
+    """One of the buyer's transfers: "Chuyển khoản 1/2", to one cooperative."""
+
+    number: int
+    count: int
+    order: Order
+    state: str  # payment_state: awaiting, part_paid, paid
+    remaining: int
+    transfer: BankTransfer | None  # what is still to transfer; None once paid
+
+
+def transfer_steps(checkout: Checkout) -> list[TransferStep]:
+    """The transfers of a checkout, one per cooperative paid by transfer, in order; a
+    cancelled order has none (what it received is a refund: payments.refunds)."""
+    orders = [o for o in checkout.orders if o.status != "cancelled" and pays_by_transfer(o)]
+    steps = []
+    for number, order in enumerate(orders, start=1):
+        state = payment_state(order)
+        steps.append(
+            TransferStep(
+                number=number,
+                count=len(orders),
+                order=order,
+                state=state,
+                remaining=max(order.total - order.paid_amount, 0),
+                transfer=transfer_for(order) if state != "paid" else None,
+            )
+        )
+    return steps

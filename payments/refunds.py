@@ -7,7 +7,7 @@ cooperative transfers the money itself and records the bank reference; refunded 
 exceeds received (a CHECK on the payable's table, and the locked read here).
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core import audit
 from core.db import write_transaction
@@ -104,3 +104,13 @@ def due_for(payee_id: int) -> list[Refund]:
         .where(Refund.payee_id == payee_id, Refund.status == "due")
         .order_by(Refund.created_at, Refund.id)
     ).all()
+
+
+def owed_back(kind: str, payable_id: int) -> int:
+    """What the payee has refunded of a payable's money or owes back already (refunds due and
+    done), so that nothing is refunded twice."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Refund.amount), 0)).where(
+            Refund.payable_kind == kind, Refund.payable_id == payable_id
+        )
+    )

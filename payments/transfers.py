@@ -29,7 +29,12 @@ class BankTransfer:
     purpose: str
     amount: int
     payload: str
-    svg: str
+    code: str
+
+    @property
+    def svg(self) -> str:
+        """The QR as inline SVG, made when asked for (segno takes tens of milliseconds)."""
+        return qr_svg(self.payload, title=f"VietQR {self.code}")
 
 
 def transfer_to(payee, code: str, amount: int) -> BankTransfer | None:
@@ -46,7 +51,7 @@ def transfer_to(payee, code: str, amount: int) -> BankTransfer | None:
         purpose=purpose,
         amount=amount,
         payload=data,
-        svg=qr_svg(data, title=f"VietQR {code}"),
+        code=code,
     )
 
 

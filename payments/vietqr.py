@@ -5,6 +5,8 @@ a string of fields, each an ID (2 characters), a length (2 decimal digits) and a
 by a CRC-16/CCITT-FALSE checksum.
 """
 
+import functools
+import io
 import re
 import unicodedata
 
@@ -84,3 +86,12 @@ def qr_svg(data: str, title: str = "VietQR") -> str:
     """An inline SVG of the QR code for `data`, sized by CSS (viewBox only, no width/height)."""
     qr = segno.make(data, error="m", micro=False)
     return qr.svg_inline(omitsize=True, title=title)
+
+
+@functools.lru_cache(maxsize=256)  # the same code is asked for again (the page, the mail)
+def qr_png(data: str, scale: int = 8) -> bytes:
+    """A PNG of the QR code for `data` (with its quiet zone), `scale` pixels a module: what a
+    phone can save to its photos and open in a bank's app."""
+    buffer = io.BytesIO()
+    segno.make(data, error="m", micro=False).save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()

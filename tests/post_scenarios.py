@@ -32,6 +32,7 @@ from core.submissions import new_form_token
 from fairs import booths as fairs
 from fairs.models import Booth
 from marketplace import checkout as checkouts
+from marketplace import orders
 from marketplace.cart import SESSION_KEY
 from marketplace.models import CartItem
 from payments.matching import BankLine, take_in
@@ -384,6 +385,16 @@ def order_paid(s: Start) -> Request:
     return Request({"order_id": order.id}, {})
 
 
+def order_refund(s: Start) -> Request:
+    """A transfer order paid, then cancelled: what it received is a refund due."""
+    order = s.checkout("vietqr").orders[0]
+    actor = s.users["cooperative"].id
+    orders.mark_paid(order.id, actor_id=actor)
+    orders.cancel_order(order, "Hết hàng", actor_id=actor)
+    (refund,) = refunds_of("order", [order.id])
+    return Request({"order_id": order.id, "refund_id": refund.id}, {"bank_reference": "FT26001"})
+
+
 def register_training(s: Start) -> Request:
     return Request({"training_id": s.training().id}, {})
 
@@ -535,6 +546,7 @@ SCENARIOS = {
     "dashboard.order_status": Scenario("cooperative", order_status, "once", ONE_MOVE, columns={"note": "order_events.note"}),
     "dashboard.cancel_order": Scenario("cooperative", cancel_order_by_cooperative, "once", "cancelling (stock back once): " + ONE_MOVE, columns={"reason": "orders.cancel_reason"}),
     "dashboard.order_paid": Scenario("cooperative", order_paid, "once", "a transfer arrives once: " + ONE_MOVE),
+    "dashboard.order_refund": Scenario("cooperative", order_refund, "once", "recording a refund (logged, the buyer told): " + ONE_DECISION, columns={"bank_reference": "refunds.bank_reference"}),
     "programme.register_training": Scenario("cooperative", register_training, "once", "one seat for the cooperative"),
     # tourism
     "tourism.book": Scenario("guest", book_tour, "once", "one booking form (form_token): one booking", table="bookings"),

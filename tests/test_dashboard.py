@@ -18,6 +18,7 @@ from core.submissions import new_form_token
 from marketplace import uploads
 from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductImage
 from marketplace.sales import sales_by_month, sales_chart, top_products
+from payments.models import Refund
 from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD
 
@@ -822,6 +823,7 @@ ORDER_ROUTES = [
     ("post", "/dashboard/orders/{order}/status"),
     ("post", "/dashboard/orders/{order}/cancel"),
     ("post", "/dashboard/orders/{order}/paid"),
+    ("post", "/dashboard/orders/{order}/refunds/{refund}"),
 ]
 
 
@@ -829,7 +831,14 @@ ORDER_ROUTES = [
 def theirs(db, other):
     cooperative, product = other
     order = make_order(db, cooperative, [(product, 2)], payment="vietqr")
-    return {"product": product.id, "image": product.images[0].id, "order": order.id}
+    refund = Refund(
+        payee_id=cooperative.id, payable_kind="order", payable_id=order.id, amount=5_000,
+        reason="overpaid",
+    )  # fmt: skip
+    db.session.add(refund)
+    db.session.commit()
+    ids = {"product": product.id, "image": product.images[0].id, "order": order.id}
+    return {**ids, "refund": refund.id}
 
 
 @pytest.mark.parametrize(("method", "url"), PRODUCT_ROUTES + ORDER_ROUTES)
@@ -840,6 +849,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
         "to": "confirmed",
         "reason": "thử",
         "stock_seen": "9",
+        "bank_reference": "FT26001",
     }
     kwargs = {"data": data} if method == "post" else {}
     response = getattr(signed_in, method)(url.format(**theirs), **kwargs)
@@ -850,6 +860,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
     assert (product.name, product.active, product.stock) == ("Sản phẩm của HTX khác", True, 9)
     assert len(product.images) == 1
     assert (order.status, order.paid_at) == ("pending", None)
+    assert db.session.get(Refund, theirs["refund"]).status == "due"
 
 
 def test_own_product_with_another_products_image_is_not_found(signed_in, coop, make, theirs):

@@ -266,7 +266,13 @@ GET_FILTERS = {
     "marketplace.checkout_summary": Filters("buyer", {"province": "text"}),
     "marketplace.order": Filters(
         "guest",
-        {"token": "text"},
+        {"token": "text", "seen": "text"},
+        base={"token": "checkout_token"},
+        columns={"token": "checkouts.access_token"},
+    ),  # fmt: skip
+    "marketplace.order_qr": Filters(
+        "guest",
+        {"token": "text", "download": "text"},
         base={"token": "checkout_token"},
         columns={"token": "checkouts.access_token"},
     ),  # fmt: skip
@@ -337,7 +343,7 @@ def get_world(app, today) -> World:
     """Everything the GET routes show, with fixed names; values as test_routes.fill wants."""
     start = Start(today)
     homestay, tour = start.homestay(), start.tour()
-    placed = start.checkout()
+    placed = start.checkout("vietqr")  # by transfer: the order page has its QR pictures
     booking = start.booking(homestay)
     start.cart_line(1)
     values = {
@@ -346,6 +352,7 @@ def get_world(app, today) -> World:
         "listing_slug": homestay.slug,
         "checkout_code": placed.code,
         "checkout_token": placed.access_token,
+        "order_code": placed.orders[0].code,
         "booking_code": booking.code,
         "booking_token": booking.access_token,
         "listing_id": homestay.id,

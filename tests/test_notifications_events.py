@@ -98,7 +98,9 @@ def test_each_step_of_an_order_tells_the_buyers_account_once(client, db, make, o
         ("shipping", "order.shipped"),
         ("delivered", "order.delivered"),
     ):
-        orders.advance_order(db.session.get(Order, order.id), status, actor_id=owner.id)
+        orders.advance_order(  # shipped unpaid (by transfer): said knowingly
+            db.session.get(Order, order.id), status, actor_id=owner.id, unpaid_confirmed=True
+        )
         (told,) = messages(event)
         assert told.user_id == buyer.id and told.address == "mai@example.vn"
         assert_english(told)

@@ -72,7 +72,9 @@ def test_a_cooperative_cancelling_does_not_tell_itself_and_a_shipment_carries_it
     order = db.session.scalar(select(Order))
     owner = pineapple.cooperative.owner
     orders.advance_order(order, "confirmed", actor_id=owner.id)
-    orders.advance_order(order, "shipping", actor_id=owner.id, note="GHTK S123456")
+    orders.advance_order(  # by transfer, not paid yet: shipped knowingly
+        order, "shipping", actor_id=owner.id, note="GHTK S123456", unpaid_confirmed=True
+    )
     (shipped,) = messages("order.shipped")
     assert "GHTK S123456" in shipped.text
     assert_english(shipped)

@@ -31,6 +31,7 @@ from core.accounts import password_reset_token
 from core.models import Message, User
 from fairs import booths
 from marketplace import checkout as checkouts
+from payments.models import Refund
 from programme import trainings
 from programme.models import Training
 from tests.conftest import TEST_PASSWORD
@@ -63,6 +64,7 @@ SHOP_INTRUDERS = ("other_cooperative",)
 OWNED = {
     "marketplace.order": (("buyer",), ORDER_INTRUDERS),
     "marketplace.cancel_order": (("buyer",), ORDER_INTRUDERS),
+    "marketplace.order_qr": (("buyer",), ORDER_INTRUDERS),
     # The host of the listing sees its bookings too (tourism.views._visible_booking).
     "tourism.booking": (("buyer", "cooperative"), ORDER_INTRUDERS),
     "tourism.booking_calendar_file": (("buyer", "cooperative"), ORDER_INTRUDERS),
@@ -72,6 +74,7 @@ OWNED = {
     "dashboard.cancel_order": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_paid": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_status": (("cooperative",), SHOP_INTRUDERS),
+    "dashboard.order_refund": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.edit_product": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.delete_image": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.inline_product": (("cooperative",), SHOP_INTRUDERS),
@@ -132,6 +135,7 @@ JUNK_FORM = {
     "district_id": "abc",
     "grid-rows": "99999",
     "grid-cols": "99999",
+    "bank_reference": "b" * 100,
 }
 # Fields that let a form pass validation, so that junk in the others reaches the code behind.
 VALID_FIELDS = {"name": "Khóm mật", "group": "food", "unit": "kg", "price": "25000", "stock": "5"}
@@ -208,7 +212,10 @@ def world(app, db, make, today):
         "admin": _account(db, "admin", "admin"),
     }
     district = make.district()
-    mine = make.cooperative("HTX Đi Khắp", district=district, owner=users["cooperative"])
+    mine = make.cooperative(
+        "HTX Đi Khắp", district=district, owner=users["cooperative"], bank_bin="970405",
+        bank_account="7700205123456", bank_account_name="HTX DI KHAP",
+    )  # fmt: skip
     theirs = make.cooperative("HTX Hàng Xóm", district=district, owner=users["other_cooperative"])
     product = make.product("Khóm Đi Khắp", mine, stock=50)
     make.product("Cá Hàng Xóm", theirs)
@@ -233,7 +240,7 @@ def world(app, db, make, today):
             ward="Phường An Hòa",
             street="12 Mậu Thân",
             note="",
-            payment_method="cod",
+            payment_method="vietqr",  # by transfer: its QR picture is one of the routes
         ),
         buyer_id=users["buyer"].id,
         form_token=checkouts.new_form_token(),
@@ -274,6 +281,11 @@ def world(app, db, make, today):
         language="vi", subject="Đơn hàng", text="Cảm ơn", status="failed",
     )  # fmt: skip
     db.session.add(message)
+    refund = Refund(
+        payee_id=mine.id, payable_kind="order", payable_id=checkout.orders[0].id, amount=5_000,
+        reason="overpaid",
+    )  # fmt: skip
+    db.session.add(refund)
     db.session.commit()
     upload = Path(app.config["UPLOAD_FOLDER"]) / f"{secrets.token_hex(16)}.webp"
     upload.write_bytes(b"RIFF0000WEBP")  # served as it is; no one decodes it
@@ -288,6 +300,8 @@ def world(app, db, make, today):
         "booth_code": booth.code,
         "product_id": product.id,
         "order_id": checkout.orders[0].id,
+        "order_code": checkout.orders[0].code,
+        "refund_id": refund.id,
         "booking_id": booking.id,
         "listing_id": listing.id,
         "request_id": booth_request.id,

@@ -15,15 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from core import audit
 from core.db import TryAgain, insert_missing, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import utcnow
 from core.submissions import new_form_token as _new_form_token
-from payments.models import Refund
-from payments.refunds import refund_due
+from payments.refunds import owed_back, refund_due
 from tourism import notifications
 from tourism.availability import days_taken, units_needed
 from tourism.deposits import cancel_refund, deposit_terms
@@ -263,21 +262,11 @@ def cancellation_fee(booking: Booking, today: date) -> int:
     return booking.total * listing.late_cancel_fee_percent // 100
 
 
-def owed_back(booking_id: int) -> int:
-    """What the host has refunded of the booking's money or owes back already (refunds due
-    and done, payments.refunds), so that nothing is refunded twice."""
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Refund.amount), 0)).where(
-            Refund.payable_kind == PAYABLE_KIND, Refund.payable_id == booking_id
-        )
-    )
-
-
 def _refund_what_is_held(booking: Booking, fee: int, reason: str) -> int:
     """Record as due what the host holds of the booking's money beyond `fee`; the amount."""
     if booking.paid_amount <= 0:
         return 0
-    amount = cancel_refund(booking.paid_amount, owed_back(booking.id), fee)
+    amount = cancel_refund(booking.paid_amount, owed_back(PAYABLE_KIND, booking.id), fee)
     refund_due(booking.listing.host_id, PAYABLE_KIND, booking.id, amount, reason)
     return amount
 

@@ -26,7 +26,7 @@ from core.limits import limited
 from core.models import District, utcnow
 from core.text import normalise_international_phone, same_secret
 from payments.refunds import REASONS as REFUND_REASONS
-from payments.refunds import refunds_of
+from payments.refunds import owed_back, refunds_of
 from tourism import bookings, notifications
 from tourism.availability import month_view
 from tourism.deposits import cancel_refund, deposit_terms, takes_deposits
@@ -279,7 +279,7 @@ def booking(code: str):
         token=request.args.get("token", ""),
         can_cancel=bookings.can_cancel(item, day),
         fee_now=fee,
-        refund_now=cancel_refund(item.paid_amount, bookings.owed_back(item.id), fee),
+        refund_now=cancel_refund(item.paid_amount, owed_back(bookings.PAYABLE_KIND, item.id), fee),
         **_deposit_context(item),
     )
 

@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from core.clock import today
 from core.db import TryAgain
+from core.formatting import vnd
 from core.submissions import new_form_token, valid_form_token
 from core.text import whole_number
 from marketplace import orders as shop_orders
@@ -27,10 +28,14 @@ from marketplace import products as shop_products
 from marketplace import sales as shop_sales
 from marketplace import uploads
 from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
+from marketplace.forms import RefundForm
 from marketplace.labels import ORDER_STATUS_NAMES
-from marketplace.orders import AlreadyInStatus, AlreadyPaid, IllegalTransition
+from marketplace.orders import AlreadyInStatus, AlreadyPaid, IllegalTransition, UnpaidShipment
+from marketplace.payables import payment_state
 from marketplace.product_forms import InlineForm, NewProductForm, ProductForm, seen_stock
 from marketplace.uploads import UploadRejected
+from payments.refunds import REASONS as REFUND_REASONS
+from payments.refunds import refunds_of
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -334,12 +339,17 @@ def _own_order_or_404(order_id: int):
 @dashboard.get("/orders/<int:order_id>")
 def order(order_id: int):
     item = _own_order_or_404(order_id)
+    moves = shop_orders.forward_moves(item)
     return render_template(
         "dashboard/order.html",
         order=item,
-        moves=shop_orders.forward_moves(item),
+        moves=moves,
         can_cancel=shop_orders.can_cancel(item),
         awaits_payment=shop_orders.awaits_payment(item),
+        payment_state=payment_state(item),
+        ships_unpaid="shipping" in moves and shop_orders.ships_unpaid(item),
+        refunds=refunds_of("order", [item.id]),
+        refund_reasons=REFUND_REASONS,
         actor_name=shop_orders.actor_name,
     )
 
@@ -368,10 +378,26 @@ def order_status(order_id: int):
     code, from_status = item.code, item.status
     try:
         shop_orders.advance_order(
-            item, to_status, actor_id=current_user.id, note=request.form.get("note", "")
+            item,
+            to_status,
+            actor_id=current_user.id,
+            note=request.form.get("note", ""),
+            unpaid_confirmed=request.form.get("confirm") == "1",
         )
     except AlreadyInStatus:
         flash(_already_there(code, to_status), "info")
+    except UnpaidShipment as error:
+        flash(
+            _(
+                "Đơn %(code)s chưa được thanh toán đủ (đã nhận %(paid)s / %(total)s) nên chưa "
+                "chuyển sang giao hàng. Nếu vẫn giao, hãy đánh dấu “Vẫn giao khi chưa nhận đủ "
+                "tiền” rồi bấm lại.",
+                code=code,
+                paid=vnd(error.paid),
+                total=vnd(error.total),
+            ),
+            "error",
+        )
     except IllegalTransition as error:
         flash(
             _(
@@ -444,6 +470,51 @@ def order_paid(order_id: int):
         flash(_("Hệ thống đang bận, đơn hàng chưa đổi. Vui lòng thử lại."), "error")
     else:
         flash(_("Đã ghi nhận: đơn %(code)s đã được thanh toán.", code=code), "success")
+    return _back_to(order_id)
+
+
+@dashboard.post("/orders/<int:order_id>/refunds/<int:refund_id>")
+def order_refund(order_id: int, refund_id: int):
+    """The cooperative gave a refund back: its bank reference is recorded, the buyer told."""
+    item = _own_order_or_404(order_id)
+    code = item.code
+    form = RefundForm()
+    if not form.validate_on_submit():
+        flash(_("Vui lòng ghi mã giao dịch hoàn tiền của ngân hàng (tối đa 60 ký tự)."), "error")
+        return _back_to(order_id)
+    try:
+        refund = shop_orders.record_order_refund(
+            item, refund_id, form.bank_reference.data, actor_id=current_user.id
+        )
+    except shop_orders.BankReferenceRequired:
+        flash(_("Vui lòng ghi mã giao dịch hoàn tiền của ngân hàng (tối đa 60 ký tự)."), "error")
+    except shop_orders.RefundNotDue:
+        flash(
+            _("Khoản hoàn tiền này của đơn %(code)s đã được ghi nhận trước đó.", code=code), "info"
+        )
+    except shop_orders.RefundBeyondPaid:
+        flash(
+            _(
+                "Không ghi nhận được: tổng tiền hoàn của đơn %(code)s sẽ vượt số tiền đã nhận "
+                "(%(paid)s). Không có gì thay đổi.",
+                code=code,
+                paid=vnd(item.paid_amount),
+            ),
+            "error",
+        )
+    except TryAgain:
+        flash(_("Hệ thống đang bận, đơn hàng chưa đổi. Vui lòng thử lại."), "error")
+    else:
+        if refund is None:
+            abort(404)
+        flash(
+            _(
+                "Đã ghi nhận hoàn %(amount)s cho đơn %(code)s; người mua sẽ được báo.",
+                amount=vnd(refund.amount),
+                code=code,
+            ),
+            "success",
+        )
     return _back_to(order_id)
 
 

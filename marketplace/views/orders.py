@@ -1,4 +1,7 @@
-"""Checkout and the buyer's order pages."""
+"""Checkout and the buyer's order pages: the order, its transfers (polled by htmx while one
+is awaited) and their QR pictures."""
+
+import hashlib
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -17,7 +20,13 @@ from marketplace import orders
 from marketplace.forms import CancelForm, CheckoutForm
 from marketplace.models import Checkout, Order
 from marketplace.notifications import tell_placed
+from marketplace.payables import TransferStep, transfer_steps
 from marketplace.views import bp
+from payments.refunds import REASONS as REFUND_REASONS
+from payments.refunds import refunds_of
+from payments.vietqr import qr_png
+
+QR_SCALE = 8  # pixels a module: about 400 px for a VietQR code, sharp on a phone
 
 
 def _fees():
@@ -161,15 +170,72 @@ def _visible_checkout(code: str) -> Checkout:
     return checkout
 
 
+def _polling_key(steps: list[TransferStep], refunds) -> str:
+    """What the transfers part shows, in short: the same key, nothing to swap (204)."""
+    shown = [(s.order.id, s.state, s.remaining) for s in steps]
+    shown += [(r.id, r.status) for r in refunds]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:16]
+
+
+def _transfers_context(checkout: Checkout, token: str) -> dict:
+    steps = transfer_steps(checkout)
+    refunds = refunds_of("order", [o.id for o in checkout.orders])
+    key = _polling_key(steps, refunds)
+    return {
+        "steps": steps,
+        "refunds": refunds,
+        "orders_by_id": {o.id: o for o in checkout.orders},
+        "awaited": any(step.state != "paid" for step in steps),
+        "poll_url": url_for("marketplace.order", code=checkout.code, token=token or None, seen=key),
+        "polling_key": key,
+        "refund_reasons": REFUND_REASONS,
+    }
+
+
 @bp.get("/orders/<code>")
 def order(code: str):
     checkout = _visible_checkout(code)
-    return render_template(
-        "marketplace/order.html",
-        checkout=checkout,
-        token=request.args.get("token", ""),
-        cancel_form=CancelForm(),
+    token = request.args.get("token", "")
+    context = {"checkout": checkout, "token": token, **_transfers_context(checkout, token)}
+    if request.htmx and not request.htmx.history_restore_request:
+        # The transfers part, polled every 4 s while one is awaited: 204 while it is unchanged
+        # (htmx swaps nothing, so a QR being pressed or a copy button's answer stays).
+        if request.args.get("seen") == context["polling_key"]:
+            response = current_app.make_response(("", 204))
+        else:
+            response = current_app.make_response(
+                render_template("marketplace/_transfers.html", **context)
+            )
+    else:
+        response = current_app.make_response(
+            render_template("marketplace/order.html", cancel_form=CancelForm(), **context)
+        )
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get("/orders/<code>/<order_code>/qr.png")
+def order_qr(code: str, order_code: str):
+    """The VietQR picture of what is still to transfer for one order (download=1: as a file,
+    vietqr-<order code>.png). The same access as the order page; 404 once nothing is owed."""
+    checkout = _visible_checkout(code)
+    step = next((s for s in transfer_steps(checkout) if s.order.code == order_code), None)
+    if step is None or step.transfer is None:
+        abort(404)
+    etag = hashlib.sha256(f"{QR_SCALE}:{step.transfer.payload}".encode()).hexdigest()[:32]
+    if etag in request.if_none_match:
+        response = current_app.make_response(("", 304))
+    else:
+        response = current_app.make_response(qr_png(step.transfer.payload, QR_SCALE))
+        response.mimetype = "image/png"
+    response.set_etag(etag)
+    # Private (the link is the buyer's), and asked again each time: the amount is what remains.
+    response.headers["Cache-Control"] = "private, no-cache"
+    disposition = "attachment" if request.args.get("download") else "inline"
+    response.headers["Content-Disposition"] = (
+        f'{disposition}; filename="vietqr-{step.order.code}.png"'
     )
+    return response
 
 
 @bp.post("/orders/<code>/<int:order_id>/cancel")

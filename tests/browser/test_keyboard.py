@@ -183,7 +183,7 @@ def test_keyboard_only_purchase(live_server, page, keys):
     expect(page).to_have_url(re.compile(r"/orders/HG-\d{4}-\d{6}\?token="))
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"HG-\d{4}-\d{6}"))
     expect(page.locator(".order")).to_have_count(1)
-    expect(page.locator(".vietqr svg")).to_have_count(1)
+    expect(page.locator(".transfer-step .qr img")).to_have_count(1)
     expect(page.locator("#cart-count")).to_have_text("0")
     assert {"A", "BUTTON", "INPUT", "SELECT"} <= keys.ringed
     assert page.problems == []

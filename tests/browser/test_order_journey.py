@@ -1,4 +1,5 @@
-"""A guest searches, buys from two cooperatives with bank transfer and sees two QR codes."""
+"""A guest searches, buys from two cooperatives with bank transfer and sees two QR codes; a
+cooperative ships before the money arrived, which it must confirm."""
 
 import re
 
@@ -33,7 +34,7 @@ def test_guest_checks_out_with_bank_transfer(live_server, page):
 
     expect(page).to_have_url(re.compile(r"/orders/HG-\d{4}-\d{6}\?token="))
     expect(page.locator(".order")).to_have_count(2)
-    expect(page.locator(".vietqr svg")).to_have_count(2)
+    expect(page.locator(".transfer-step .qr img")).to_have_count(2)
     expect(page.locator(".order").first).to_contain_text("Chờ xác nhận")
     expect(page.locator("#cart-count")).to_have_text("0")
     order_url = page.url
@@ -51,6 +52,10 @@ def test_guest_checks_out_with_bank_transfer(live_server, page):
     shop.get_by_role("link", name=code).click()
     shop.get_by_role("button", name="Xác nhận đơn").click()
     expect(shop.locator("h1")).to_contain_text("Đã xác nhận")
+    shop.get_by_role("button", name="Bắt đầu giao hàng").click()  # not paid yet: refused
+    expect(shop.locator(".flash-error")).to_contain_text("chưa được thanh toán đủ")
+    expect(shop.locator("h1")).to_contain_text("Đã xác nhận")
+    shop.get_by_label("Vẫn giao khi chưa nhận đủ tiền").check()
     shop.get_by_role("button", name="Bắt đầu giao hàng").click()
     expect(shop.locator("h1")).to_contain_text("Đang giao")
     cooperative.close()

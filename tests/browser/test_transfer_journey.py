@@ -1,0 +1,124 @@
+"""On a phone, a guest orders from two cooperatives by transfer and is walked through the two
+transfers: saves the first QR, copies the amount, sees each transfer arrive without reloading
+(the page polls) until all are paid and the polling stops; the cooperative sees it paid."""
+
+import io
+import re
+from datetime import timedelta
+
+from PIL import Image
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import utcnow
+from marketplace.models import Order
+from payments.matching import BankLine, take_in
+from payments.references import reference_for
+from tests.browser.test_messages_journey import log_in
+from tests.browser.test_order_journey import add_first_result
+
+PHONE = {"width": 360, "height": 780}
+
+
+def bank_notice(app, code: str, number: int) -> None:
+    """What the cooperative's bank would tell of the buyer's transfer, taken in as the webhook
+    does, against the live server's database (the server runs in a thread of this process)."""
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.code == code))
+        take_in(
+            order.cooperative_id,
+            BankLine(
+                source="sepay",
+                external_id=f"journey-{number}",
+                booked_at=utcnow() + timedelta(seconds=1),
+                amount=order.total,
+                direction="in",
+                text=f"{reference_for(code)} chuyen khoan",
+            ),
+        )
+        db.session.remove()
+
+
+def test_a_guest_pays_two_cooperatives_by_transfer_on_a_phone(app, live_server, browser, tmp_path):
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    polls = []
+    page.on(
+        "request",
+        lambda request: polls.append(request.url) if request.headers.get("hx-request") else None,
+    )
+
+    add_first_result(page, live_server, "khom+cau+duc")
+    add_first_result(page, live_server, "ca+that+lat+rut+xuong")
+    page.goto(f"{live_server}/checkout")
+    page.fill("#name", "Nguyễn Thị Lan")
+    page.fill("#phone", "0912 345 678")
+    page.select_option("#province", "Cần Thơ")
+    page.fill("#ward", "Phường Ninh Kiều")
+    page.fill("#street", "12 Hai Bà Trưng")
+    page.check("input[value=vietqr]")
+    page.get_by_role("button", name="Xác nhận đặt hàng").click()
+    expect(page).to_have_url(re.compile(r"/orders/HG-\d{4}-\d{6}\?token="))
+
+    transfers = page.locator("#transfers")
+    steps = transfers.locator(".transfer-step")
+    expect(steps).to_have_count(2)
+    first, second = steps.nth(0), steps.nth(1)
+    expect(first.locator("h3")).to_contain_text("Chuyển khoản 1/2")
+    expect(second.locator("h3")).to_contain_text("Chuyển khoản 2/2")
+    expect(first).to_contain_text("Chờ chuyển khoản")
+    expect(second).to_contain_text("Chờ chuyển khoản")
+    codes = [
+        page.locator(".order h2").nth(i).inner_text().split(" ")[0] for i in range(2)
+    ]  # the orders' codes, in the steps' order
+    # The page fits the phone: nothing wider than its 360 px.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    image = first.locator(".qr img")
+    expect(image).to_be_visible()
+    assert page.evaluate("img => img.naturalWidth", image.element_handle()) >= 300
+
+    with page.expect_download() as saved:
+        first.get_by_role("link", name="Lưu mã QR").click()
+    download = saved.value
+    assert download.suggested_filename == f"vietqr-{codes[0]}.png"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with Image.open(io.BytesIO(path.read_bytes())) as picture:
+        assert picture.format == "PNG"
+
+    copy = first.get_by_role("button", name="Chép số tiền")
+    expect(copy).to_be_visible()  # shown by copy.js (hidden without JavaScript)
+    copy.click()
+    expect(copy).to_have_text("Đã chép")
+    amount = page.evaluate("navigator.clipboard.readText()")
+    assert re.fullmatch(r"\d+", amount)
+
+    bank_notice(app, codes[0], 1)
+    expect(first).to_contain_text("Đã nhận đủ", timeout=10_000)  # polled, no reload
+    expect(transfers).to_contain_text("Đã nhận đủ 1/2 khoản chuyển")
+    expect(first.locator(".qr img")).to_have_count(0)
+    expect(second).to_contain_text("Chờ chuyển khoản")
+    expect(transfers).to_have_attribute("hx-trigger", "every 4s")
+
+    bank_notice(app, codes[1], 2)
+    expect(transfers).to_contain_text("Đã nhận đủ tất cả các khoản chuyển", timeout=10_000)
+    expect(page.locator("#transfers .transfer-paid")).to_have_count(2)
+    expect(transfers).not_to_have_attribute("hx-trigger", re.compile(".*"))
+    asked = len(polls)
+    page.wait_for_timeout(5_000)
+    assert len(polls) == asked, "the page still polls once everything is paid"
+
+    shop = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
+    log_in(shop, live_server, "htx.kynhu@ocop.demo")
+    shop.goto(f"{live_server}/dashboard/orders")
+    fish = page.locator(".order", has_text="HTX Kỳ Như").locator("h2").inner_text().split(" ")[0]
+    shop.get_by_role("link", name=fish).click()
+    expect(shop.locator(".dash-paid")).to_contain_text("Đã nhận tiền lúc")
+    expect(shop.locator(".dash-warning")).to_have_count(0)  # paid: shipping needs no warning
+    shop.context.close()
+    assert problems == []
+    context.close()

@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 
 from core.extensions import db
 from core.models import utcnow
-from marketplace.models import Checkout, Order, OrderEvent
+from marketplace.checkout import pays_by_transfer_clause
+from marketplace.models import Checkout, Cooperative, Order, OrderEvent
 from marketplace.notifications import tell_payment
 from payments.payables import Due
 from payments.refunds import RefundError
@@ -38,17 +39,18 @@ class OrderPayable:
     def candidates(self, payee_id: int, amount: int, booked_at: datetime) -> list[Due]:
         orders = db.session.scalars(
             select(Order)
-            .join(Checkout)
+            .join(Checkout, Checkout.id == Order.checkout_id)
+            .join(Cooperative, Cooperative.id == Order.cooperative_id)
             .where(
                 Order.cooperative_id == payee_id,
                 Order.status != "cancelled",
-                Checkout.payment_method == "vietqr",
+                pays_by_transfer_clause(),  # a VietQR checkout's COD part owes no transfer
                 Order.total - Order.paid_amount == amount,
                 Order.created_at <= booked_at,
             )
             .order_by(Order.id)
             .limit(2)  # more than one is as good as many: the credit waits for a person
-            .with_for_update()
+            .with_for_update(of=Order)
         ).all()
         return [_due(order) for order in orders]
 

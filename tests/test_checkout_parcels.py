@@ -110,6 +110,10 @@ def test_checkout_counts_transfers_only_for_shops_that_take_them(buyer, shops):
     assert "2 hợp tác xã → 2 kiện hàng" in on_delivery and "chuyển khoản" not in on_delivery
     assert on_delivery.count("Phí giao hàng: 45.000 ₫") == 2
     assert "chọn tỉnh / thành để tính" in summary()  # no province yet
+    # The sentence next to the confirm button (far from the summary on a phone) follows too.
+    assert 'id="checkout-parcels"' in page
+    fragment = buyer.get("/checkout/summary", query_string={"payment_method": "vietqr"})
+    assert re.search(r'<p id="checkout-parcels"[^>]*hx-swap-oob="true"[^>]*>[^<]*1 lần chuyển khoản', fragment.get_data(as_text=True))  # fmt: skip
 
 
 def test_two_shops_that_take_transfers_are_two_transfers(buyer, shops, make):

@@ -151,7 +151,7 @@ def checkout_summary():
     plan = parcel_plan(
         cart, request.args.get("province", ""), request.args.get("payment_method", "")
     )
-    return render_template("marketplace/_checkout_summary.html", cart=cart, plan=plan)
+    return render_template("marketplace/_checkout_summary.html", cart=cart, plan=plan, oob=True)
 
 
 def _order_url(checkout: Checkout) -> str:

@@ -13,7 +13,12 @@ def init_app(app) -> None:
     from marketplace.cooperatives import register_cooperative
     from marketplace.labels import COOPERATIVE_KIND_NAMES
     from marketplace.payables import OrderPayable
-    from marketplace.views import account, bp, catalogue
+    from marketplace.views import (
+        account,
+        bp,
+        catalogue,
+        profile,  # noqa: F401  (its routes are on dashboard)
+    )
     from marketplace.views.dashboard import dashboard
     from payments import payables
 

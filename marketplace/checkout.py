@@ -1,11 +1,12 @@
-"""Placing an order: one checkout, one order per cooperative, stock taken atomically."""
+"""Placing an order: one checkout, one order per cooperative, stock taken atomically; what the
+buyer is told before placing it (the parcels, their delivery fees, how each is paid)."""
 
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 
 from core import submissions
 from core.db import TryAgain, insert_unless_taken, write_transaction
@@ -13,7 +14,8 @@ from core.extensions import db
 from core.models import utcnow
 from core.provinces import delivery_region
 from marketplace.cart import OutOfStock, ProductUnavailable, remove_bought_lines
-from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product
+from marketplace.models import Checkout, Cooperative, Order, OrderEvent, OrderLine, Product
+from payments.transfers import takes_transfers, takes_transfers_clause
 
 FORM_TOKEN_LENGTH = 64  # Checkout.form_token
 
@@ -39,10 +41,103 @@ def valid_form_token(token: str | None) -> bool:
     return submissions.valid_form_token(token)
 
 
+def free_delivery_gap(subtotal: int, free_from: int) -> int:
+    """How much more in a parcel makes its delivery free; 0 when it is free already."""
+    return max(free_from - subtotal, 0)
+
+
 def delivery_fee(province: str, subtotal: int, fees: dict, free_from: int) -> int:
-    if subtotal >= free_from:
+    if not free_delivery_gap(subtotal, free_from):
         return 0
     return fees[delivery_region(province)]
+
+
+# --- how an order is paid --------------------------------------------------------------------
+# The buyer chooses for the whole checkout; a cooperative that gave no bank account takes cash
+# on delivery only, so its order of a VietQR checkout is paid on delivery. Worked out from the
+# cooperative as it is now, not stored: an order waits for a transfer only while its
+# cooperative has an account to receive it.
+
+
+def pays_by_transfer(order: Order) -> bool:
+    """The order is paid by bank transfer (VietQR): chosen, and its cooperative takes it."""
+    return order.checkout.payment_method == "vietqr" and takes_transfers(order.cooperative)
+
+
+def pays_by_transfer_clause():
+    """pays_by_transfer as SQL, for a query on orders joined to checkouts and cooperatives."""
+    return and_(Checkout.payment_method == "vietqr", takes_transfers_clause(Cooperative))
+
+
+def payment_of(order: Order) -> str:
+    """How the order is paid: "vietqr" or "cod" (a key of marketplace.labels.PAYMENT_NAMES)."""
+    return "vietqr" if pays_by_transfer(order) else "cod"
+
+
+# --- the parcels, before the buyer confirms ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One cooperative's part of the cart, as checkout will charge it."""
+
+    cooperative: Cooperative
+    lines: list
+    subtotal: int
+    fee: int | None  # None until the province is known (and the parcel is not free anyway)
+    free_gap: int  # how much more makes its delivery free (0: free)
+    takes_transfers: bool
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + (self.fee or 0)
+
+
+@dataclass(frozen=True)
+class ParcelPlan:
+    parcels: list[Parcel]
+    payment_method: str  # "cod", "vietqr", or "" (not chosen yet: the cart)
+    lowest_fee: int  # the fee of a parcel that is not free, wherever it goes at the least
+
+    @property
+    def count(self) -> int:
+        """One parcel, one delivery fee, per cooperative."""
+        return len(self.parcels)
+
+    @property
+    def any_takes_transfers(self) -> bool:
+        return any(parcel.takes_transfers for parcel in self.parcels)
+
+    @property
+    def transfers(self) -> int:
+        """How many transfers VietQR means: one per cooperative that takes them."""
+        return sum(1 for parcel in self.parcels if parcel.takes_transfers)
+
+    @property
+    def on_delivery(self) -> int:
+        """Of a VietQR checkout, the parcels paid on delivery (their cooperative takes no
+        transfers); of a cash-on-delivery one, all of them."""
+        return self.count - self.transfers if self.payment_method == "vietqr" else self.count
+
+    @property
+    def fees_known(self) -> bool:
+        return all(parcel.fee is not None for parcel in self.parcels)
+
+    @property
+    def total(self) -> int:
+        return sum(parcel.total for parcel in self.parcels)
+
+
+def plan_parcels(cart, province: str, payment_method: str, fees: dict, free_from: int):
+    """The parcels of the cart (marketplace.cart.Cart) for a destination (or "" when not
+    chosen): each cooperative's lines, subtotal, delivery fee and what makes it free."""
+    parcels = []
+    for cooperative, lines in cart.by_cooperative():
+        subtotal = sum(line.line_total for line in lines if line.available)
+        gap = free_delivery_gap(subtotal, free_from)
+        fee = delivery_fee(province, subtotal, fees, free_from) if province or not gap else None
+        parcels.append(Parcel(cooperative, lines, subtotal, fee, gap, takes_transfers(cooperative)))
+    return ParcelPlan(parcels, payment_method, min(fees.values()))
 
 
 def checkout_code(checkout: Checkout) -> str:

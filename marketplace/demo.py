@@ -9,6 +9,7 @@ from core.text import slugify
 from marketplace.demo_data import ACCOUNTS, COOPERATIVES, DEMO_PASSWORD, PRODUCTS
 from marketplace.models import Cooperative, Product, ProductImage
 from marketplace.products import add_product
+from marketplace.profile import holder_name
 from marketplace.ratings import build_rating
 
 
@@ -46,7 +47,7 @@ def seed_marketplace() -> None:
             approved=True,
             bank_bin=bank,
             bank_account=account,
-            bank_account_name=name.upper(),
+            bank_account_name=holder_name(name),
             story=story,
         )
     for email, name, role, cooperative_key in ACCOUNTS:

@@ -9,6 +9,12 @@ from core.forms import REQUIRED, vietnamese_phone
 from core.provinces import PROVINCES
 from marketplace.checkout import FORM_TOKEN_LENGTH
 
+# VietQR, where no cooperative of the cart gave a bank account to receive it.
+NO_TRANSFERS = _l(
+    "Chưa hợp tác xã nào trong giỏ hàng nhận chuyển khoản, nên chỉ có thể thanh toán khi "
+    "nhận hàng (COD)."
+)
+
 
 def _at_most(n: int) -> Length:
     return Length(max=n, message=_l("Tối đa %(max)s ký tự."))

@@ -22,6 +22,7 @@ from core.db import write_transaction
 from core.extensions import db
 from core.models import User, utcnow
 from core.text import nfc
+from marketplace.checkout import payment_of, pays_by_transfer, pays_by_transfer_clause
 from marketplace.labels import ORDER_STATUS_NAMES, PAYMENT_NAMES
 from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, OrderEvent, Product
 from marketplace.notifications import tell_refunded, tell_step
@@ -134,7 +135,7 @@ def _return_stock(order: Order) -> None:
 def mark_paid(order_id: int, *, actor_id: int) -> Order:
     with write_transaction():
         order = db.session.get(Order, order_id)
-        if order.checkout.payment_method != "vietqr" or order.status == "cancelled":
+        if not pays_by_transfer(order) or order.status == "cancelled":
             raise IllegalTransition(order, "paid")
         paid = db.session.execute(
             update(Order)
@@ -332,11 +333,7 @@ def can_cancel(order: Order) -> bool:
 
 
 def awaits_payment(order: Order) -> bool:
-    return (
-        order.checkout.payment_method == "vietqr"
-        and order.paid_at is None
-        and order.status != "cancelled"
-    )
+    return pays_by_transfer(order) and order.paid_at is None and order.status != "cancelled"
 
 
 def unpaid_count(cooperative_id: int) -> int:
@@ -344,11 +341,12 @@ def unpaid_count(cooperative_id: int) -> int:
     return db.session.scalar(
         select(func.count(Order.id))
         .join(Checkout, Checkout.id == Order.checkout_id)
+        .join(Cooperative, Cooperative.id == Order.cooperative_id)
         .where(
             Order.cooperative_id == cooperative_id,
             Order.paid_at.is_(None),
             Order.status != "cancelled",
-            Checkout.payment_method == "vietqr",
+            pays_by_transfer_clause(),
         )
     )
 
@@ -411,7 +409,7 @@ def orders_csv(cooperative_id: int) -> str:
                 order.subtotal,
                 order.delivery_fee,
                 order.total,
-                _(PAYMENT_NAMES.get(checkout.payment_method, checkout.payment_method)),
+                _(PAYMENT_NAMES[payment_of(order)]),
                 _local(order.paid_at),
             ]
         )

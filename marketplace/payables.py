@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from core.extensions import db
 from core.models import utcnow
-from marketplace.models import Checkout, Order, OrderEvent
+from marketplace.checkout import pays_by_transfer, pays_by_transfer_clause
+from marketplace.models import Checkout, Cooperative, Order, OrderEvent
 from marketplace.notifications import tell_payment
 from payments.payables import Due, add_received
 from payments.refunds import add_refunded
@@ -40,17 +41,18 @@ class OrderPayable:
     def candidates(self, payee_id: int, amount: int, booked_at: datetime) -> list[Due]:
         orders = db.session.scalars(
             select(Order)
-            .join(Checkout)
+            .join(Checkout, Checkout.id == Order.checkout_id)
+            .join(Cooperative, Cooperative.id == Order.cooperative_id)
             .where(
                 Order.cooperative_id == payee_id,
                 Order.status != "cancelled",
-                Checkout.payment_method == "vietqr",
+                pays_by_transfer_clause(),  # a VietQR checkout's COD part owes no transfer
                 Order.total - Order.paid_amount == amount,
                 Order.created_at <= booked_at,
             )
             .order_by(Order.id)
             .limit(2)  # more than one is as good as many: the credit waits for a person
-            .with_for_update()
+            .with_for_update(of=Order)
         ).all()
         return [_due(order) for order in orders]
 
@@ -76,16 +78,6 @@ def payment_state(order: Order) -> str:
     if order.paid_at is not None or order.paid_amount >= order.total:
         return "paid"
     return "part_paid" if order.paid_amount else "awaiting"
-
-
-def pays_by_transfer(order: Order) -> bool:
-    """The buyer transfers the money to the cooperative's own account, with the QR and the
-    details shown to them: VietQR chosen at checkout, and the cooperative gave its bank
-    details (without them it sends them itself, and the order page says so)."""
-    cooperative = order.cooperative
-    return order.checkout.payment_method == "vietqr" and bool(
-        cooperative.bank_bin and cooperative.bank_account
-    )
 
 
 @dataclass(frozen=True)

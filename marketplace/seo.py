@@ -53,4 +53,9 @@ def cooperative_ld(cooperative) -> dict:
             "addressCountry": "VN",
         },
         **({"foundingDate": str(cooperative.founded_year)} if cooperative.founded_year else {}),
+        **(
+            {"logo": image_url(cooperative.logo_path, external=True)}
+            if cooperative.logo_path
+            else {}
+        ),
     }

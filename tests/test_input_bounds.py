@@ -263,7 +263,9 @@ GET_FILTERS = {
         },
         columns={"district": "districts.slug"},
     ),  # fmt: skip
-    "marketplace.checkout_summary": Filters("buyer", {"province": "text"}),
+    "marketplace.checkout_summary": Filters(
+        "buyer", {"province": "text", "payment_method": "text"}
+    ),
     "marketplace.order": Filters(
         "guest",
         {"token": "text", "seen": "text"},

@@ -1,5 +1,6 @@
 import pytest
 
+from payments.banks import BANKS, bank_name, bank_of
 from payments.vietqr import crc16_ccitt_false, payload, qr_svg, transfer_purpose
 
 # The example published with the NAPAS VietQR specification.
@@ -119,3 +120,17 @@ def test_qr_svg():
     assert " width=" not in svg and " height=" not in svg
     assert "<?xml" not in svg
     assert "<script" not in svg.lower()
+
+
+def test_the_bank_list_has_each_bin_once_and_six_digits():
+    bins = [bank.bin for bank in BANKS]
+    assert len(bins) == len(set(bins)) and len(BANKS) >= 40
+    assert all(len(b) == 6 and b.isascii() and b.isdigit() for b in bins)
+    assert {bank_name(b) for b in ("970436", "970405", "970422", "546034")} == {
+        "Vietcombank",
+        "Agribank",
+        "MB",
+        "CAKE",
+    }
+    assert bank_name("123456") == "123456"  # a BIN not in the list is shown as it is
+    assert bank_of("970405").label.startswith("Agribank (970405) – Ngân hàng Nông nghiệp")

@@ -11,6 +11,7 @@ from core.db import TryAgain
 from core.text import whole_number
 from marketplace import cart as carts
 from marketplace.views import bp
+from marketplace.views.orders import parcel_plan
 
 
 def _product_id() -> int | None:
@@ -40,7 +41,8 @@ def _busy() -> str:
 
 @bp.get("/cart")
 def cart():
-    return render_template("marketplace/cart.html", cart=carts.load_cart(current_user))
+    cart = carts.load_cart(current_user)
+    return render_template("marketplace/cart.html", cart=cart, plan=parcel_plan(cart))
 
 
 @bp.post("/cart/add")
@@ -84,7 +86,12 @@ def cart_update():
     if request.htmx:
         cart = carts.load_cart(current_user)
         return render_template(
-            "marketplace/_cart.html", cart=cart, message=message, cart_count=cart.count, oob=True
+            "marketplace/_cart.html",
+            cart=cart,
+            plan=parcel_plan(cart),
+            message=message,
+            cart_count=cart.count,
+            oob=True,
         )
     if message:
         flash(message, "error")

@@ -9,6 +9,7 @@ from core.extensions import db
 from core.models import District
 from marketplace import catalogue, seo
 from marketplace.cards import product_card
+from marketplace.checkout import payment_of, pays_by_transfer
 from marketplace.labels import (
     COOPERATIVE_KIND_NAMES,
     COUNCIL_NAMES,
@@ -164,6 +165,8 @@ def register_template_globals(state):
             "status_names": ORDER_STATUS_NAMES,
             "payment_names": PAYMENT_NAMES,
             "transfer_for": transfer_for,
+            "pays_by_transfer": pays_by_transfer,
+            "payment_of": payment_of,
             "product_ld": seo.product_ld,
             "cooperative_ld": seo.cooperative_ld,
         }

@@ -46,7 +46,7 @@ PUBLIC_ENDPOINTS = ("dashboard.upload",)
 HARD_LIMIT_FACTOR = 4
 
 
-def _max_image_bytes() -> int:
+def max_image_bytes() -> int:
     return current_app.config.get("DASHBOARD_MAX_IMAGE_BYTES", uploads.MAX_BYTES)
 
 
@@ -55,7 +55,7 @@ def limit_request_size(endpoint, _values):
     # Runs before every before_request function, in particular before CSRF protection reads the
     # form: the limit must be in place before anyone touches the body.
     if request.method == "POST" and endpoint not in PUBLIC_ENDPOINTS:
-        request.max_content_length = _max_image_bytes() * HARD_LIMIT_FACTOR
+        request.max_content_length = max_image_bytes() * HARD_LIMIT_FACTOR
 
 
 @dashboard.before_request
@@ -67,7 +67,7 @@ def only_approved_cooperatives():
 
 @dashboard.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_error):
-    megabytes = uploads.megabytes(_max_image_bytes())
+    megabytes = uploads.megabytes(max_image_bytes())
     message = _("Tệp gửi lên quá lớn. Ảnh sản phẩm tối đa %(mb)s MB.", mb=megabytes)
     return render_template("dashboard/too_large.html", message=message), 413
 
@@ -76,7 +76,7 @@ def _coop_id() -> int:
     return g.cooperative.id
 
 
-def _upload_folder() -> str:
+def upload_folder() -> str:
     return current_app.config["UPLOAD_FOLDER"]
 
 
@@ -88,7 +88,7 @@ def upload(name: str):
     if not uploads.is_safe_name(name):
         abort(404)
     # Names are random and never reused, so the picture behind a URL never changes.
-    return send_from_directory(_upload_folder(), name, max_age=365 * 24 * 3600)
+    return send_from_directory(upload_folder(), name, max_age=365 * 24 * 3600)
 
 
 # --- overview ----------------------------------------------------------------------------
@@ -144,19 +144,19 @@ def _own_product_or_404(product_id: int):
     return product
 
 
-def _prepare_picture(form: ProductForm):
-    """The checked picture of the form, None if none was sent; False (with the error on the
-    field) if the file is not one we take."""
-    if not form.picture.data:
+def prepared_picture(field):
+    """The checked picture of a file field (a product's picture, the shop's logo), None if none
+    was sent; False (with the error on the field) if the file is not one we take."""
+    if not field.data:
         return None
     try:
-        return uploads.prepare_image(form.picture.data.stream, _max_image_bytes())
+        return uploads.prepare_image(field.data.stream, max_image_bytes())
     except UploadRejected as error:
-        form.picture.errors = [*form.picture.errors, error.message]
+        field.errors = [*field.errors, error.message]
         return False
 
 
-def _try_again() -> str:
+def try_again() -> str:
     return _("Hệ thống đang bận, chưa lưu được. Vui lòng bấm lưu lại.")
 
 
@@ -173,7 +173,7 @@ def new_product():
         flash(_("Trang thêm sản phẩm đã cũ nên chưa lưu gì. Vui lòng kiểm tra lại rồi bấm “Thêm sản phẩm”."), "error")  # fmt: skip
         return _product_form_page(form, None)
     if form.validate_on_submit():
-        picture = _prepare_picture(form)
+        picture = prepared_picture(form.picture)
         if picture is not False:
             try:
                 address, made = shop_products.create_product_once(
@@ -181,11 +181,11 @@ def new_product():
                     g.cooperative,
                     form.product_data(),
                     picture,
-                    upload_folder=_upload_folder(),
+                    upload_folder=upload_folder(),
                     address=lambda product: url_for(".products") + f"#product-{product.id}",
                 )
             except TryAgain:
-                flash(_try_again(), "error")
+                flash(try_again(), "error")
             else:
                 if made:
                     flash(_("Đã thêm sản phẩm “%(name)s”.", name=form.name.data), "success")
@@ -202,21 +202,21 @@ def edit_product(product_id: int):
     if request.method == "GET":
         form.stock_seen.data = str(product.stock)
     if form.validate_on_submit():
-        picture = _prepare_picture(form)
+        picture = prepared_picture(form.picture)
         if picture is not False:
             try:
                 shop_products.update_product(
                     product,
                     form.product_data(),
                     picture,
-                    upload_folder=_upload_folder(),
+                    upload_folder=upload_folder(),
                     stock_seen=seen_stock(form.stock_seen),
                 )
             except shop_products.StockChanged as changed:
                 form.stock.errors = [*form.stock.errors, _stock_changed_message(changed)]
                 form.stock_seen.data = str(changed.current)
             except TryAgain:
-                flash(_try_again(), "error")
+                flash(try_again(), "error")
             else:
                 flash(_("Đã lưu “%(name)s”.", name=product.name), "success")
                 return redirect(url_for(".edit_product", product_id=product.id))
@@ -230,7 +230,7 @@ def _product_form_page(form: ProductForm, product):
         "dashboard/product_form.html",
         form=form,
         product=product,
-        max_image_mb=uploads.megabytes(_max_image_bytes()),
+        max_image_mb=uploads.megabytes(max_image_bytes()),
     )
 
 
@@ -259,7 +259,7 @@ def inline_product(product_id: int):
             form.stock.errors = [*form.stock.errors, _stock_changed_message(changed)]
             form.stock_seen.data = str(changed.current)
         except TryAgain:
-            form.price.errors = [*form.price.errors, _try_again()]
+            form.price.errors = [*form.price.errors, try_again()]
         else:
             if request.htmx:
                 return _row(product, _inline_form(product), saved=True)
@@ -281,9 +281,9 @@ def product_visibility(product_id: int):
     except TryAgain:
         if request.htmx:
             form = _inline_form(product)
-            form.price.errors = [_try_again()]
+            form.price.errors = [try_again()]
             return _row(product, form)
-        flash(_try_again(), "error")
+        flash(try_again(), "error")
         return redirect(url_for(".products") + f"#product-{product.id}")
     if request.htmx:
         return _row(product, _inline_form(product))
@@ -299,12 +299,12 @@ def delete_image(product_id: int, image_id: int):
     _own_product_or_404(product_id)
     try:
         deleted = shop_products.remove_image(
-            _coop_id(), product_id, image_id, upload_folder=_upload_folder()
+            _coop_id(), product_id, image_id, upload_folder=upload_folder()
         )
     except LookupError:  # another product's picture
         abort(404)
     except TryAgain:
-        flash(_try_again(), "error")
+        flash(try_again(), "error")
     else:
         if deleted:
             flash(_("Đã xóa ảnh."), "success")

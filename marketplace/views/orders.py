@@ -17,8 +17,8 @@ from core.text import normalise_phone, same_secret
 from marketplace import cart as carts
 from marketplace import checkout as checkouts
 from marketplace import orders
-from marketplace.forms import CancelForm, CheckoutForm
-from marketplace.models import Checkout, Order
+from marketplace.forms import NO_TRANSFERS, CancelForm, CheckoutForm
+from marketplace.models import PAYMENT_METHODS, Checkout, Order
 from marketplace.notifications import tell_placed
 from marketplace.payables import TransferStep, transfer_steps
 from marketplace.views import bp
@@ -33,15 +33,21 @@ def _fees():
     return current_app.config["DELIVERY_FEES"], current_app.config["FREE_DELIVERY_FROM"]
 
 
-def _summary(cart, province: str) -> list[tuple]:
-    """(cooperative, lines, subtotal, fee) per cooperative, as checkout will charge it."""
+def parcel_plan(cart, province: str = "", payment_method: str = "") -> checkouts.ParcelPlan:
+    """The cart's parcels as checkout will charge them (marketplace.checkout.plan_parcels);
+    the cart page's too, before a province or a way to pay is chosen."""
     fees, free_from = _fees()
-    rows = []
-    for cooperative, lines in cart.by_cooperative():
-        subtotal = sum(line.line_total for line in lines)
-        fee = checkouts.delivery_fee(province, subtotal, fees, free_from) if province else None
-        rows.append((cooperative, lines, subtotal, fee))
-    return rows
+    payment_method = payment_method if payment_method in PAYMENT_METHODS else ""
+    return checkouts.plan_parcels(cart, province, payment_method, fees, free_from)
+
+
+def _no_transfers_taken(form: CheckoutForm, plan: checkouts.ParcelPlan) -> bool:
+    """VietQR chosen (the choice is disabled, but a page from before may send it) where no
+    cooperative of the cart takes transfers: said on the field."""
+    if form.payment_method.data != "vietqr" or plan.any_takes_transfers:
+        return False
+    form.payment_method.errors = [*form.payment_method.errors, NO_TRANSFERS]
+    return True
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
@@ -79,6 +85,8 @@ def checkout():
                 "error",
             )
             return redirect(url_for("marketplace.cart"))
+        if _no_transfers_taken(form, parcel_plan(cart, "", "")):
+            return _checkout_page(form, cart)
         try:
             placed = _place(form, cart)
         except carts.OutOfStock as error:
@@ -100,11 +108,16 @@ def checkout():
             )
         else:
             return _placed(placed)
+    return _checkout_page(form, cart)
+
+
+def _checkout_page(form: CheckoutForm, cart):
     return render_template(
         "marketplace/checkout.html",
         form=form,
         cart=cart,
-        summary=_summary(cart, form.province.data or ""),
+        plan=parcel_plan(cart, form.province.data or "", form.payment_method.data or ""),
+        no_transfers=NO_TRANSFERS,
     )
 
 
@@ -142,12 +155,12 @@ def _place(form: CheckoutForm, cart) -> Checkout:
 
 @bp.get("/checkout/summary")
 def checkout_summary():
-    """The per-cooperative totals for a destination (htmx, when the province changes)."""
+    """The parcels for a destination and a way to pay (htmx, when either changes)."""
     cart = carts.load_cart(current_user)
-    province = request.args.get("province", "")
-    return render_template(
-        "marketplace/_checkout_summary.html", cart=cart, summary=_summary(cart, province)
+    plan = parcel_plan(
+        cart, request.args.get("province", ""), request.args.get("payment_method", "")
     )
+    return render_template("marketplace/_checkout_summary.html", cart=cart, plan=plan, oob=True)
 
 
 def _order_url(checkout: Checkout) -> str:

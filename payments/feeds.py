@@ -90,7 +90,9 @@ def rotate_key(payee_id: int, actor_id: int, seen: str | None = None) -> BankFee
     with write_transaction():
         feed = feed_of(payee_id)
         old = feed.api_key
-        if seen is not None and not hmac.compare_digest(key_fingerprint(old), seen):
+        if seen is not None and not hmac.compare_digest(
+            key_fingerprint(old).encode(), seen.encode()
+        ):
             raise KeyChanged()
         rotated = db.session.execute(
             update(BankFeed)

@@ -33,7 +33,6 @@ from payments.payables import Due
 from payments.references import code_of, references_in
 from payments.refunds import refund_due
 
-
 # A bank's clock and ours differ, and its times come to the second (or the minute): a line
 # dated this little before a payable was placed is taken as after it. A transfer made a day
 # before the order still waits for a person.

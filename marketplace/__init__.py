@@ -14,6 +14,7 @@ def init_app(app) -> None:
     from marketplace.labels import COOPERATIVE_KIND_NAMES
     from marketplace.payables import OrderPayable
     from marketplace.views import account, bp, catalogue
+    from marketplace.views import payments as _payments  # noqa: F401  (its routes on dashboard)
     from marketplace.views.dashboard import dashboard
     from payments import payables
 

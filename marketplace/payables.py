@@ -88,3 +88,17 @@ def payment_state(order: Order) -> str:
     if order.paid_at is not None or order.paid_amount >= order.total:
         return "paid"
     return "part_paid" if order.paid_amount else "awaiting"
+
+
+def order_codes(cooperative_id: int, order_ids: list[int]) -> dict[int, str]:
+    """id -> code of the cooperative's orders among order_ids (its payments page names the
+    orders a credit paid or a refund is for)."""
+    if not order_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Order.id, Order.code).where(
+                Order.cooperative_id == cooperative_id, Order.id.in_(order_ids)
+            )
+        ).all()
+    )

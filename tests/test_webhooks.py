@@ -6,7 +6,6 @@ import hmac
 import json
 import random
 import re
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -362,7 +361,7 @@ def notices_for(orders, total_notices: int, seed: int = 11) -> list[tuple[int, d
     return bodies
 
 
-def paced(send_one, bodies, seconds: float, workers: int = 16) -> list:
+def paced(send_one, bodies, seconds: float, workers: int = 8) -> list:
     """send_one(body) for each, the i-th at start + i·seconds/len, from a pool of threads."""
     start = time.monotonic()
     step = seconds / len(bodies)
@@ -380,42 +379,50 @@ def paced(send_one, bodies, seconds: float, workers: int = 16) -> list:
         return list(pool.map(at_its_time, enumerate(bodies)))
 
 
+def as_sepay_sends(post, body, tries: int = 4) -> tuple[int, int]:
+    """post(body) until it is answered 2xx, as SePay retries (503: the database was busy);
+    the last status and how many tries were answered 503."""
+    busy = 0
+    for _ in range(tries):
+        status = post(body)
+        if status != 503:
+            return status, busy
+        busy += 1
+    return status, busy
+
+
 def test_200_notices_across_50_orders_at_once_pay_each_exactly(app, db, shop, capsys):
     _cooperative, product, token, key = shop
     orders = place_orders(current_app, product, 50)
     totals = {order.id: order.total for order in orders}
     bodies = notices_for(orders, 200)
-    lock = threading.Lock()
-    failures = []
 
-    def send_one(body):
+    def post(body) -> int:
         with app.app_context():
             try:
-                response = send(app.test_client(), token, body, key)
-                if response.status_code != 200:
-                    with lock:
-                        failures.append(response.status_code)
-                return response.status_code
+                return send(app.test_client(), token, body, key).status_code
             finally:
                 from core.extensions import db as _db
 
                 _db.session.remove()
 
     began = time.monotonic()
-    outcomes = paced(send_one, [body for _order, body in bodies], seconds=10)
+    outcomes = paced(lambda body: as_sepay_sends(post, body), [b for _o, b in bodies], seconds=10)
     elapsed = time.monotonic() - began
-    assert not failures, failures
+    statuses = [status for (status, _busy), _seconds in outcomes]
+    assert statuses == [200] * 200, sorted(set(statuses))
     db.session.rollback()  # end the test's snapshot: read what the requests committed
     paid = dict(db.session.execute(select(Order.id, Order.paid_amount)).all())
     assert paid == totals
     assert db.session.scalar(select(func.count()).where(Order.paid_at.is_(None))) == 0
     assert count(db, BankTransaction) == 200 and count(db, Refund) == 0
     assert set(db.session.scalars(select(BankTransaction.status))) == {"matched"}
-    slowest = max(seconds for _status, seconds in outcomes)
+    slowest = max(seconds for _outcome, seconds in outcomes)
+    busy = sum(busy for (_status, busy), _seconds in outcomes)
     with capsys.disabled():
         print(
             f"\n200 notices, 50 orders, in-process ({db.engine.dialect.name}): {elapsed:.1f} s, "
-            f"slowest answer {slowest * 1000:.0f} ms"
+            f"slowest answer {slowest * 1000:.0f} ms, {busy} answered 503 and sent again"
         )
 
 

@@ -435,26 +435,14 @@ def lines_of(table: Table, header: int, mapping: dict) -> Parsed:
         cells = {name: row[index] if index < len(row) else None for name, index in where.items()}
         if not any(_text(cell) for cell in cells.values()):
             continue
-        try:
-            amount = _amount(cells["amount"])
-            if amount is not None and amount > INT_MAX:
-                raise ValueError(amount)
-        except ValueError:
-            if _is_summary(row):
-                parsed.skipped += 1
-            else:
-                problems.append((number, "amount", _text(cells["amount"])))
+        amount = _cell(_bounded_amount, cells, "amount", (number, row, parsed, problems))
+        if amount is _UNREAD:
             continue
         if not amount or amount < 0:
             parsed.skipped += 1  # no credit: money out, a note, a line of the bank's own
             continue
-        try:
-            moment = _moment(cells["date"])
-        except ValueError:
-            if _is_summary(row):
-                parsed.skipped += 1
-            else:
-                problems.append((number, "date", _text(cells["date"])))
+        moment = _cell(_moment, cells, "date", (number, row, parsed, problems))
+        if moment is _UNREAD:
             continue
         if moment is None:
             parsed.skipped += 1  # an amount without a date: a total, a balance
@@ -478,6 +466,30 @@ def lines_of(table: Table, header: int, mapping: dict) -> Parsed:
     if problems:
         raise _row_problems(problems)
     return parsed
+
+
+_UNREAD = object()
+
+
+def _cell(reader, cells: dict, name: str, where: tuple):
+    """reader(the row's cell `name`); _UNREAD when it cannot be read: a summary row (a
+    total, a balance) is skipped, any other is a problem of the file."""
+    number, row, parsed, problems = where
+    try:
+        return reader(cells[name])
+    except ValueError:
+        if _is_summary(row):
+            parsed.skipped += 1
+        else:
+            problems.append((number, name, _text(cells[name])))
+        return _UNREAD
+
+
+def _bounded_amount(cell) -> int | None:
+    amount = _amount(cell)
+    if amount is not None and amount > INT_MAX:
+        raise ValueError(amount)
+    return amount
 
 
 def fingerprint(moment: str, amount: int, text: str, reference: str, *, occurrence: int) -> str:

@@ -39,7 +39,14 @@ from tests.served import (
     not_available,
     serve,
 )
-from tests.test_webhooks import as_sepay_sends, notice, notices_for, paced, place_orders
+from tests.test_webhooks import (
+    as_sepay_sends,
+    notice,
+    notices_for,
+    paced,
+    place_orders,
+    report,
+)
 from tourism.models import Booking, Listing
 
 
@@ -500,11 +507,4 @@ def test_200_notices_across_50_orders_over_10_seconds_pay_each_exactly(server, l
         )
         assert unpaid == 0
         database = session.get_bind().dialect.name
-    slowest = max(seconds for _outcome, seconds in outcomes)
-    busy = sum(busy for (_status, busy), _seconds in outcomes)
-    with capsys.disabled():
-        print(
-            f"\n200 notices, 50 orders, served ({database}, 3 gunicorn workers × 2 threads): "
-            f"{elapsed:.1f} s, slowest answer {slowest * 1000:.0f} ms, {busy} answered 503 "
-            "and sent again"
-        )
+    report(capsys, f"served ({database}, 3 gunicorn workers × 2 threads)", elapsed, outcomes)

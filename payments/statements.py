@@ -203,7 +203,7 @@ def read(data: bytes, filename: str = "") -> Table:
         raise StatementError(N_("Tệp không có dòng nào."))
     if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
         raise StatementError(
-            N_("Tệp có hơn %(rows)s dòng. Hãy tách sao kê thành nhiều tệp."), rows=f"{MAX_ROWS:,}"
+            N_("Tệp có hơn %(rows)s dòng. Hãy tách sao kê thành nhiều tệp."), rows=MAX_ROWS
         )
     if max(_filled(row) for row in rows[: HEADER_SEARCH_ROWS + PREVIEW_ROWS]) < 3:
         raise StatementError(
@@ -429,7 +429,7 @@ def lines_of(table: Table, header: int, mapping: dict) -> Parsed:
     rows = table.rows[header:]
     if len(rows) > MAX_ROWS:
         raise StatementError(
-            N_("Tệp có hơn %(rows)s dòng. Hãy tách sao kê thành nhiều tệp."), rows=f"{MAX_ROWS:,}"
+            N_("Tệp có hơn %(rows)s dòng. Hãy tách sao kê thành nhiều tệp."), rows=MAX_ROWS
         )
     for number, row in enumerate(rows, header + 1):
         cells = {name: row[index] if index < len(row) else None for name, index in where.items()}

@@ -230,7 +230,7 @@ BAD_FILES = {
     "over 2 MB": (b"a;b;c\n" * 400_000, "lớn hơn 2 MB"),
     "over 5000 rows": (
         csv_bytes([row(n, "01/12/2026", "1.000", "x") for n in range(5_100)]),
-        "hơn 5,000 dòng",
+        "hơn 5000 dòng",
     ),
 }
 

@@ -5,8 +5,8 @@ The rules are payments' (feeds, statements, matching, refunds); orders' codes ar
 marketplace's (marketplace.payables)."""
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from core.db import TryAgain
@@ -36,7 +36,12 @@ def _back():
 
 
 def _statement_message(error: StatementError) -> str:
-    return _(error.message, **error.params)
+    """The refusal in the reader's language, its numbers as the reader writes them."""
+    params = {
+        name: format_number(value) if isinstance(value, int) else value
+        for name, value in error.params.items()
+    }
+    return _(error.message, **params)
 
 
 def _pending(token: str | None, header: int | None, form: ColumnsForm | None = None):

@@ -18,7 +18,7 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from core.db import TryAgain
-from core.extensions import csrf, limiter
+from core.extensions import csrf, db, limiter
 from core.limits import address_key
 from payments import feeds, matching
 from payments.notices import BadNotice, read_json, sepay_line
@@ -63,10 +63,16 @@ def _answer(status: int, error: str | None = None):
     return jsonify(body), status
 
 
-@bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    """A refusal before the view (too many requests, too large, wrong method) in JSON too."""
+    """A refusal around the view (too many requests, too large, an error) in JSON too. By
+    code: Flask looks for the app's handler of a code before a blueprint's of HTTPException."""
+    if (error.code or 500) >= 500:
+        db.session.rollback()
     return _answer(error.code or 500, error.name.lower())
+
+
+for _code in (400, 404, 405, 413, 429, 500):
+    bp.register_error_handler(_code, http_error)
 
 
 def _take(feed, source: str):

@@ -6,6 +6,8 @@ import hmac
 import json
 import random
 import re
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -25,6 +27,7 @@ from payments.models import Allocation, BankFeed, BankTransaction, Refund
 from payments.references import reference_for
 from tests.concurrency import at_once
 from tests.test_orders import add, checkout_form
+from tests.test_rate_limits import ROOT
 
 _ids = iter(range(10_000, 10**9))
 
@@ -478,3 +481,42 @@ def test_the_webhook_address_hides_its_token_in_the_log(app):
     for endpoint in ("payments_webhooks.sepay", "payments_webhooks.signed"):
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         assert set(rule.arguments) <= set(SECRET_PATH_ARGUMENTS)
+
+
+# --- as in production: CSRF on, rate limits on ----------------------------------------------
+
+WEBHOOK_WORKER = """
+import json, sys
+sys.path.insert(0, {root!r})
+from tests.test_rate_limits import limited_app
+app = limited_app({url!r}, "webhooks", "memory://")
+app.config.update(WTF_CSRF_ENABLED=True, RATELIMIT_BANK_WEBHOOK="3 per minute")
+client = app.test_client()
+for token, body in json.loads({sends!r}):
+    answer = client.post(
+        "/payments/webhooks/sepay/" + token, data=json.dumps(body),
+        content_type="application/json", headers={{"Authorization": "Apikey " + {key!r}}},
+    )
+    print(answer.status_code, json.dumps(answer.get_json()))
+"""
+
+
+def test_with_csrf_on_a_notice_is_taken_and_each_feed_is_limited_on_its_own(app, db, shop, make):
+    """In a process of its own (the limiter is one per process), as production runs: CSRF
+    protection on (the webhook is exempt), and 3 notices a minute for one feed's address; a
+    refusal is JSON too, and another feed's address is counted apart."""
+    _cooperative, _product, token, key = shop
+    other = feeds.feed_of(make.cooperative().id).token
+    sends = [(token, notice("ck", 1_000 + n)) for n in range(4)] + [(other, notice("ck", 5))]
+    script = WEBHOOK_WORKER.format(
+        root=str(ROOT), url=app.config["SQLALCHEMY_DATABASE_URI"], sends=json.dumps(sends), key=key
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    answers = [line.split(" ", 1) for line in done.stdout.splitlines()]
+    assert [status for status, _body in answers] == ["200", "200", "200", "429", "401"]
+    assert json.loads(answers[0][1]) == {"success": True}
+    assert json.loads(answers[3][1])["success"] is False
+    assert count(db, BankTransaction) == 3

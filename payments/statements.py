@@ -531,21 +531,26 @@ class Imported:
 def import_statement(payee_id: int, table: Table, header: int, mapping: dict, *,
                      upload_token: str | None = None) -> Imported:  # fmt: skip
     """Read every row first (a bad row: StatementError, nothing saved), then save the mapping
-    and take the credits in, CHUNK per transaction; the kept upload is deleted at the end."""
+    and take the new credits in, CHUNK per transaction; the kept upload is deleted at the end.
+    Rows taken in before, and credits a notice told, are found in a few queries, not one per
+    row: a statement uploaded again is read, not written."""
     mapping = clean_mapping(mapping)
     parsed = lines_of(table, header, mapping)
     result = Imported(skipped=parsed.skipped)
     feeds.save_statement_columns(payee_id, mapping)
-    used: set[int] = set()
-    for start in range(0, len(parsed.lines), CHUNK):
+    known = _taken_in(payee_id, [line.external_id for line in parsed.lines])
+    fresh = [line for line in parsed.lines if line.external_id not in known]
+    result.already = len(parsed.lines) - len(fresh)
+    notices = _notices_around(payee_id, fresh)
+    for start in range(0, len(fresh), CHUNK):
         with write_transaction():
-            for line in parsed.lines[start : start + CHUNK]:
-                if _told_by_notice(payee_id, line, used):
+            for line in fresh[start : start + CHUNK]:
+                if _told_by_notice(notices, line):
                     result.already += 1
                     continue
                 transaction = matching.take_in(payee_id, line)
                 if transaction is None:
-                    result.already += 1
+                    result.already += 1  # taken in meanwhile: the same file, twice at once
                 elif transaction.status == "matched":
                     result.matched += 1
                 else:
@@ -561,29 +566,70 @@ def clean_mapping(mapping: dict) -> dict:
     return {name: str(mapping.get(name) or "")[:CELL_LENGTH] for name in FIELDS}
 
 
-def _told_by_notice(payee_id: int, line: BankLine, used: set[int]) -> bool:
-    """A credit of this statement that a bank notice (SePay) told already: the same amount,
-    within a day of it, with the same bank reference or the same order references. Each
-    notice stands for one row at most."""
-    day = (line.booked_at.replace(tzinfo=UTC).astimezone(VIETNAM)).date()
-    told = db.session.scalars(
-        select(BankTransaction).where(
+def _taken_in(payee_id: int, external_ids: list[str]) -> set[str]:
+    """Which of these statement rows the payee's account has already."""
+    found: set[str] = set()
+    for start in range(0, len(external_ids), 500):
+        found.update(
+            db.session.scalars(
+                select(BankTransaction.external_id).where(
+                    BankTransaction.payee_id == payee_id,
+                    BankTransaction.source == "statement",
+                    BankTransaction.external_id.in_(external_ids[start : start + 500]),
+                )
+            )
+        )
+    return found
+
+
+@dataclass
+class _Notice:
+    day: date  # in Vietnam
+    reference: str  # the bank's, bare
+    references: frozenset  # the payables' references in its text
+
+
+def _day(moment: datetime) -> date:
+    return moment.replace(tzinfo=UTC).astimezone(VIETNAM).date()
+
+
+def _notices_around(payee_id: int, lines: list[BankLine]) -> dict[int, list[_Notice]]:
+    """The credits bank notices (SePay) told of the payee around the statement's days, by
+    amount."""
+    if not lines:
+        return {}
+    days = [_day(line.booked_at) for line in lines]
+    told = db.session.execute(
+        select(BankTransaction.amount, BankTransaction.booked_at, BankTransaction.bank_reference,
+               BankTransaction.text)
+        .where(
             BankTransaction.payee_id == payee_id,
             BankTransaction.source != "statement",
             BankTransaction.direction == "in",
-            BankTransaction.amount == line.amount,
-            BankTransaction.booked_at >= utc_start(day - timedelta(days=1)),
-            BankTransaction.booked_at < utc_start(day + timedelta(days=2)),
+            BankTransaction.booked_at >= utc_start(min(days) - timedelta(days=1)),
+            BankTransaction.booked_at < utc_start(max(days) + timedelta(days=2)),
         )
-    ).all()
-    references = set(references_in(line.text))
-    mine = _bare(line.bank_reference)
-    for notice in told:
-        if notice.id in used:
+        .order_by(BankTransaction.booked_at, BankTransaction.id)
+    ).all()  # fmt: skip
+    by_amount: dict[int, list[_Notice]] = {}
+    for amount, booked_at, reference, text in told:
+        notice = _Notice(_day(booked_at), _bare(reference), frozenset(references_in(text)))
+        by_amount.setdefault(amount, []).append(notice)
+    return by_amount
+
+
+def _told_by_notice(notices: dict[int, list[_Notice]], line: BankLine) -> bool:
+    """A credit of this statement that a bank notice told already: the same amount, within a
+    day of it, with the same bank reference or the same payables' references. Each notice
+    stands for one row at most (it is taken from the list)."""
+    day, mine = _day(line.booked_at), _bare(line.bank_reference)
+    references = frozenset(references_in(line.text))
+    candidates = notices.get(line.amount, [])
+    for index, notice in enumerate(candidates):
+        if abs((notice.day - day).days) > 1:
             continue
-        same_reference = mine and _bare(notice.bank_reference) == mine
-        if same_reference or (references and set(references_in(notice.text)) == references):
-            used.add(notice.id)
+        if (mine and notice.reference == mine) or (references and notice.references == references):
+            del candidates[index]
             return True
     return False
 

@@ -18,6 +18,9 @@ from core.submissions import new_form_token
 from marketplace import uploads
 from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductImage
 from marketplace.sales import sales_by_month, sales_chart, top_products
+from payments import matching
+from payments.matching import BankLine
+from payments.models import BankTransaction
 from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD
 
@@ -823,16 +826,26 @@ ORDER_ROUTES = [
     ("post", "/dashboard/orders/{order}/cancel"),
     ("post", "/dashboard/orders/{order}/paid"),
 ]
+TRANSACTION_ROUTES = [
+    ("post", "/dashboard/payments/transactions/{transaction}/assign"),
+    ("post", "/dashboard/payments/transactions/{transaction}/dismiss"),
+]
 
 
 @pytest.fixture()
 def theirs(db, other):
     cooperative, product = other
     order = make_order(db, cooperative, [(product, 2)], payment="vietqr")
-    return {"product": product.id, "image": product.images[0].id, "order": order.id}
+    credit = matching.take_in(
+        cooperative.id, BankLine("sepay", "1", order.created_at, 7_000, "in", "chuyen tien")
+    )
+    return {
+        "product": product.id, "image": product.images[0].id, "order": order.id,
+        "transaction": credit.id,
+    }  # fmt: skip
 
 
-@pytest.mark.parametrize(("method", "url"), PRODUCT_ROUTES + ORDER_ROUTES)
+@pytest.mark.parametrize(("method", "url"), PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES)
 def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db, method, url):
     data = {
         **product_form(),
@@ -840,6 +853,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
         "to": "confirmed",
         "reason": "thử",
         "stock_seen": "9",
+        "code": "HG-2026-000001-1",
     }
     kwargs = {"data": data} if method == "post" else {}
     response = getattr(signed_in, method)(url.format(**theirs), **kwargs)
@@ -850,6 +864,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
     assert (product.name, product.active, product.stock) == ("Sản phẩm của HTX khác", True, 9)
     assert len(product.images) == 1
     assert (order.status, order.paid_at) == ("pending", None)
+    assert db.session.get(BankTransaction, theirs["transaction"]).status == "unmatched"
 
 
 def test_own_product_with_another_products_image_is_not_found(signed_in, coop, make, theirs):
@@ -860,7 +875,9 @@ def test_own_product_with_another_products_image_is_not_found(signed_in, coop, m
 
 def test_every_dashboard_route_with_an_id_is_in_the_owner_check(app):
     """A new dashboard route taking an id must be added to the lists above."""
-    listed = {(method.upper(), url) for method, url in PRODUCT_ROUTES + ORDER_ROUTES}
+    listed = {
+        (method.upper(), url) for method, url in PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES
+    }
     found = set()
     for rule in app.url_map.iter_rules():
         shared = ("dashboard.upload",)

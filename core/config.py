@@ -41,6 +41,10 @@ DEFAULTS = {
     "RATELIMIT_BOOKING_PER_ADDRESS": "600 per minute",
     "RATELIMIT_BOOTH_REQUEST": "20 per minute",
     "RATELIMIT_BOOTH_REQUEST_PER_ADDRESS": "600 per minute",
+    # Bank notices (payments.webhooks): per feed (the token in the address), and per address
+    # far higher, since SePay sends every cooperative's notices from the same servers.
+    "RATELIMIT_BANK_WEBHOOK": "600 per minute",
+    "RATELIMIT_BANK_WEBHOOK_PER_ADDRESS": "6000 per minute",
     "CATALOGUE_PAGE_SIZE": 24,
     # How long a mailed password reset link works, in seconds (core.accounts). It also stops
     # working once the password is changed: it can be used once.

@@ -17,6 +17,7 @@ def init_app(app) -> None:
         account,
         bp,
         catalogue,
+        payments,  # noqa: F401  (its routes are on dashboard)
         profile,  # noqa: F401  (its routes are on dashboard)
     )
     from marketplace.views.dashboard import dashboard

@@ -110,3 +110,17 @@ def transfer_steps(checkout: Checkout) -> list[TransferStep]:
             )
         )
     return steps
+
+
+def order_codes(cooperative_id: int, order_ids: list[int]) -> dict[int, str]:
+    """id -> code of the cooperative's orders among order_ids (its payments page names the
+    orders a credit paid or a refund is for)."""
+    if not order_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Order.id, Order.code).where(
+                Order.cooperative_id == cooperative_id, Order.id.in_(order_ids)
+            )
+        ).all()
+    )

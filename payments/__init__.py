@@ -8,3 +8,6 @@ an area tells it what can be paid by registering a payable kind (payables.regist
 def init_app(app) -> None:
     """The tables of payments (for the migrations), its bank-notice webhooks."""
     from payments import models  # noqa: F401
+    from payments.webhooks import bp
+
+    app.register_blueprint(bp)

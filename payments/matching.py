@@ -10,27 +10,34 @@ both ways a line arrives (a bank notice by webhook, a row of an uploaded stateme
 - References to several payables: paid together when the amount is exactly what they still
   owe together; otherwise the line waits for the cooperative.
 - No reference: paid only when exactly one open payable of the payee owes exactly that amount.
-- A line dated before the payable was placed, a reference to someone else's payable, anything
-  else: the line waits in the cooperative's unmatched queue (assign to an order, or "not for
-  the shop"), and nothing is guessed.
+- A line dated before the payable was placed (by more than CLOCK_SKEW, for the bank's clock),
+  a reference to someone else's payable, anything else: the line waits in the cooperative's
+  unmatched queue (assign to an order, or "not for the shop"), and nothing is guessed.
 
 The rules follow what pretix's bank-transfer import taught (match by reference first, amount
 second, never guess, keep a queue for a person).
 """
 
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
 from core import audit
 from core.db import insert_unless_taken, write_transaction
 from core.extensions import db
+from core.labels import N_
 from payments import payables
 from payments.models import Allocation, BankTransaction
 from payments.payables import Due
 from payments.references import code_of, references_in
 from payments.refunds import refund_due
+
+# A bank's clock and ours differ, and its times come to the second (or the minute): a line
+# dated this little before a payable was placed is taken as after it. A transfer made a day
+# before the order still waits for a person.
+CLOCK_SKEW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,36 @@ class BankLine:
 
 class MatchError(ValueError):
     pass
+
+
+STATUS_NAMES = {
+    "matched": N_("Đã khớp"),
+    "unmatched": N_("Chờ xử lý"),
+    "ignored": N_("Bỏ qua"),
+    "dismissed": N_("Không phải của cửa hàng"),
+    "claimed": N_("Đang xử lý"),
+}
+
+# Why a line is where it is (its note, written by _leave), in words for the cooperative.
+_WHY = (
+    (re.compile(r"not a credit"), N_("Không phải tiền vào.")),
+    (re.compile(r"no reference; 0 owe"), N_("Không có mã đơn, và không đơn nào chờ đúng số tiền này.")),
+    (re.compile(r"no reference; \d+ owe"), N_("Không có mã đơn, và nhiều đơn cùng chờ số tiền này.")),
+    (re.compile(r"several references"), N_("Nhắc nhiều đơn, nhưng số tiền không bằng số các đơn đó còn thiếu.")),
+    (re.compile(r"(?P<code>\S+) is another cooperative's"), N_("Mã %(code)s là đơn của cửa hàng khác.")),
+    (re.compile(r"dated before (?P<code>\S+) was placed"), N_("Chuyển trước khi đơn %(code)s được đặt.")),
+    (re.compile(r"not for the shop"), N_("Cửa hàng đã đánh dấu: không phải tiền của cửa hàng.")),
+)  # fmt: skip
+
+
+def why(transaction: BankTransaction) -> tuple[str, dict] | None:
+    """Why the line waits (or was left): a msgid and its parameters; None for a match."""
+    if transaction.status == "matched":
+        return None
+    for pattern, message in _WHY:
+        if found := pattern.search(transaction.note or ""):
+            return message, found.groupdict()
+    return None
 
 
 def take_in(payee_id: int, line: BankLine) -> BankTransaction | None:
@@ -79,7 +116,9 @@ def _settle(transaction: BankTransaction) -> None:
     if named is None:
         return  # _named_dues left it waiting, with the reason
     if not named:
-        found = payables.candidates(transaction.payee_id, transaction.amount, transaction.booked_at)
+        found = payables.candidates(
+            transaction.payee_id, transaction.amount, transaction.booked_at + CLOCK_SKEW
+        )
         if len(found) != 1:
             _leave(transaction, "unmatched", f"no reference; {len(found)} owe that amount")
             return
@@ -106,7 +145,7 @@ def _named_dues(transaction: BankTransaction) -> list[Due] | None:
         if due.payee_id != transaction.payee_id:
             _leave(transaction, "unmatched", f"{due.code} is another cooperative's")
             return None
-        if transaction.booked_at < due.placed_at:
+        if transaction.booked_at + CLOCK_SKEW < due.placed_at:
             _leave(transaction, "unmatched", f"dated before {due.code} was placed")
             return None
         dues.append(due)
@@ -143,12 +182,20 @@ def assign(transaction_id: int, payee_id: int, code: str, actor_id: int) -> Due:
     """The cooperative says which of its orders an unmatched credit pays (audited)."""
     with write_transaction():
         transaction = _waiting(transaction_id, payee_id)
-        due = payables.find(code.strip().upper())
+        due = payables.find(code_typed(code))
         if due is None or due.payee_id != payee_id:
             raise MatchError("no such payable")
         _pay(transaction, due, transaction.amount)
         audit.record(actor_id, "bank_transaction.assign", "bank_transaction", transaction.id, code)
     return due
+
+
+def code_typed(text: str) -> str:
+    """The code a person typed, as a code: HG-2026-000011-1 as it is, or the transfer's
+    reference (HG20260000111K, as the buyer's text carries it) made back into its code."""
+    text = (text or "").strip().upper()[:60]
+    found = references_in(text)
+    return code_of(found[0]) if len(found) == 1 and "-" not in text else text
 
 
 def dismiss(transaction_id: int, payee_id: int, actor_id: int) -> None:
@@ -177,6 +224,12 @@ def _waiting(transaction_id: int, payee_id: int) -> BankTransaction:
     transaction = db.session.get(BankTransaction, transaction_id)
     db.session.refresh(transaction)
     return transaction
+
+
+def transaction_of(payee_id: int, transaction_id: int) -> BankTransaction | None:
+    """One of the payee's lines, whatever its status; None for another payee's."""
+    transaction = db.session.get(BankTransaction, transaction_id)
+    return transaction if transaction is not None and transaction.payee_id == payee_id else None
 
 
 def unmatched(payee_id: int) -> list[BankTransaction]:

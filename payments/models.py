@@ -8,7 +8,15 @@ payments knows them only by kind and id (payments.payables), so it imports no ar
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -100,3 +108,18 @@ class Refund(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     refunded_at: Mapped[datetime | None]
     refunded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class StatementUpload(db.Model):
+    """A statement file between its upload and the cooperative's choice of its columns (the
+    first upload, or when the columns are chosen again): kept here, not on one machine's
+    disk, and deleted once it is imported, or after a day (payments.statements)."""
+
+    __tablename__ = "statement_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payee_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    filename: Mapped[str] = mapped_column(String(120), default="")
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

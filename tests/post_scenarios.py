@@ -14,11 +14,15 @@ Everything in the starting data has a fixed name, so that building it again give
 and the fingerprint of the database (stable columns only) can be compared between runs.
 """
 
+import hashlib
+import hmac
+import io
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from functools import cache
 
 from flask import current_app
@@ -26,6 +30,7 @@ from sqlalchemy import DateTime, select
 from werkzeug.security import generate_password_hash
 
 from core.accounts import password_reset_token
+from core.clock import VIETNAM
 from core.extensions import db
 from core.models import Message, User, utcnow
 from core.submissions import new_form_token
@@ -35,6 +40,7 @@ from marketplace import checkout as checkouts
 from marketplace import orders
 from marketplace.cart import SESSION_KEY
 from marketplace.models import CartItem
+from payments import feeds, matching, statements
 from payments.matching import BankLine, take_in
 from payments.references import reference_for
 from payments.refunds import refunds_of
@@ -209,10 +215,24 @@ class Start:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file in a form: sent afresh (a new stream) with every copy of the request."""
+
+    content: bytes
+    filename: str
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+@dataclass(frozen=True)
 class Request:
     values: dict  # the rule's arguments
-    data: dict  # the form
+    data: dict  # the form (or, with json, the JSON object sent as the body)
     session: dict | None = None  # put in the visitor's session first (a guest's cart)
+    json: bool = False  # the data is a JSON body (a bank's webhook), not a form
+    # Headers of every copy; a function of the body for a signature of it.
+    headers: dict | Callable[[bytes], dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -532,6 +552,91 @@ def decide_request(s: Start) -> Request:
     return Request({"request_id": request.id}, {"to": "approved", "reason": "Đủ điều kiện"})
 
 
+STATEMENT = "Ngày giao dịch;Số tiền ghi có;Mô tả;Số tham chiếu"
+STATEMENT_COLUMNS = {
+    "date": "Ngày giao dịch", "amount": "Số tiền ghi có", "text": "Mô tả",
+    "reference": "Số tham chiếu",
+}  # fmt: skip
+
+
+def _in_vietnam(moment):
+    """A stored moment (naive UTC) as the bank writes it: Vietnam's time, a minute later."""
+    return (moment.replace(tzinfo=UTC) + timedelta(minutes=1)).astimezone(VIETNAM)
+
+
+def _statement_of(order) -> bytes:
+    """A bank's CSV statement (lines above the table) with the order's transfer in it."""
+    lines = [
+        "SAO KÊ TÀI KHOẢN;;;", "Số tài khoản: 7700205123456;;;", STATEMENT,
+        f"{_in_vietnam(order.created_at):%d/%m/%Y};{order.total:,};CK {reference_for(order.code)};FT1",
+        f"{_in_vietnam(order.created_at):%d/%m/%Y};25.000;tien ai gui;FT2",
+    ]  # fmt: skip
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+
+def _notice_of(order) -> dict:
+    return {
+        "id": 92704, "gateway": "Agribank", "transactionDate": f"{_in_vietnam(order.created_at):%Y-%m-%d %H:%M:%S}",
+        "accountNumber": "7700205123456", "code": None, "content": f"CK {reference_for(order.code)}",
+        "transferType": "in", "transferAmount": order.total, "accumulated": 1_000_000,
+        "subAccount": None, "referenceCode": "FT26335000001", "description": "",
+    }  # fmt: skip
+
+
+def sepay_notice(s: Start) -> Request:
+    order = s.checkout("vietqr").orders[0]
+    feed = feeds.feed_of(s.cooperative.id)
+    headers = {"Authorization": f"Apikey {feed.api_key}"}
+    return Request({"token": feed.token}, _notice_of(order), json=True, headers=headers)
+
+
+def signed_notice(s: Start) -> Request:
+    order = s.checkout("vietqr").orders[0]
+    feed = feeds.feed_of(s.cooperative.id)
+    key = feed.api_key.encode()  # read here: the request threads share no session
+
+    def signature(body: bytes) -> dict:
+        digest = hmac.new(key, body, hashlib.sha256).hexdigest()
+        return {"X-Signature": f"sha256={digest}"}
+
+    return Request({"token": feed.token}, _notice_of(order), json=True, headers=signature)
+
+
+def rotate_key(s: Start) -> Request:
+    feed = feeds.feed_of(s.cooperative.id)
+    return Request({}, {"seen": feeds.key_fingerprint(feed.api_key)})
+
+
+def upload_statement(s: Start) -> Request:
+    order = s.checkout("vietqr").orders[0]
+    feeds.save_statement_columns(s.cooperative.id, STATEMENT_COLUMNS)
+    return Request({}, {"statement": Upload(_statement_of(order), "sao-ke.csv")})
+
+
+def statement_columns(s: Start) -> Request:
+    order = s.checkout("vietqr").orders[0]
+    token = statements.keep(s.cooperative.id, "sao-ke.csv", _statement_of(order))
+    form = {"upload": token, "header": "3", "action": "import", **STATEMENT_COLUMNS}
+    return Request({}, form)
+
+
+def _waiting_credit(s: Start):
+    s.checkout("vietqr")
+    order = s.checkout("vietqr").orders[0]  # two owe the same: the credit waits for a person
+    line = BankLine("sepay", "77", order.created_at, order.total, "in", "chuyen tien")
+    return order, matching.take_in(s.cooperative.id, line)
+
+
+def assign_transaction(s: Start) -> Request:
+    order, credit = _waiting_credit(s)
+    return Request({"transaction_id": credit.id}, {"code": order.code})
+
+
+def dismiss_transaction(s: Start) -> Request:
+    _order, credit = _waiting_credit(s)
+    return Request({"transaction_id": credit.id}, {})
+
+
 ONE_DECISION = "a decision: the second click finds it made and must change nothing more"
 ONE_MOVE = "a status move: the second click finds it moved and must change nothing more"
 SAME_VALUES = "saves values: saving the same values twice is saving them once"
@@ -559,6 +664,11 @@ SCENARIOS = {
     "dashboard.cancel_order": Scenario("cooperative", cancel_order_by_cooperative, "once", "cancelling (stock back once): " + ONE_MOVE, columns={"reason": "orders.cancel_reason"}),
     "dashboard.order_paid": Scenario("cooperative", order_paid, "once", "a transfer arrives once: " + ONE_MOVE),
     "dashboard.order_refund": Scenario("cooperative", order_refund, "once", "recording a refund (logged, the buyer told): " + ONE_DECISION, columns={"bank_reference": "refunds.bank_reference"}),
+    "dashboard.rotate_key": Scenario("cooperative", rotate_key, "once", "one new key: the second click carries the mark of the key it replaced"),
+    "dashboard.upload_statement": Scenario("cooperative", upload_statement, "once", "the same statement twice is the same transactions (fingerprints)"),
+    "dashboard.statement_columns": Scenario("cooperative", statement_columns, "once", "the columns saved and the kept statement imported once", table="bank_feeds"),
+    "dashboard.assign_transaction": Scenario("cooperative", assign_transaction, "once", "a credit given to an order: " + ONE_DECISION),
+    "dashboard.dismiss_transaction": Scenario("cooperative", dismiss_transaction, "once", "not for the shop: " + ONE_DECISION),
     "programme.register_training": Scenario("cooperative", register_training, "once", "one seat for the cooperative"),
     # tourism
     "tourism.book": Scenario("guest", book_tour, "once", "one booking form (form_token): one booking", table="bookings"),
@@ -569,6 +679,9 @@ SCENARIOS = {
     "tourism_host.set_closed": Scenario("cooperative", set_closed, "once", SAME_VALUES),
     "tourism_host.booking_status": Scenario("cooperative", booking_status, "once", ONE_MOVE, columns={"note": "booking_events.note"}),
     "tourism_host.record_refund": Scenario("cooperative", record_refund, "once", "a refund given back (the guest told once): " + ONE_DECISION, columns={"bank_reference": "refunds.bank_reference"}),
+    # bank notices, from SePay's servers (no session; the feed's key in a header)
+    "payments_webhooks.sepay": Scenario("guest", sepay_notice, "once", "SePay sending the same notice again: one transaction, one payment", table="bank_transactions"),
+    "payments_webhooks.signed": Scenario("guest", signed_notice, "once", "the same signed notice again: one transaction, one payment", table="bank_transactions"),
     # accounts
     "core.login": Scenario("guest", log_in, "once", "one login: the guest's cart joins the account once", table="users"),
     "core.logout": Scenario("buyer", log_out, "once", "one logout"),
@@ -602,6 +715,8 @@ class Prepared:
     url: str
     data: dict
     cookie: str | None  # the session cookie once logged in (and the guest's cart put in)
+    json: bool = False
+    headers: dict | Callable[[bytes], dict] | None = None
 
     def client(self, app):
         """A new test client carrying the prepared session (a second tab of the same browser:
@@ -610,6 +725,24 @@ class Prepared:
         if self.cookie is not None:
             client.set_cookie(app.config["SESSION_COOKIE_NAME"], self.cookie)
         return client
+
+    def send(self, client, data: dict | None = None):
+        """POST the request (or these data instead of its own) as a browser or a bank would:
+        a form, its files as new streams; or a JSON body with its headers."""
+        data = self.data if data is None else data
+        if self.json:
+            body = json.dumps(data).encode()
+            headers = self.headers(body) if callable(self.headers) else self.headers
+            return client.post(
+                self.url, data=body, content_type="application/json", headers=headers or {}
+            )
+        form = {
+            name: (io.BytesIO(value.content), value.filename)
+            if isinstance(value, Upload)
+            else value
+            for name, value in data.items()
+        }
+        return client.post(self.url, data=form, headers=self.headers or {})
 
 
 def url_for_rule(app, endpoint: str, values: dict) -> str:
@@ -639,6 +772,8 @@ def prepare(app, endpoint: str, today, setup=None) -> Prepared:
         url=url_for_rule(app, endpoint, request.values),
         data=request.data,
         cookie=cookie.value if cookie is not None else None,
+        json=request.json,
+        headers=request.headers,
     )
 
 
@@ -651,8 +786,12 @@ VOLATILE_IN = {
     ("orders", "code"),
     ("bookings", "code"),
     ("form_submissions", "token"),  # core.submissions: made at random for each form shown
+    ("bank_feeds", "token"),  # payments.feeds: the webhook's address and key, made at random
+    ("bank_feeds", "api_key"),
+    ("statement_uploads", "token"),
 }
 _ID_CODES = re.compile(r"\b(?:HG|BK)-\d{4}-\d{6}(?:-\d+)?\b")  # checkout, order, booking codes
+_REFERENCES = re.compile(r"\b(?:HG|BK)\d{10,16}[A-Z]\b")  # the same codes as transfer references
 # The private links in the messages' text: ?token=… and a password reset link's /reset/….
 _TOKENS = re.compile(r"(token=|/account/reset/)[\w.-]+")
 # The moment a message tells (a bank account changed at 14:03): two builds a minute apart.
@@ -681,6 +820,7 @@ def _stable(value):
     if not isinstance(value, str):
         return value
     return _TIMES.sub("<time>", _TOKENS.sub(r"\1<token>", _ID_CODES.sub("<code>", value)))
+    return _TOKENS.sub(r"\1<token>", _REFERENCES.sub("<code>", _ID_CODES.sub("<code>", value)))
 
 
 def fingerprint(volatile: bool = False) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:

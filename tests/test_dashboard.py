@@ -18,7 +18,9 @@ from core.submissions import new_form_token
 from marketplace import uploads
 from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductImage
 from marketplace.sales import sales_by_month, sales_chart, top_products
-from payments.models import Refund
+from payments import matching
+from payments.matching import BankLine
+from payments.models import BankTransaction, Refund
 from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD
 
@@ -825,6 +827,10 @@ ORDER_ROUTES = [
     ("post", "/dashboard/orders/{order}/paid"),
     ("post", "/dashboard/orders/{order}/refunds/{refund}"),
 ]
+TRANSACTION_ROUTES = [
+    ("post", "/dashboard/payments/transactions/{transaction}/assign"),
+    ("post", "/dashboard/payments/transactions/{transaction}/dismiss"),
+]
 
 
 @pytest.fixture()
@@ -837,11 +843,16 @@ def theirs(db, other):
     )  # fmt: skip
     db.session.add(refund)
     db.session.commit()
-    ids = {"product": product.id, "image": product.images[0].id, "order": order.id}
-    return {**ids, "refund": refund.id}
+    credit = matching.take_in(
+        cooperative.id, BankLine("sepay", "1", order.created_at, 7_000, "in", "chuyen tien")
+    )
+    return {
+        "product": product.id, "image": product.images[0].id, "order": order.id,
+        "refund": refund.id, "transaction": credit.id,
+    }  # fmt: skip
 
 
-@pytest.mark.parametrize(("method", "url"), PRODUCT_ROUTES + ORDER_ROUTES)
+@pytest.mark.parametrize(("method", "url"), PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES)
 def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db, method, url):
     data = {
         **product_form(),
@@ -850,6 +861,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
         "reason": "thử",
         "stock_seen": "9",
         "bank_reference": "FT26001",
+        "code": "HG-2026-000001-1",
     }
     kwargs = {"data": data} if method == "post" else {}
     response = getattr(signed_in, method)(url.format(**theirs), **kwargs)
@@ -861,6 +873,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
     assert len(product.images) == 1
     assert (order.status, order.paid_at) == ("pending", None)
     assert db.session.get(Refund, theirs["refund"]).status == "due"
+    assert db.session.get(BankTransaction, theirs["transaction"]).status == "unmatched"
 
 
 def test_own_product_with_another_products_image_is_not_found(signed_in, coop, make, theirs):
@@ -871,7 +884,9 @@ def test_own_product_with_another_products_image_is_not_found(signed_in, coop, m
 
 def test_every_dashboard_route_with_an_id_is_in_the_owner_check(app):
     """A new dashboard route taking an id must be added to the lists above."""
-    listed = {(method.upper(), url) for method, url in PRODUCT_ROUTES + ORDER_ROUTES}
+    listed = {
+        (method.upper(), url) for method, url in PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES
+    }
     found = set()
     for rule in app.url_map.iter_rules():
         shared = ("dashboard.upload",)

@@ -40,7 +40,7 @@ def _failed(response_or_error) -> bool:
 
 def _send(client, prepared):
     try:
-        return client.post(prepared.url, data=prepared.data)
+        return prepared.send(client)
     except Exception as error:  # noqa: BLE001 - TESTING re-raises what would have been a 500
         return error
 

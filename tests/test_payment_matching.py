@@ -125,6 +125,10 @@ ROWS = [
      {1: 150_000}, {}),
     ("dated before every order", "chuyen tien", 123_456, "unmatched", {}, {},
      {"booked": T0 - timedelta(days=1)}),
+    ("dated minutes before its order: the bank's clock", A, 150_000, "matched", {1: 150_000}, {},
+     {"booked": T0 - timedelta(minutes=5)}),
+    ("dated a quarter of an hour before its order", A, 150_000, "unmatched", {}, {},
+     {"booked": T0 - timedelta(minutes=15)}),
 ]  # fmt: skip
 
 
@@ -211,3 +215,31 @@ def test_any_single_mistyped_character_or_swapped_neighbours_is_refused():
         if body[index] != body[index + 1]:
             swapped = body[:index] + body[index + 1] + body[index] + body[index + 2 :]
             assert references_in(swapped + reference[-1]) == [], swapped
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("HG-2026-000011-1", "HG-2026-000011-1"),
+        (" hg-2026-000011-1 ", "HG-2026-000011-1"),
+        (reference_for("HG-2026-000011-1"), "HG-2026-000011-1"),
+        (reference_for("HG-2026-000011-1").lower(), "HG-2026-000011-1"),
+        ("HG20260000111X", "HG20260000111X"),  # a wrong check letter: no reference, as typed
+        ("", ""),
+    ],
+)
+def test_a_code_is_typed_as_a_code_or_as_the_reference(typed, code):
+    assert matching.code_typed(typed) == code
+
+
+def test_why_a_line_waits_is_said_in_words(db, shops):
+    payee, _kind = shops
+    waiting = matching.take_in(payee, BankLine("sepay", "9", BOOKED, 80_000, "in", "ck"))
+    other = matching.take_in(payee, BankLine("sepay", "10", BOOKED, 150_000, "in", E))
+    assert matching.why(waiting)[0].startswith("Không có mã đơn, và nhiều đơn")
+    assert matching.why(other) == (
+        "Mã %(code)s là đơn của cửa hàng khác.",
+        {"code": "HG-2026-000005-1"},
+    )
+    paid = matching.take_in(payee, BankLine("sepay", "11", BOOKED, 150_000, "in", A))
+    assert matching.why(paid) is None

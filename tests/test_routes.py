@@ -31,6 +31,8 @@ from core.accounts import password_reset_token
 from core.models import Message, User
 from fairs import booths
 from marketplace import checkout as checkouts
+from payments import matching
+from payments.matching import BankLine
 from payments.models import Refund
 from programme import trainings
 from programme.models import Training
@@ -55,6 +57,9 @@ PUBLIC_UNDER_ACCOUNT = {"core.forgot_password", "core.reset_password"}
 # Rules whose argument is a signed link: a malformed one is the link's own page saying it does
 # not work (and how to ask for a new one), with this status, rather than a bare 404.
 SIGNED_LINK_STATUS = {"core.reset_password": 400}
+# Rules whose argument names a secret feed (a bank feed's token in a webhook's address): a
+# wrong one is refused like a wrong key, 401 in JSON, so a sender cannot tell which was wrong.
+SECRET_ADDRESS_STATUS = {"payments_webhooks.sepay": 401, "payments_webhooks.signed": 401}
 # Outside /dashboard but only for approved cooperatives (fairs.views).
 COOPERATIVE_ONLY_ELSEWHERE = {"fairs.request_booth", "fairs.join_waitlist"}
 
@@ -79,6 +84,8 @@ OWNED = {
     "dashboard.delete_image": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.inline_product": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.product_visibility": (("cooperative",), SHOP_INTRUDERS),
+    "dashboard.assign_transaction": (("cooperative",), SHOP_INTRUDERS),
+    "dashboard.dismiss_transaction": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.listing": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.set_capacity": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.set_closed": (("cooperative",), SHOP_INTRUDERS),
@@ -287,6 +294,9 @@ def world(app, db, make, today):
     )  # fmt: skip
     db.session.add(refund)
     db.session.commit()
+    credit = matching.take_in(
+        mine.id, BankLine("sepay", "1", checkout.created_at, 12_345, "in", "chuyen tien")
+    )
     upload = Path(app.config["UPLOAD_FOLDER"]) / f"{secrets.token_hex(16)}.webp"
     upload.write_bytes(b"RIFF0000WEBP")  # served as it is; no one decodes it
 
@@ -312,6 +322,7 @@ def world(app, db, make, today):
         "booth_id": booth.id,
         "fair_id": fair.id,
         "message_id": message.id,
+        "transaction_id": credit.id,
         "action": "approve",
         "name": upload.name,
         "token": password_reset_token(users["buyer"]),  # the buyer's password reset link
@@ -574,6 +585,8 @@ def test_malformed_values_are_404(app, world, role):
         expect = {turned_away} if routed and turned_away is not None else {404}
         if routed and rule.endpoint in SIGNED_LINK_STATUS:
             expect = {SIGNED_LINK_STATUS[rule.endpoint]}
+        if routed and rule.endpoint in SECRET_ADDRESS_STATUS:
+            expect = {SECRET_ADDRESS_STATUS[rule.endpoint]}
         if "%00" in url:
             expect = {404}  # a NUL byte in the address is refused before any route is chosen
         walk.call(client, role, method, url, data={}, expect=expect)

@@ -9,10 +9,14 @@ decided by a per-address rate limit, and each test fails for its own reason only
 On failure the message ends with what gunicorn logged meanwhile (exceptions, first traceback).
 """
 
+import http.client
+import json
 import re
 import time
 from datetime import time as clock_time
 from datetime import timedelta
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -21,8 +25,12 @@ from core import clock
 from core.extensions import db
 from core.models import User
 from marketplace.models import CartItem, Checkout, Order, OrderLine, Product
+from payments import feeds
+from payments.models import BankTransaction
+from payments.references import reference_for
 from tests.conftest import TEST_PASSWORD, Factories
 from tests.served import (
+    REQUEST_TIMEOUT,
     TOO_MANY_REQUESTS,
     Person,
     at_once,
@@ -30,6 +38,14 @@ from tests.served import (
     in_parallel,
     not_available,
     serve,
+)
+from tests.test_webhooks import (
+    as_sepay_sends,
+    notice,
+    notices_for,
+    paced,
+    place_orders,
+    report,
 )
 from tourism.models import Booking, Listing
 
@@ -423,3 +439,82 @@ def test_another_account_behind_the_same_address_can_still_log_in(server, shared
     assert page.status == 200 and page.path == "/account" and other_name in page.text, (
         f"{colleague}: {page.describe()}" + server.explain(log_mark)
     )
+
+
+# --- bank notices -------------------------------------------------------------------------
+
+
+def post_notice(server, token: str, key: str, body: dict) -> int:
+    """SePay's POST of one notice: JSON, the feed's key in the Authorization header."""
+    connection = http.client.HTTPConnection(
+        urlsplit(server.url).hostname, urlsplit(server.url).port, timeout=REQUEST_TIMEOUT
+    )
+    try:
+        connection.request(
+            "POST",
+            f"/payments/webhooks/sepay/{token}",
+            body=json.dumps(body).encode(),
+            headers={"Authorization": f"Apikey {key}", "Content-Type": "application/json"},
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def shop_with_orders(server, orders: int):
+    with server.data():
+        make = Factories()
+        cooperative = make.cooperative(bank_bin="970418", bank_account="74010000123456")
+        product = make.product(cooperative=cooperative, price=120_000, stock=1_000)
+        feed = feeds.feed_of(cooperative.id)
+        placed = place_orders(server.app, product, orders)
+        snapshot = [(o.id, o.code, o.total) for o in placed]
+        token, key = feed.token, feed.api_key
+    return token, key, snapshot
+
+
+def test_20_replays_of_one_notice_at_once_are_one_payment(server, log_mark):
+    token, key, [(order_id, code, total)] = shop_with_orders(server, 1)
+    body = notice(reference_for(code), total)
+    statuses = at_once(lambda _n: post_notice(server, token, key, body), range(20))
+    assert statuses == [200] * 20, f"{statuses}{server.explain(log_mark)}"
+    with server.data() as session:
+        assert session.get(Order, order_id).paid_amount == total
+        assert session.scalar(select(func.count(BankTransaction.id))) >= 1
+        lines = session.scalar(
+            select(func.count(BankTransaction.id)).where(
+                BankTransaction.external_id == str(body["id"])
+            )
+        )
+        assert lines == 1
+
+
+def test_200_notices_across_50_orders_over_10_seconds_pay_each_exactly(server, log_mark, capsys):
+    """SePay telling 200 transfers, in random parts adding up to each order's total, to the
+    real gunicorn (several workers, each a process of its own) over about ten seconds."""
+    token, key, orders = shop_with_orders(server, 50)
+    bodies = notices_for([SimpleNamespace(id=i, code=c, total=t) for i, c, t in orders], 200)
+    began = time.monotonic()
+    outcomes = paced(
+        lambda body: as_sepay_sends(lambda b: post_notice(server, token, key, b), body),
+        [body for _order, body in bodies],
+        seconds=10,
+        workers=16,
+    )
+    elapsed = time.monotonic() - began
+    statuses = [status for (status, _busy), _seconds in outcomes]
+    assert statuses == [200] * 200, f"{sorted(set(statuses))}{server.explain(log_mark)}"
+    with server.data() as session:
+        ids = [order_id for order_id, _code, _total in orders]
+        paid = dict(
+            session.execute(select(Order.id, Order.paid_amount).where(Order.id.in_(ids))).all()
+        )
+        assert paid == {order_id: total for order_id, _code, total in orders}
+        unpaid = session.scalar(
+            select(func.count(Order.id)).where(Order.id.in_(ids), Order.paid_at.is_(None))
+        )
+        assert unpaid == 0
+        database = session.get_bind().dialect.name
+    report(capsys, f"served ({database}, 3 gunicorn workers × 2 threads)", elapsed, outcomes)

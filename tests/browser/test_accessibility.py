@@ -25,7 +25,8 @@ PUBLIC = [
     "/khong-co-trang-nay",
 ]
 COOPERATIVE = ["/dashboard", "/dashboard/products", "/dashboard/orders", "/dashboard/sales",
-               "/dashboard/tourism", "/dashboard/fairs", "/dashboard/trainings"]  # fmt: skip
+               "/dashboard/tourism", "/dashboard/fairs", "/dashboard/trainings",
+               "/dashboard/payments"]  # fmt: skip
 ADMIN = ["/admin", "/admin/cooperatives", "/admin/ratings", "/admin/fairs", "/admin/trainings",
          "/admin/audit"]  # fmt: skip
 

@@ -17,6 +17,7 @@ from core.models import User
 from core.notifications import Recipient, notify, site_link
 from marketplace.models import Checkout, Order, Product
 from payments.refunds import REASONS as REFUND_REASONS
+from payments.transfers import transfer_for
 
 # The steps of an order the buyer hears of: status -> (event, template, subject).
 STEP_MESSAGES = {
@@ -173,8 +174,8 @@ def warn_expiring_certificates(today: date) -> int:
 
 
 def tell_payment(order: Order) -> None:
-    """The buyer hears that the transfer arrived: paid in full, or what is still missing
-    (with the order's link, where the QR for the rest is)."""
+    """The buyer hears that the transfer arrived: paid in full, or what is still missing,
+    with the transfer of the rest and its QR."""
     buyer = buyer_of(order.checkout)
     if buyer is None:
         return
@@ -190,6 +191,8 @@ def tell_payment(order: Order) -> None:
         order=order,
         checkout=order.checkout,
         remaining=max(order.total - order.paid_amount, 0),
+        transfer=None if paid else transfer_for(order),
+        qr=None if paid else qr_link(order.checkout, order),
         link=order_link(order.checkout),
     )
 

@@ -227,13 +227,19 @@ def test_the_transfers_part_is_polled_until_every_transfer_is_paid(client, place
 def test_a_part_paid_transfer_says_what_is_missing_and_asks_for_the_rest(client, placed):
     checkout, location = placed
     fish_order = checkout.orders[1]
-    pay(fish_order, 100_000)
+    with client.application.test_request_context():  # as the bank's webhook arrives
+        pay(fish_order, 100_000)
     missing = fish_order.total - 100_000
     html = body(client.get(location, headers=HTMX))
     assert f"Đã nhận một phần (còn thiếu {vnd(missing)})" in html
     assert f'data-copy="{missing}"' in html
     assert f"v={missing}" in html
     assert 'hx-trigger="every 4s"' in html
+    (told,) = _db.session.scalars(
+        select(Message).where(Message.event == "order.part_paid", Message.channel == "mail")
+    ).all()  # the buyer is told the rest, with its transfer and the QR of exactly that
+    assert vnd(missing) in told.text and reference_for(fish_order.code) in told.text
+    assert "qr.png" in told.text and "<img" in told.html
 
 
 def test_no_steps_for_cash_on_delivery_nor_a_cooperative_without_bank_details(client, make):

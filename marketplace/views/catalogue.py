@@ -23,7 +23,6 @@ from marketplace.models import Cooperative, Product
 from marketplace.pictures import image_url
 from marketplace.ratings import current_stars, is_expired
 from marketplace.views import bp
-from payments.transfers import transfer_for
 
 
 @bp.get("/")
@@ -164,7 +163,6 @@ def register_template_globals(state):
             "product_card": product_card,
             "status_names": ORDER_STATUS_NAMES,
             "payment_names": PAYMENT_NAMES,
-            "transfer_for": transfer_for,
             "pays_by_transfer": pays_by_transfer,
             "payment_of": payment_of,
             "product_ld": seo.product_ld,

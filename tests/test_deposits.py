@@ -373,7 +373,8 @@ def test_two_workers_releasing_at_the_same_moment_release_once(app, db, stay, to
 
 
 def test_cancelling_while_awaiting_the_deposit_is_free(db, stay, today):
-    booking = stay_booking(stay, today, days=1)  # inside the late period: still free
+    # Two days before: inside the late period, and a deposit is asked whatever the hour.
+    booking = stay_booking(stay, today, days=2)
     cancelled = bookings.change_booking_status(booking.id, "cancelled", actor_id=None, today=today)
     assert (cancelled.status, cancelled.cancel_fee) == ("cancelled", 0)
     assert nights_taken(db, cancelled) == [0, 0]

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length, StopValidation, ValidationError
 
-from core import clock
+from core import clock, formatting
 
 INT_MAX = 2**31 - 1  # PostgreSQL INTEGER, the type of every whole-number column here
 
@@ -68,8 +68,8 @@ class DayWithinRange:
                 self.message
                 or _l(
                     "Vui lòng chọn ngày từ %(first)s đến %(last)s.",
-                    first=lowest.strftime("%d/%m/%Y"),
-                    last=highest.strftime("%d/%m/%Y"),
+                    first=formatting.day(lowest),
+                    last=formatting.day(highest),
                 )
             )
 

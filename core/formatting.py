@@ -1,6 +1,6 @@
 """Money, numbers and dates in the active locale (Flask-Babel)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from babel import numbers as babel_numbers
@@ -20,12 +20,47 @@ def _vnd_in(locale: str, amount: int) -> str:
     return babel_numbers.format_currency(amount, "VND", locale=locale)
 
 
+# One style per language, by name: Babel's own "short"/"medium" mix "10 thg 1, 2027" with
+# "16:02 1/12/26". Vietnamese writes day/month/year with leading zeros; English spells the month.
+DATE_FORMATS = {
+    "vi": {
+        "date": "dd/MM/yyyy",
+        "month": "MM/yyyy",
+        "month_name": "MMMM, yyyy",
+        "weekday": "EEE, dd/MM",
+        "datetime": "HH:mm dd/MM/yyyy",
+    },
+    "en": {
+        "date": "d MMM yyyy",
+        "month": "MMM yyyy",
+        "month_name": "MMMM yyyy",
+        "weekday": "EEE, d MMM",
+        "datetime": "HH:mm, d MMM yyyy",
+    },
+}
+
+
+def _pattern(name: str) -> str:
+    language = str(get_locale() or "vi")
+    return DATE_FORMATS.get(language, DATE_FORMATS["vi"])[name]
+
+
+def day(value: date | None, style: str = "date") -> str:
+    """A date in the named style of the active language ("date", "month", "weekday"…)."""
+    return format_date(value, _pattern(style)) if value else ""
+
+
+def moment(value: datetime | None) -> str:
+    """A stored (UTC) time as the active language writes it, in Vietnam time."""
+    # Flask-Babel converts to BABEL_DEFAULT_TIMEZONE (Vietnam) before applying the pattern.
+    return format_datetime(_as_utc(value), _pattern("datetime")) if value else ""
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters["vnd"] = vnd
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
-    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
-    # Stored times are UTC; Flask-Babel shows them in BABEL_DEFAULT_TIMEZONE (Vietnam).
-    app.jinja_env.filters["datetime"] = lambda d: format_datetime(_as_utc(d), "short") if d else ""
+    app.jinja_env.filters["date"] = day
+    app.jinja_env.filters["datetime"] = moment
 
 
 def _as_utc(moment: datetime) -> datetime:

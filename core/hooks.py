@@ -6,8 +6,8 @@ each area's init_app registers its parts here (for that app), and core asks for 
 - sitemap entries: the addresses an area lists in /sitemap.xml;
 - demo seeders: what `flask seed-demo` loads, in the order they were added (an area names the
   seeders it needs before it; adding it before them is an error);
-- the cooperative sign-up: the kinds of cooperative and who makes the cooperative of an
-  account registered as one (marketplace).
+- the cooperative sign-up: the kinds of cooperative, who makes the cooperative of an
+  account registered as one, and where such an account lands after logging in (marketplace).
 
 Signals need no registry here: an area connects to Flask-Login's user_logged_in itself.
 """
@@ -32,6 +32,7 @@ class DemoSeeder:
 class CooperativeSignup:
     kinds: dict  # kind -> its name (a msgid, translated when shown)
     create: Callable  # (email=, name=, password=, phone=, cooperative_name=, kind=, district_id=) -> User
+    home: str | None = None  # the endpoint a cooperative's account lands on after logging in
 
 
 @dataclass
@@ -78,8 +79,10 @@ def add_demo_seeder(
     _hooks(app).demo_seeders.append(DemoSeeder(name=name, seed=seed, seeded=seeded))
 
 
-def set_cooperative_signup(app: Flask, *, kinds: dict, create: Callable) -> None:
-    _hooks(app).cooperative_signup = CooperativeSignup(kinds=kinds, create=create)
+def set_cooperative_signup(
+    app: Flask, *, kinds: dict, create: Callable, home: str | None = None
+) -> None:
+    _hooks(app).cooperative_signup = CooperativeSignup(kinds=kinds, create=create, home=home)
 
 
 # --- what core asks -----------------------------------------------------------------------------

@@ -54,12 +54,20 @@ def load_user(session_id: str):
     return user
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site, never another host (open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//"):
+def _landing(user: User) -> str:
+    """Where a person goes after logging in or signing up: back where they were (`next`, a
+    path on this site only, never another host: an open redirect), else their role's home."""
+    target = request.args.get("next", "")
+    # "/\evil.example" is "//evil.example" to a browser; a control character can hide either.
+    if target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable():
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
+    if user.is_admin:
+        return url_for("admin.index")
+    signup = hooks.cooperative_signup()
+    if user.role == "cooperative" and signup and signup.home:
+        return url_for(signup.home)
     return url_for("core.account")
 
 
@@ -76,7 +84,7 @@ def login():
                 flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
                 return render_template("core/login.html", form=form)
             flash(_("Xin chào, %(name)s!", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_landing(user))
         form.password.errors.append(_("Email hoặc mật khẩu không đúng."))
     return render_template("core/login.html", form=form)
 
@@ -109,7 +117,7 @@ def register():
                 flash(_("Đã đăng ký. Hợp tác xã của bạn đang chờ Văn phòng OCOP duyệt."), "info")
             else:
                 flash(_("Chào mừng bạn đến với OCOP Hậu Giang!"), "success")
-            return redirect(url_for("core.account"))
+            return redirect(_landing(user))
     form.form_token.data = new_form_token()
     return render_template("core/register.html", form=form)
 
@@ -255,4 +263,19 @@ def layout_context():
         "current_locale": lambda: str(get_locale()),
         "office": current_app.config["OFFICE_CONTACT"],
         "role_names": ROLE_NAMES,
+        "come_back": come_back,
     }
+
+
+# Pages a login link does not come back to: they are the way in, or out.
+_NO_COMING_BACK = {"core.login", "core.register", "core.forgot_password", "core.reset_password"}
+
+
+def come_back() -> str | None:
+    """The `next` of a login or sign-up link on this page: the page itself, or the `next` it
+    was given where the page is itself the way in (login links on the sign-up page)."""
+    if request.endpoint in _NO_COMING_BACK:
+        return request.args.get("next") or None
+    if request.method != "GET" or request.endpoint is None:
+        return None
+    return request.full_path.removesuffix("?")

@@ -5,10 +5,10 @@ chart's geometry."""
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
+from core import formatting
 from core.clock import next_month, utc_start
 from core.extensions import db
 from core.formatting import vnd
@@ -160,7 +160,7 @@ def sales_chart(months: list[MonthSales]) -> Chart:
     top = max((m.revenue for m in months), default=0)
     bars = []
     for i, m in enumerate(months):
-        label = format_date(m.month, "MM/yyyy")
+        label = formatting.day(m.month, "month")
         orders = _("%(n)s đơn", n=m.orders)
         bars.append(
             Bar(

@@ -1,5 +1,9 @@
 """Register, log in, log out, account page and roles."""
 
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from sqlalchemy import select
 
@@ -8,18 +12,18 @@ from marketplace.models import Cooperative
 from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD, Factories
 
+REGISTRATION = {
+    "account_type": "buyer",
+    "name": "Lê Văn An",
+    "email": "an@example.vn",
+    "phone": "",
+    "password": "matkhau123",
+    "password_confirm": "matkhau123",
+}
+
 
 def register(client, **fields):
-    data = {
-        "account_type": "buyer",
-        "name": "Lê Văn An",
-        "email": "an@example.vn",
-        "phone": "",
-        "password": "matkhau123",
-        "password_confirm": "matkhau123",
-    }
-    data.update(fields)
-    return client.post("/register", data=data)
+    return client.post("/register", data={**REGISTRATION, **fields})
 
 
 def login(client, email, password=TEST_PASSWORD):
@@ -318,3 +322,70 @@ def test_two_cooperatives_of_the_same_name_signing_up_at_once_get_two_slugs(app,
     db.session.rollback()
     slugs = sorted(db.session.scalars(select(Cooperative.slug)).all())
     assert slugs == ["htx-cung-ten", "htx-cung-ten-2"]
+
+
+# --- where a login lands -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "next_",
+    [
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "https://evil.example/x",
+        "/\t/evil.example",
+        "javascript:x",
+    ],
+)
+def test_a_next_to_another_site_lands_on_the_role_home(client, make, next_):
+    make.user(email="mai@example.vn")
+    response = client.post(
+        "/login",
+        query_string={"next": next_},
+        data={"email": "mai@example.vn", "password": TEST_PASSWORD},
+    )
+    assert response.headers["Location"] == "/account"
+
+
+@pytest.mark.parametrize(
+    "role, home", [("buyer", "/account"), ("cooperative", "/dashboard"), ("admin", "/admin")]
+)
+def test_without_next_each_role_lands_on_its_own_home(client, make, role, home):
+    make.user(email=f"{role}@example.vn", role=role)
+    assert login(client, f"{role}@example.vn").headers["Location"] == home
+
+
+@pytest.mark.parametrize("here", ["/cart", "/tourism/homestay-x?lang=en", "/products?q=khom"])
+def test_the_header_login_link_comes_back_to_the_page(client, make, here):
+    """From any page: the header's login link carries the page, and logging in returns there."""
+    page = client.get(here).get_data(as_text=True)
+    link = re.search(r'href="(/login\?[^"]*)"', page)[1]
+    assert parse_qs(urlsplit(html.unescape(link)).query) == {"next": [here]}
+    make.user(email="mai@example.vn")
+    response = client.post(
+        "/login",
+        query_string={"next": here},
+        data={"email": "mai@example.vn", "password": TEST_PASSWORD},
+    )
+    assert response.headers["Location"] == here
+
+
+def test_the_login_page_passes_its_next_on_to_sign_up(client, db):
+    """Someone sent to log in from the cart who has no account yet signs up and is back at the
+    cart: the login page's sign-up link keeps the `next`, and so does the sign-up."""
+    page = client.get("/login?next=/cart").get_data(as_text=True)
+    assert 'href="/register?next=/cart"' in page
+    assert "next=/login" not in page  # the login page never sends back to itself
+    response = client.post("/register?next=/cart", data=REGISTRATION)
+    assert response.headers["Location"] == "/cart"
+
+
+def test_a_guest_sent_to_log_in_from_the_dashboard_returns_there(client, make):
+    owner = make.user(email="htx@example.vn", role="cooperative")
+    make.cooperative(owner=owner)
+    sent = client.get("/dashboard/orders")
+    assert sent.status_code == 302
+    back = client.post(
+        sent.headers["Location"], data={"email": "htx@example.vn", "password": TEST_PASSWORD}
+    )
+    assert back.headers["Location"] == "/dashboard/orders"

@@ -97,10 +97,10 @@ def log_in(person: Person, email: str, password: str = TEST_PASSWORD):
     )
 
 
-def logged_in(server, email: str) -> Person:
+def logged_in(server, email: str, lands_on: str = "/account") -> Person:
     person = Person(server.url, fresh_address(), label=email)
     page = log_in(person, email)
-    assert page.status == 200 and page.path == "/account", f"{email}: {page.describe()}"
+    assert page.status == 200 and page.path == lands_on, f"{email}: {page.describe()}"
     return person
 
 
@@ -324,7 +324,7 @@ def test_new_product_form_posted_several_times_at_once_is_one_product(server, lo
         owner = make.user(role="cooperative", name="Chủ HTX")
         cooperative = make.cooperative("HTX Mắm Thử", owner=owner)
         email, cooperative_id = owner.email, cooperative.id
-    person = logged_in(server, email)
+    person = logged_in(server, email, lands_on="/dashboard")
     page = person.get("/dashboard/products/new")
     assert page.status == 200 and page.path == "/dashboard/products/new", page.describe()
     data = {

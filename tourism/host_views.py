@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import formatting
 from core.clock import today
 from core.db import TryAgain
 from core.formatting import vnd
@@ -58,7 +59,7 @@ def _try_again() -> str:
 
 
 def _day(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return formatting.day(value)
 
 
 # --- overview ------------------------------------------------------------------------------

@@ -12,12 +12,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from core import formatting
 from core.clock import today
 from core.db import TryAgain
 from core.extensions import db
@@ -170,7 +170,7 @@ def booking_error_message(error: bookings.BookingError, listing: Listing) -> str
     if isinstance(error, bookings.DatesUnavailable):
         return _(
             "Ngày %(day)s đã hết chỗ hoặc đóng. Hãy xem lịch và chọn ngày khác.",
-            day=error.day.strftime("%d/%m/%Y"),
+            day=formatting.day(error.day),
         )
     return messages.get(type(error), _("Không thể đặt chỗ như vậy."))
 
@@ -223,7 +223,7 @@ def book(slug: str):
                         _(
                             "Đã giữ chỗ %(code)s. Hãy chuyển tiền cọc trước %(deadline)s.",
                             code=booking.code,
-                            deadline=format_datetime(booking.pay_by, "short"),
+                            deadline=formatting.moment(booking.pay_by),
                         ),
                         "success",
                     )

@@ -115,6 +115,9 @@ def test_a_new_cooperative_gives_its_bank_account_and_a_buyers_vietqr_shows_it(a
     login(office, "office@example.vn")
     assert office.post(f"/admin/cooperatives/{cooperative.id}/approve").status_code == 302
 
+    # Where no account is given yet, the payments and listing pages lead to the profile.
+    for where in ("/dashboard/payments", "/dashboard/tourism/new"):
+        assert 'href="/dashboard/profile#bank-title"' in shop.get(where).get_data(as_text=True)
     page = shop.get("/dashboard/profile").get_data(as_text=True)
     assert "Hồ sơ cửa hàng" in page and 'aria-current="page"' in page
     assert "Chưa có tài khoản nhận tiền" in page

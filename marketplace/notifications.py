@@ -96,13 +96,20 @@ def _params(checkout: Checkout, code: str) -> dict:
     return {"order_code": code, "customer_name": checkout.name}
 
 
-def tell_step(order: Order, to_status: str, *, note: str = "", by_buyer: bool = False) -> None:
+def tell_step(
+    order: Order, to_status: str, *, note: str = "", by_buyer: bool = False, refund: int = 0
+) -> None:
     """The buyer hears that their order was confirmed, shipped (with the carrier's note),
-    delivered or cancelled (with the reason, and what goes back); when the buyer cancelled,
-    the cooperative hears of it instead of waiting to find it on its list."""
+    delivered or cancelled (with the reason, what goes back (`refund`) and what the rest of
+    the checkout now comes to); when the buyer cancelled, the cooperative hears of it instead
+    of waiting to find it on its list."""
+    # Imported here: marketplace.payables tells the buyer of payments through this module.
+    from marketplace.payables import checkout_totals
+
     if to_status not in STEP_MESSAGES:
         return
     checkout = order.checkout
+    totals = checkout_totals(checkout, cancelling=order) if to_status == "cancelled" else None
     if by_buyer:
         owner = order.cooperative.owner
         if owner is not None:
@@ -114,6 +121,7 @@ def tell_step(order: Order, to_status: str, *, note: str = "", by_buyer: bool = 
                 order=order,
                 checkout=checkout,
                 reason=note,
+                refund=refund,
             )
     buyer = buyer_of(checkout)
     if buyer is None:
@@ -129,6 +137,8 @@ def tell_step(order: Order, to_status: str, *, note: str = "", by_buyer: bool = 
         checkout=checkout,
         note=note,
         by_buyer=by_buyer,
+        refund=refund,
+        totals=totals,
         link=order_link(checkout),
     )
 

@@ -28,7 +28,7 @@ from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, Ord
 from marketplace.notifications import tell_refunded, tell_step
 from marketplace.payables import payment_state
 from payments.models import Refund
-from payments.refunds import RefundError, owed_back, record_refund, refund_due
+from payments.refunds import CancelTerms, RefundError, owed_back, record_refund, refund_due
 
 TRANSITIONS = {
     "pending": ("confirmed", "cancelled"),
@@ -97,16 +97,12 @@ def change_status(
             if order.status == to_status:
                 raise AlreadyInStatus(order, to_status)
             raise IllegalTransition(order, to_status)
+        refund = 0
         if to_status == "cancelled":
             _return_stock(order)
             # Paid by transfer: what was received goes back, recorded in the refund ledger.
-            refund_due(
-                order.cooperative_id,
-                "order",
-                order.id,
-                order.paid_amount - owed_back("order", order.id),
-                "cancelled",
-            )
+            refund = cancel_terms(order).refund
+            refund_due(order.cooperative_id, "order", order.id, refund, "cancelled")
         audit.record(actor_id, "order.status", "order", order.id, f"{order.status} → {to_status}")
         db.session.add(
             OrderEvent(
@@ -117,9 +113,20 @@ def change_status(
                 note=note,
             )
         )
-        tell_step(order, to_status, note=note, by_buyer=by_buyer)
+        tell_step(order, to_status, note=note, by_buyer=by_buyer, refund=refund)
     db.session.refresh(order)
     return order
+
+
+def cancel_terms(order: Order) -> CancelTerms:
+    """What cancelling the order does with its money: no fee, and all that the cooperative
+    holds of it (received by transfer, less what is refunded or due back already) goes back,
+    by the cooperative's own transfer. Told on the confirmation before any cancel, and used
+    by the cancel itself (change_status)."""
+    if order.paid_amount <= 0:
+        return CancelTerms(fee=0, held=0, refund=0)
+    held = max(order.paid_amount - owed_back("order", order.id), 0)
+    return CancelTerms(fee=0, held=held, refund=held)
 
 
 def _return_stock(order: Order) -> None:

@@ -92,10 +92,14 @@ class TransferStep:
     transfer: BankTransfer | None  # what is still to transfer; None once paid
 
 
+def _open(order: Order, cancelling: Order | None = None) -> bool:
+    return order.status != "cancelled" and (cancelling is None or order.id != cancelling.id)
+
+
 def transfer_steps(checkout: Checkout) -> list[TransferStep]:
     """The transfers of a checkout, one per cooperative paid by transfer, in order; a
     cancelled order has none (what it received is a refund: payments.refunds)."""
-    orders = [o for o in checkout.orders if o.status != "cancelled" and pays_by_transfer(o)]
+    orders = [o for o in checkout.orders if _open(o) and pays_by_transfer(o)]
     steps = []
     for number, order in enumerate(orders, start=1):
         state = payment_state(order)
@@ -123,4 +127,34 @@ def order_codes(cooperative_id: int, order_ids: list[int]) -> dict[int, str]:
                 Order.cooperative_id == cooperative_id, Order.id.in_(order_ids)
             )
         ).all()
+    )
+
+
+@dataclass(frozen=True)
+class CheckoutTotals:
+    """A checkout's money as the buyer sees it now: cancelled orders are out of the total
+    and of what is left to pay."""
+
+    placed: int  # every order's total, as at checkout
+    cancelled: int  # the totals of the cancelled orders
+    to_transfer: int  # still to transfer to the cooperatives (the steps' remaining)
+    on_delivery: int  # to pay in cash on delivery (open orders not paid by transfer)
+
+    @property
+    def total(self) -> int:
+        return self.placed - self.cancelled
+
+
+def checkout_totals(checkout: Checkout, cancelling: Order | None = None) -> CheckoutTotals:
+    """The checkout's totals, with `cancelling` counted as cancelled: what the confirmation of
+    a cancel tells, and the cancel's mail (written while the order is moving)."""
+    open_orders = [o for o in checkout.orders if _open(o, cancelling)]
+    by_transfer = [o for o in open_orders if pays_by_transfer(o)]
+    return CheckoutTotals(
+        placed=sum(o.total for o in checkout.orders),
+        cancelled=sum(o.total for o in checkout.orders if not _open(o, cancelling)),
+        to_transfer=sum(max(o.total - o.paid_amount, 0) for o in by_transfer),
+        on_delivery=sum(
+            o.total for o in open_orders if o not in by_transfer and o.status != "delivered"
+        ),
     )

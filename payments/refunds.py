@@ -7,6 +7,8 @@ cooperative transfers the money itself and records the bank reference; refunded 
 exceeds received (a CHECK on the payable's table, and the locked read here).
 """
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select, update
 
 from core import audit
@@ -27,6 +29,22 @@ REASONS = {
 
 class RefundError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class CancelTerms:
+    """What cancelling something paid for (or not) does with its money, told before the
+    person confirms: the fee, what the payee holds of the money now (received, less what is
+    refunded or due back already) and what goes back; refunded by the payee's own transfer."""
+
+    fee: int
+    held: int
+    refund: int
+
+    @property
+    def kept(self) -> int:
+        """What the payee keeps of what it holds (the fee, up to what is held)."""
+        return self.held - self.refund
 
 
 def refund_due(payee_id: int, kind: str, payable_id: int, amount: int, reason: str, *,

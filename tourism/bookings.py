@@ -22,7 +22,7 @@ from core.db import TryAgain, insert_missing, insert_unless_taken, write_transac
 from core.extensions import db
 from core.models import utcnow
 from core.submissions import new_form_token as _new_form_token
-from payments.refunds import owed_back, refund_due
+from payments.refunds import CancelTerms, owed_back, refund_due
 from tourism import notifications
 from tourism.availability import days_taken, units_needed
 from tourism.deposits import cancel_refund, deposit_terms
@@ -260,6 +260,19 @@ def cancellation_fee(booking: Booking, today: date) -> int:
     if (booking.check_in - today).days >= listing.free_cancel_days:
         return 0
     return booking.total * listing.late_cancel_fee_percent // 100
+
+
+def cancel_terms(booking: Booking, today: date, *, by_guest: bool = True) -> CancelTerms:
+    """What cancelling now does with the booking's money, as the move would do it: the fee
+    (the guest's, by the policy; none when the host cancels), what the host holds of what
+    was paid, and what goes back (deposits.cancel_refund), by the host's own transfer."""
+    fee = cancellation_fee(booking, today) if by_guest else 0
+    owed = owed_back(PAYABLE_KIND, booking.id) if booking.paid_amount > 0 else 0
+    return CancelTerms(
+        fee=fee,
+        held=max(booking.paid_amount - owed, 0),
+        refund=cancel_refund(booking.paid_amount, owed, fee),
+    )
 
 
 def _refund_what_is_held(booking: Booking, fee: int, reason: str) -> int:

@@ -36,6 +36,14 @@ GUEST_DAYS = 14
 tourism_host.before_request(approved_cooperative_only)
 
 
+@tourism_host.context_processor
+def _cancel_terms():
+    """What cancelling a booking now does, for the confirmation of every booking row."""
+    return {
+        "host_cancel_terms": lambda booking: bookings.cancel_terms(booking, today(), by_guest=False)
+    }
+
+
 def _host_id() -> int:
     return g.cooperative.id
 

@@ -26,10 +26,10 @@ from core.limits import limited
 from core.models import District, utcnow
 from core.text import normalise_international_phone, same_secret
 from payments.refunds import REASONS as REFUND_REASONS
-from payments.refunds import owed_back, refunds_of
+from payments.refunds import refunds_of
 from tourism import bookings, notifications
 from tourism.availability import month_view
-from tourism.deposits import cancel_refund, deposit_terms, takes_deposits
+from tourism.deposits import deposit_terms, takes_deposits
 from tourism.forms import BookingForm
 from tourism.ics import booking_ics
 from tourism.labels import BOOKING_STATUS_NAMES, DAY_STATE_NAMES, KIND_NAMES
@@ -272,14 +272,12 @@ def _deposit_context(item: Booking) -> dict:
 def booking(code: str):
     item = _visible_booking(code)
     day = today()
-    fee = bookings.cancellation_fee(item, day)
     return render_template(
         "tourism/booking.html",
         booking=item,
         token=request.args.get("token", ""),
         can_cancel=bookings.can_cancel(item, day),
-        fee_now=fee,
-        refund_now=cancel_refund(item.paid_amount, owed_back(bookings.PAYABLE_KIND, item.id), fee),
+        cancel_terms=bookings.cancel_terms(item, day),
         **_deposit_context(item),
     )
 

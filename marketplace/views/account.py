@@ -6,6 +6,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from marketplace.orders import checkouts_of_buyer
+from marketplace.payables import checkout_totals
 
 
 def cooperative_facts(_user) -> Markup:
@@ -14,5 +15,9 @@ def cooperative_facts(_user) -> Markup:
 
 def orders_section(user) -> Markup:
     return Markup(
-        render_template("marketplace/_account_orders.html", checkouts=checkouts_of_buyer(user.id))
+        render_template(
+            "marketplace/_account_orders.html",
+            checkouts=checkouts_of_buyer(user.id),
+            checkout_totals=checkout_totals,
+        )
     )

@@ -345,6 +345,7 @@ def order(order_id: int):
         order=item,
         moves=moves,
         can_cancel=shop_orders.can_cancel(item),
+        cancel_terms=shop_orders.cancel_terms(item),
         awaits_payment=shop_orders.awaits_payment(item),
         payment_state=payment_state(item),
         ships_unpaid="shipping" in moves and shop_orders.ships_unpaid(item),

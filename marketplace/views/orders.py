@@ -20,7 +20,7 @@ from marketplace import orders
 from marketplace.forms import NO_TRANSFERS, CancelForm, CheckoutForm
 from marketplace.models import PAYMENT_METHODS, Checkout, Order
 from marketplace.notifications import tell_placed
-from marketplace.payables import TransferStep, transfer_steps
+from marketplace.payables import TransferStep, checkout_totals, transfer_steps
 from marketplace.views import bp
 from payments.refunds import REASONS as REFUND_REASONS
 from payments.refunds import refunds_of
@@ -205,6 +205,19 @@ def _transfers_context(checkout: Checkout, token: str) -> dict:
     }
 
 
+def _cancel_context(checkout: Checkout) -> dict:
+    """The checkout's totals now, and for each order the buyer may cancel what cancelling it
+    does: its money (orders.cancel_terms) and the checkout's totals without it."""
+    cancellable = [o for o in checkout.orders if o.status in orders.BUYER_CANCELLABLE]
+    return {
+        "totals": checkout_totals(checkout),
+        "cancelling": {
+            o.id: (orders.cancel_terms(o), checkout_totals(checkout, cancelling=o))
+            for o in cancellable
+        },
+    }
+
+
 @bp.get("/orders/<code>")
 def order(code: str):
     checkout = _visible_checkout(code)
@@ -221,7 +234,7 @@ def order(code: str):
             )
     else:
         response = current_app.make_response(
-            render_template("marketplace/order.html", cancel_form=CancelForm(), **context)
+            render_template("marketplace/order.html", **context, **_cancel_context(checkout))
         )
     response.vary.add("HX-Request")
     return response

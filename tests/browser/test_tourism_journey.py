@@ -54,7 +54,11 @@ def test_tourist_books_the_pineapple_tour_in_english(live_server, page):
     expect(desk.locator("main")).to_contain_text(code)
     expect(desk.locator("main")).to_contain_text("Anna Schmidt")
 
-    page.get_by_role("button", name="Cancel booking").click()
+    # Cancelling asks first: the button opens what cancelling does; confirming cancels.
+    page.locator("summary", has_text="Cancel booking").click()
+    expect(page.locator(".confirm-body")).to_be_visible()
+    expect(page.locator(".status")).not_to_have_text("Cancelled")
+    page.locator(".confirm-yes").click()
     expect(page.locator(".status")).to_have_text("Cancelled")
 
     # The host sees it cancelled, and the seats free again on the tour's calendar.

@@ -12,6 +12,7 @@ A tap that cannot be honoured keeps the selection as it was and says why (Refusa
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from core.bounds import day_range
 from tourism.availability import Day, day_state, slots_between, units_needed
 from tourism.bookings import BOOKING_HORIZON_DAYS, MAX_NIGHTS
 from tourism.models import Listing
@@ -62,9 +63,16 @@ class PickerDay:
         return self.role in ("check_in", "check_out", "day")
 
 
-def selection_from(listing: Listing, check_in: date | None, check_out: date | None) -> Selection:
-    """The dates the form holds, as a selection: a tour has no check-out day, and a check-out
+def selection_from(
+    listing: Listing, check_in: date | None, check_out: date | None, today: date
+) -> Selection:
+    """The dates the form holds, as a selection: a date outside core.bounds.day_range is
+    none (the form says what is wrong with it), a tour has no check-out day, and a check-out
     day not after the check-in day is no check-out day."""
+    lowest, highest = day_range(today)
+    check_in, check_out = (
+        d if d and lowest <= d <= highest else None for d in (check_in, check_out)
+    )
     if check_in is None or not listing.is_stay or (check_out is not None and check_out <= check_in):
         check_out = None
     return Selection(check_in, check_out)

@@ -201,7 +201,7 @@ def _picked(listing: Listing, check_in=None) -> tuple[picker.Selection, int | No
     it is no day within core.bounds.day_range)."""
     args = request.args
     selection = picker.selection_from(
-        listing, day_arg(args.get("check_in")) or check_in, day_arg(args.get("check_out"))
+        listing, day_arg(args.get("check_in")) or check_in, day_arg(args.get("check_out")), today()
     )
     guests = number_arg(args.get("guests"), 1, MAX_GUESTS)
     tapped = day_arg(args.get("pick"))
@@ -362,7 +362,7 @@ def book(slug: str):
                 else:
                     flash(_("Đã gửi yêu cầu đặt chỗ %(code)s.", code=booking.code), "success")
                 return redirect(_booking_url(booking))
-    selection = picker.selection_from(item, form.check_in.data, form.check_out.data)
+    selection = picker.selection_from(item, form.check_in.data, form.check_out.data, today())
     context = _calendar_context(item, None, selection, form.guests.data)
     return render_template(
         "tourism/listing.html", form=form, quote=quote, booking_message=message, **context

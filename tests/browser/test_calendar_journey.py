@@ -68,7 +68,9 @@ def test_two_taps_choose_a_stay_and_book_it(live_server, phone):
     # Each day is a 44 px target and shows the rooms left, not only a colour.
     box = day.bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44, box
-    expect(day.locator(".day-mark")).to_have_text(re.compile(r"^\d+$"))
+    expect(page.locator(f"td:has(#day-{arrive.isoformat()}) .day-mark")).to_have_text(
+        re.compile(r"^\d+$")
+    )
     expect(day).to_have_attribute(
         "aria-label", re.compile(f"^Chọn {arrive:%d/%m/%Y} làm ngày nhận phòng")
     )

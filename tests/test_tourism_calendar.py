@@ -175,6 +175,7 @@ def test_a_tap_with_htmx_answers_the_calendar_the_dates_and_the_price(client, ho
     assert '<div id="booking-dates" class="booking-dates" hx-swap-oob="true">' in first
     assert _value(first, "check_in") == arrive.isoformat() and _value(first, "check_out") == ""
     assert 'id="quote"' in first and 'hx-swap-oob="true"' in first
+    assert "Ngày đi phải sau ngày đến." not in first  # no price until the check-out day
     leave = arrive + timedelta(days=2)
     second = _calendar(
         client, "homestay-muong-dinh", month=month, pick=leave, check_in=arrive, guests=3
@@ -216,7 +217,7 @@ def test_a_refused_tap_says_why_and_keeps_the_check_in(client, db, homestay, tod
     page = _calendar(
         client, "homestay-muong-dinh", pick=full + timedelta(days=3), check_in=arrive, guests=2
     )
-    assert f"Đêm {full:%d/%m/%Y} đã hết chỗ hoặc đóng" in page
+    assert f"Đêm {full:%d/%m/%Y} đã hết chỗ hoặc đóng." in page
     assert f"ngày trả phòng muộn nhất là {full:%d/%m/%Y}" in page
     assert _value(page, "check_in") == arrive.isoformat() and _value(page, "check_out") == ""
     # A full day as check-in: refused, and the day is no button but says why.

@@ -164,8 +164,8 @@ def picker_status(listing: Listing, selection: picker.Selection, guests: int | N
                 "full": _("Ngày %(day)s đã hết chỗ.", day=day),
                 "ahead": _("Chỉ nhận đặt trong vòng một năm tới."),
                 "blocked": _(
-                    "Đêm %(day)s đã hết chỗ hoặc đóng, nên không thể ở qua đêm đó. Hãy chọn "
-                    "ngày trả phòng muộn nhất là %(day)s, hoặc chọn lại ngày nhận phòng.",
+                    "Đêm %(day)s đã hết chỗ hoặc đóng. Hãy chọn ngày trả phòng muộn nhất là "
+                    "%(day)s, hoặc chọn lại ngày nhận phòng.",
                     day=day,
                 ),
                 "too_long": _("Mỗi lần đặt tối đa %(n)s đêm.", n=bookings.MAX_NIGHTS),
@@ -225,6 +225,8 @@ def listing(slug: str):
         form.name.data, form.email.data = current_user.name, current_user.email
         form.phone.data = current_user.phone
     quote, message = _quote_or_error(item, form)  # arriving from a search with a date
+    if tapped and selection.awaits_check_out(item):  # no price until the check-out is tapped
+        quote, message = None, None
     return render_template(
         "tourism/listing.html",
         form=form,
@@ -258,6 +260,8 @@ def calendar(slug: str):
     form.check_in.data, form.check_out.data = selection.check_in, selection.check_out
     form.guests.data = guests
     quote, message = _quote_or_error(item, form)
+    if selection.awaits_check_out(item):  # no price until the check-out is tapped
+        quote, message = None, None
     return render_template(
         "tourism/_picked.html", form=form, quote=quote, message=message, **context
     )

@@ -28,6 +28,8 @@ DATE_FORMATS = {
         "month": "MM/yyyy",
         "month_name": "MMMM, yyyy",
         "weekday": "EEE, dd/MM",
+        # A calendar's day, named as its cell shows it (no leading zero) for screen readers.
+        "calendar_day": "d/MM/yyyy",
         "datetime": "HH:mm dd/MM/yyyy",
     },
     "en": {
@@ -35,6 +37,7 @@ DATE_FORMATS = {
         "month": "MMM yyyy",
         "month_name": "MMMM yyyy",
         "weekday": "EEE, d MMM",
+        "calendar_day": "d MMM yyyy",
         "datetime": "HH:mm, d MMM yyyy",
     },
 }

@@ -292,11 +292,31 @@ GET_FILTERS = {
     ),  # fmt: skip
     "tourism.listing": Filters(
         "guest",
-        {"date": "date", "guests": "integer", "month": "month"},
+        {
+            "date": "date",
+            "guests": "integer",
+            "month": "month",
+            "check_in": "date",
+            "check_out": "date",
+            "pick": "date",
+        },
         days={"date": 10},
         listings=BOTH_LISTINGS,
     ),  # fmt: skip
-    "tourism.calendar": Filters("guest", {"month": "month"}, listings=BOTH_LISTINGS, headers=HTMX),
+    # A day tapped on the calendar (tourism.picker): the dates chosen so far and the guests.
+    "tourism.calendar": Filters(
+        "guest",
+        {
+            "month": "month",
+            "check_in": "date",
+            "check_out": "date",
+            "pick": "date",
+            "guests": "integer",
+        },
+        days={"check_in": 10, "pick": 12},
+        listings=BOTH_LISTINGS,
+        headers=HTMX,
+    ),  # fmt: skip
     "tourism.price_quote": Filters(
         "guest",
         {"check_in": "date", "check_out": "date", "guests": "integer"},

@@ -85,24 +85,29 @@ def month_calendar(listing: Listing, year: int, month: int, today: date) -> list
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
-def month_from_arg(value: str | None, today: date) -> tuple[int, int]:
+def month_from_arg(value: str | None, today: date, fallback: date | None = None) -> tuple[int, int]:
     """'2026-12' when the month has a day within core.bounds.day_range (a year back, two years
-    ahead), else this month: a month out of range is ignored."""
+    ahead), else the fallback day's month (the dates chosen) when it is within that range,
+    else this month: a month out of range is ignored."""
+    lowest, highest = day_range(today)
     match = _MONTH.fullmatch((value or "").strip())
     if match:
         asked = int(match.group(1)), int(match.group(2))
-        lowest, highest = day_range(today)
         if 1 <= asked[1] <= 12 and (lowest.year, lowest.month) <= asked <= (
             highest.year,
             highest.month,
         ):
             return asked
+    if fallback is not None and lowest <= fallback <= highest:
+        return fallback.year, fallback.month
     return today.year, today.month
 
 
-def month_view(listing: Listing, month_arg: str | None, today: date) -> dict:
+def month_view(
+    listing: Listing, month_arg: str | None, today: date, fallback: date | None = None
+) -> dict:
     """What a month calendar page needs: the weeks, the month, and its neighbours."""
-    year, month = month_from_arg(month_arg, today)
+    year, month = month_from_arg(month_arg, today, fallback)
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
     following = (year + 1, 1) if month == 12 else (year, month + 1)
     return {

@@ -24,6 +24,7 @@ DAY_STATE_NAMES = {
     "full": N_("Hết chỗ"),
     "few": N_("Sắp hết"),
     "free": N_("Còn chỗ"),
+    "ahead": N_("Chưa nhận đặt"),  # beyond the booking horizon (tourism.picker)
 }
 
 DEPOSIT_KIND_NAMES = {

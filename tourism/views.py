@@ -13,11 +13,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core import formatting
+from core.bounds import day_arg, number_arg
 from core.clock import today
 from core.db import TryAgain
 from core.extensions import db
@@ -27,8 +29,8 @@ from core.models import District, utcnow
 from core.text import normalise_international_phone, same_secret
 from payments.refunds import REASONS as REFUND_REASONS
 from payments.refunds import refunds_of
-from tourism import bookings, notifications
-from tourism.availability import month_view
+from tourism import bookings, notifications, picker
+from tourism.availability import FEW_LEFT, month_view
 from tourism.deposits import deposit_terms, takes_deposits
 from tourism.forms import BookingForm
 from tourism.ics import booking_ics
@@ -107,37 +109,167 @@ def _listing(slug: str) -> Listing:
     return listing
 
 
-def _calendar_context(listing: Listing, month_arg: str | None) -> dict:
-    return month_view(listing, month_arg, today())
+def _calendar_context(
+    listing: Listing,
+    month_arg: str | None,
+    selection: picker.Selection,
+    guests=None,
+    tapped: bool = False,
+) -> dict:
+    """The month calendar as a date picker: the month asked (else the selection's), its days
+    with what each offers, and what a tap carries (the dates chosen, the guests)."""
+    day = today()
+    context = month_view(listing, month_arg, day, fallback=selection.check_in)
+    context["weeks"] = picker.picker_weeks(listing, context["weeks"], selection, day)
+    context["selection"] = selection
+    context["carried"] = {**_carried(selection), "guests": guests}
+    context["picker_status"] = picker_status(listing, selection, guests)
+    context["has_ahead"] = any(d and d.state == "ahead" for week in context["weeks"] for d in week)
+    context["few_left"] = FEW_LEFT
+    context["tapped"] = tapped  # the calendar then says what the tap picked
+    context["quiet"] = request.headers.get("HX-Trigger") == "calendar"  # the dates typed
+    return context
+
+
+def picker_status(listing: Listing, selection: picker.Selection, guests: int | None) -> dict:
+    """What the calendar says of the last tap: why it was refused (error), and what is chosen."""
+    refusal, error = selection.refusal, ""
+    if refusal is not None:
+        day = formatting.day(refusal.day)
+        if refusal.reason == "too_few":
+            error = (
+                ngettext(
+                    "Đêm %(day)s chỉ còn %(num)s phòng, chưa đủ cho %(guests)s khách.",
+                    "Đêm %(day)s chỉ còn %(num)s phòng, chưa đủ cho %(guests)s khách.",
+                    refusal.free,
+                    day=day,
+                    guests=guests,
+                )
+                if listing.is_stay
+                else ngettext(
+                    "Ngày %(day)s chỉ còn %(num)s chỗ, chưa đủ cho %(guests)s khách.",
+                    "Ngày %(day)s chỉ còn %(num)s chỗ, chưa đủ cho %(guests)s khách.",
+                    refusal.free,
+                    day=day,
+                    guests=guests,
+                )
+            )
+        else:
+            error = {
+                "past": _("Ngày %(day)s đã qua.", day=day),
+                "closed": _("Ngày %(day)s chủ nhà không nhận khách.", day=day),
+                "full": _("Ngày %(day)s đã hết chỗ.", day=day),
+                "ahead": _("Chỉ nhận đặt trong vòng một năm tới."),
+                "blocked": _(
+                    "Đêm %(day)s đã hết chỗ hoặc đóng. Hãy chọn ngày trả phòng muộn nhất là "
+                    "%(day)s, hoặc chọn lại ngày nhận phòng.",
+                    day=day,
+                ),
+                "too_long": _("Mỗi lần đặt tối đa %(n)s đêm.", n=bookings.MAX_NIGHTS),
+            }[refusal.reason]
+    chosen = ""
+    if selection.check_in is not None:
+        if not listing.is_stay:
+            chosen = _("Ngày đã chọn: %(day)s.", day=formatting.day(selection.check_in))
+        elif selection.check_out is None:
+            chosen = _(
+                "Ngày nhận phòng: %(day)s. Hãy chọn ngày trả phòng.",
+                day=formatting.day(selection.check_in),
+            )
+        else:
+            chosen = ngettext(
+                "Nhận phòng %(first)s, trả phòng %(last)s: %(num)s đêm.",
+                "Nhận phòng %(first)s, trả phòng %(last)s: %(num)s đêm.",
+                selection.nights,
+                first=formatting.day(selection.check_in),
+                last=formatting.day(selection.check_out),
+            )
+    complete = selection.check_in is not None and (
+        selection.check_out is not None or not listing.is_stay
+    )
+    return {"error": error, "chosen": chosen, "complete": complete}
+
+
+MAX_GUESTS = 200  # BookingForm.guests
+
+
+def _picked(listing: Listing, check_in=None) -> tuple[picker.Selection, int | None, bool]:
+    """(selection, guests, whether a day was tapped) from the query string: check_in and
+    check_out as the form holds them, pick the day tapped on the calendar (each ignored when
+    it is no day within core.bounds.day_range)."""
+    args = request.args
+    selection = picker.selection_from(
+        listing, day_arg(args.get("check_in")) or check_in, day_arg(args.get("check_out")), today()
+    )
+    guests = number_arg(args.get("guests"), 1, MAX_GUESTS)
+    tapped = day_arg(args.get("pick"))
+    if tapped is None:
+        return selection, guests, False
+    return picker.pick(listing, selection, tapped, guests, today()), guests, True
 
 
 @bp.get("/tourism/<slug>")
 def listing(slug: str):
+    """The listing, its calendar and the booking form. A tap on the calendar without
+    JavaScript comes here: ?pick= with the dates chosen so far (check_in, check_out)."""
     item = _listing(slug)
     form = BookingForm(formdata=None)  # with a fresh form_token
     asked = ListingFilters.from_args(request.args)  # dates and guests from the tourism search
-    form.check_in.data = asked.day
+    selection, guests, tapped = _picked(item, check_in=asked.day)
+    form.check_in.data, form.check_out.data = selection.check_in, selection.check_out
     if "guests" in request.args:
-        form.guests.data = asked.guests
+        form.guests.data = asked.guests if guests is None else guests
     if current_user.is_authenticated:
         form.name.data, form.email.data = current_user.name, current_user.email
         form.phone.data = current_user.phone
     quote, message = _quote_or_error(item, form)  # arriving from a search with a date
+    if tapped and selection.awaits_check_out(item):  # no price until the check-out is tapped
+        quote, message = None, None
     return render_template(
         "tourism/listing.html",
         form=form,
         quote=quote,
         message=message,
-        **_calendar_context(item, request.args.get("month")),
+        **_calendar_context(item, request.args.get("month"), selection, form.guests.data, tapped),
     )
 
 
 @bp.get("/tourism/<slug>/calendar")
 def calendar(slug: str):
-    context = _calendar_context(_listing(slug), request.args.get("month"))
-    if request.htmx:
+    """The calendar (htmx): another month (?month=), or a day tapped (?pick=, with the form's
+    check_in, check_out and guests), which also sends the form's dates and the price."""
+    item = _listing(slug)
+    selection, guests, tapped = _picked(item)
+    if not request.htmx:  # asked by hand: the page, with the same dates
+        return redirect(
+            url_for(
+                "tourism.listing",
+                slug=slug,
+                month=request.args.get("month", "")[:7] or None,
+                guests=guests,
+                _anchor="calendar",
+                **_carried(selection),
+            )
+        )
+    context = _calendar_context(item, request.args.get("month"), selection, guests, tapped)
+    if not tapped:
         return render_template("tourism/_calendar.html", **context)
-    return redirect(url_for("tourism.listing", slug=slug, month=request.args.get("month")))
+    form = BookingForm(formdata=None)
+    form.check_in.data, form.check_out.data = selection.check_in, selection.check_out
+    form.guests.data = guests
+    quote, message = _quote_or_error(item, form)
+    if selection.awaits_check_out(item):  # no price until the check-out is tapped
+        quote, message = None, None
+    return render_template(
+        "tourism/_picked.html", form=form, quote=quote, message=message, **context
+    )
+
+
+def _carried(selection: picker.Selection) -> dict:
+    return {
+        "check_in": selection.check_in.isoformat() if selection.check_in else None,
+        "check_out": selection.check_out.isoformat() if selection.check_out else None,
+    }
 
 
 def _quote_or_error(listing: Listing, form: BookingForm):
@@ -182,7 +314,9 @@ def price_quote(slug: str):
     form = BookingForm(formdata=request.args, meta={"csrf": False})
     form.validate()  # fills the dates and guests it can parse; errors are shown on submit
     quote, message = _quote_or_error(item, form)
-    return render_template("tourism/_quote.html", listing=item, quote=quote, message=message)
+    part = render_template("tourism/_quote.html", listing=item, quote=quote, message=message)
+    # The calendar shows the dates typed too: it asks for itself again on this event.
+    return Response(part, headers={"HX-Trigger": "tourism-dates"})
 
 
 @bp.post("/tourism/<slug>/book")
@@ -230,7 +364,8 @@ def book(slug: str):
                 else:
                     flash(_("Đã gửi yêu cầu đặt chỗ %(code)s.", code=booking.code), "success")
                 return redirect(_booking_url(booking))
-    context = _calendar_context(item, None)
+    selection = picker.selection_from(item, form.check_in.data, form.check_out.data, today())
+    context = _calendar_context(item, None, selection, form.guests.data)
     return render_template(
         "tourism/listing.html", form=form, quote=quote, booking_message=message, **context
     )

@@ -265,6 +265,34 @@ def test_keyboard_only_booking(live_server, page, keys):
     assert page.problems == []
 
 
+def test_keyboard_picks_dates_on_the_calendar(live_server, page, keys):
+    """The calendar's days are buttons in the Tab order: Enter picks one, focus stays on it,
+    what was picked and the price are read out."""
+    arrive = (today().replace(day=1) + timedelta(days=32)).replace(day=10)  # next month
+    leave = arrive + timedelta(days=2)
+    page.goto(f"{live_server}/tourism/homestay-lang-khom-hoa-tien")
+    keys.tab_to("#calendar-next")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#day-{arrive}")).to_be_visible()
+    assert keys.assert_focus_kept()["id"] == "calendar-next"
+    keys.tab_to(f"#day-{arrive}")
+    page.keyboard.press("Enter")
+    expect(page.locator("#check_in")).to_have_value(arrive.isoformat())
+    announced(page, f"Ngày nhận phòng: {arrive:%d/%m/%Y}")
+    assert keys.assert_focus_kept()["id"] == f"day-{arrive}"
+    expect(page.locator(f"#day-{arrive}")).to_have_attribute("aria-pressed", "true")
+    keys.tab_to(f"#day-{leave}")
+    page.keyboard.press("Space")
+    expect(page.locator("#check_out")).to_have_value(leave.isoformat())
+    announced(page, "900.000 ₫")  # 1 room × 2 nights × 450,000
+    announced(page, "2 đêm")
+    assert keys.assert_focus_kept()["id"] == f"day-{leave}"
+    # On to the form: the link after the calendar's summary, then the guests.
+    keys.tab_to("a[href='#book-title']")
+    keys.tab_to("#guests")
+    assert page.problems == []
+
+
 def sign_in(page, keys, live_server, email):
     page.goto(f"{live_server}/login")
     keys.tab_to("#email")

@@ -59,7 +59,7 @@ MEASURE = """([primary, other]) => {
     .map(e => `${named(e)} ${size(e)}`);
   const primaries = new Set(document.querySelectorAll(primary));
   const widest = [...document.querySelectorAll("body *")]
-    .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
+    .filter(e => shown(e) && e.getBoundingClientRect().right > innerWidth + 0.5)
     .filter(e => !e.parentElement.closest(".table-scroll, .plan-scroll"))
     .slice(0, 3)
     .map(e => `${named(e)} (right edge ${Math.round(e.getBoundingClientRect().right)} px)`);

@@ -1,10 +1,17 @@
-"""axe-core on every kind of page: no serious or critical violations."""
+"""axe-core on every page: no serious or critical violations, on a phone (360 px) and a
+desktop (1280 px).
+
+The journeys below reach the pages a walk cannot (a filled cart, the checkout, a new order);
+test_every_page walks every GET page of the url map as each role (tests/browser/walk.py).
+"""
 
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.browser.walk import ROLES, browsing_as, pages_for, world, world_server  # noqa: F401
 
 AXE = (Path(__file__).parent / "vendor/axe-core/axe.min.js").read_text(encoding="utf-8")
 PUBLIC = [
@@ -27,6 +34,10 @@ PUBLIC = [
 COOPERATIVE = ["/dashboard", "/dashboard/products", "/dashboard/orders", "/dashboard/sales",
                "/dashboard/tourism", "/dashboard/fairs", "/dashboard/trainings",
                "/dashboard/payments"]  # fmt: skip
+VIEWPORTS = {
+    "phone": {"width": 360, "height": 780},
+    "desktop": {"width": 1280, "height": 900},
+}
 ADMIN = ["/admin", "/admin/cooperatives", "/admin/ratings", "/admin/fairs", "/admin/trainings",
          "/admin/audit"]  # fmt: skip
 
@@ -42,9 +53,14 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+@pytest.fixture(params=sorted(VIEWPORTS))
+def viewport(request):
+    return VIEWPORTS[request.param]
+
+
 @pytest.fixture()
-def checked(live_server, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def checked(live_server, browser, viewport):
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     found = {}
 
@@ -72,7 +88,7 @@ def test_public_and_buying_pages(live_server, checked):
         check(path)
     # A cart with something in it, the checkout, an order page, a booking page.
     page.goto(f"{live_server}/products/khom-cau-duc?lang=vi")
-    page.get_by_role("button", name="Thêm vào giỏ").first.click()
+    page.locator(".product-info").get_by_role("button", name="Thêm vào giỏ").click()
     expect(page.locator("#cart-count")).to_have_text("1")
     check("/cart")
     check("/checkout")
@@ -92,8 +108,21 @@ def test_cooperative_and_admin_pages(live_server, checked):
     sign_in(page, live_server, "htx.khomcauduc@ocop.demo")
     for path in COOPERATIVE:
         check(path)
-    page.get_by_role("button", name="Đăng xuất").click()
+    page.context.clear_cookies()
     sign_in(page, live_server, "admin@ocop.demo")
     for path in ADMIN:
         check(path)
     assert found == {}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page(app, world, world_server, browser, viewport, role):  # noqa: F811
+    found = {}
+    with browsing_as(browser, world_server, world, role, viewport) as (context, page):
+        for path in pages_for(context, world_server, app, world):
+            page.goto(f"{world_server}{path}")
+            if problems := serious_violations(page):
+                found[path] = problems
+    assert found == {}, "\n".join(
+        f"{path}: {problem}" for path, ps in found.items() for problem in ps
+    )

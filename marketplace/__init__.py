@@ -29,6 +29,7 @@ def init_app(app) -> None:
     user_logged_in.connect(cart.merge_on_login, app)
     hooks.add_account_part(app, "facts", account.cooperative_facts)
     hooks.add_account_part(app, "sections", account.orders_section)
+    hooks.add_account_part(app, "sections", account.addresses_section)
     hooks.add_sitemap_entries(app, catalogue.sitemap_urls)
     hooks.set_cooperative_signup(app, kinds=COOPERATIVE_KIND_NAMES, create=register_cooperative)
     hooks.add_demo_seeder(app, "marketplace", demo.seed_marketplace, seeded=demo.has_products)

@@ -116,7 +116,7 @@ class Start:
             {self.product.id: 2},
             checkouts.DeliveryDetails(
                 name="Nguyễn Thị Lan", phone="0912345678", email="lan@example.vn",
-                province="Cần Thơ", ward="Phường An Hòa", street="12 Mậu Thân", note="",
+                province="Cần Thơ", ward="Phường Ninh Kiều", street="12 Mậu Thân", note="",
                 payment_method=payment_method,
             ),
             buyer_id=self.users["buyer"].id,

@@ -244,7 +244,7 @@ def world(app, db, make, today):
             phone="0912345678",
             email="lan@example.vn",
             province="Cần Thơ",
-            ward="Phường An Hòa",
+            ward="Phường Ninh Kiều",
             street="12 Mậu Thân",
             note="",
             payment_method="vietqr",  # by transfer: its QR picture is one of the routes

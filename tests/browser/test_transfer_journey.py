@@ -67,7 +67,7 @@ def test_a_guest_pays_two_cooperatives_by_transfer_on_a_phone(app, live_server, 
     page.fill("#name", "Nguyễn Thị Lan")
     page.fill("#phone", "0912 345 678")
     page.select_option("#province", "Cần Thơ")
-    page.fill("#ward", "Phường Ninh Kiều")
+    page.select_option("#ward", "Phường Ninh Kiều")
     page.fill("#street", "12 Hai Bà Trưng")
     page.check("input[value=vietqr]")
     page.get_by_role("button", name="Xác nhận đặt hàng").click()

@@ -63,6 +63,17 @@ def is_mobile(phone: str | None) -> bool:
     return bool(phone) and _MOBILE.fullmatch(phone) is not None
 
 
+def phone_for_reading(phone: str | None) -> str:
+    """A stored number grouped as people read it: 0912 345 678, 0293 3876 543; anything else
+    (a number from abroad, one stored before) as it is."""
+    phone = phone or ""
+    if _MOBILE.fullmatch(phone):
+        return f"{phone[:4]} {phone[4:7]} {phone[7:]}"
+    if _LANDLINE.fullmatch(phone):
+        return f"{phone[:4]} {phone[4:8]} {phone[8:]}"
+    return phone
+
+
 def normalise_international_phone(text: str | None) -> str | None:
     """A Vietnamese number as normalise_phone does, or +<country code and number> (8 to 15
     digits) for guests from abroad; a +84 number that is not a Vietnamese one is refused."""

@@ -91,10 +91,15 @@ def _has_default(user_id: int) -> bool:
 
 
 def add_address(user_id: int, fields: dict, *, make_default: bool = False) -> SavedAddress:
-    """Save a new address; the account's first is its default. AddressBookFull past
-    MAX_ADDRESSES."""
+    """Save a new address; the account's first is its default. The same address saved again
+    is the one there. AddressBookFull past MAX_ADDRESSES."""
     with write_transaction():
         _lock_book(user_id)
+        existing = _same(user_id, _only_fields(fields))
+        if existing is not None:
+            if make_default:
+                _set_default(user_id, existing.id)
+            return existing
         if _count(user_id) >= MAX_ADDRESSES:
             raise AddressBookFull()
         first = not _has_default(user_id)
@@ -158,11 +163,7 @@ def remember(user_id: int, fields: dict) -> None:
     fields = _only_fields(fields)
     with write_transaction():
         _lock_book(user_id)
-        same = select(SavedAddress.id).where(
-            SavedAddress.user_id == user_id,
-            *(getattr(SavedAddress, name) == value for name, value in fields.items()),
-        )
-        if db.session.scalar(same) is not None or _count(user_id) >= MAX_ADDRESSES:
+        if _same(user_id, fields) is not None or _count(user_id) >= MAX_ADDRESSES:
             return
         first = not _has_default(user_id)
         address = SavedAddress(user_id=user_id, is_default=False, **fields)
@@ -170,6 +171,17 @@ def remember(user_id: int, fields: dict) -> None:
         db.session.flush()
         if first:
             _set_default(user_id, address.id)
+
+
+def _same(user_id: int, fields: dict) -> SavedAddress | None:
+    return db.session.scalar(
+        select(SavedAddress)
+        .where(
+            SavedAddress.user_id == user_id,
+            *(getattr(SavedAddress, name) == value for name, value in fields.items()),
+        )
+        .limit(1)
+    )
 
 
 def _only_fields(fields: dict) -> dict:

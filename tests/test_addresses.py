@@ -328,3 +328,13 @@ def test_a_buyers_cart_is_estimated_for_the_default_address(client, buyer, pinea
     addresses.add_address(buyer.id, {**LAN, "province": "An Giang", "ward": "Phường Long Xuyên"})
     put_in_cart(client, pineapple, 1)
     assert "Phí giao gói này đến An Giang: 30.000 ₫" in text_of(client.get("/cart").text)
+
+
+def test_the_same_address_saved_again_is_the_one_there(make, db):
+    user_id = make.user().id
+    first = addresses.add_address(user_id, LAN)
+    other = addresses.add_address(user_id, {**LAN, "street": "1 Hòa Bình"})
+    again = addresses.add_address(user_id, LAN)
+    assert again.id == first.id and len(addresses.addresses_of(user_id)) == 2
+    addresses.add_address(user_id, {**LAN, "street": "1 Hòa Bình"}, make_default=True)
+    assert addresses.default_address(user_id).id == other.id

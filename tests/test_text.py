@@ -145,3 +145,13 @@ def test_vietnamese_sort_key_puts_letters_in_vietnamese_order():
 )
 def test_parse_whole_number(text, number):
     assert parse_whole_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("0912345678", "0912 345 678"), ("02933876543", "0293 3876 543"), ("+4915123", "+4915123")],
+)
+def test_phone_for_reading(stored, shown):
+    from core.text import phone_for_reading
+
+    assert phone_for_reading(stored) == shown

@@ -113,7 +113,7 @@ def test_a_buyer_saves_an_address_and_orders_with_it(live_server, page):
     saved = page.locator(".address-item")
     expect(saved).to_have_count(1)
     expect(saved).to_contain_text("Xã Hỏa Lựu, Cần Thơ")
-    expect(saved).to_contain_text("0912345678")
+    expect(saved).to_contain_text("0912 345 678")
     expect(saved.locator(".badge")).to_have_text("Mặc định")
 
     page.goto(f"{live_server}/products/khom-cau-duc")

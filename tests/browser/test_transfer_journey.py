@@ -70,6 +70,9 @@ def test_a_guest_pays_two_cooperatives_by_transfer_on_a_phone(app, live_server, 
     page.select_option("#ward", "Phường Ninh Kiều")
     page.fill("#street", "12 Hai Bà Trưng")
     page.check("input[value=vietqr]")
+    # The summary follows the way to pay (htmx): wait for it, so the button does not move
+    # under the click.
+    expect(page.locator("#checkout-parcels")).to_contain_text("lần chuyển khoản")
     page.get_by_role("button", name="Xác nhận đặt hàng").click()
     expect(page).to_have_url(re.compile(r"/orders/HG-\d{4}-\d{6}\?token="))
 

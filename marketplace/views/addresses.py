@@ -6,10 +6,10 @@ from flask import abort, flash, redirect, render_template, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from core.bounds import number_arg
 from core.db import TryAgain
 from core.provinces import canonical_province
 from core.submissions import new_form_token, submit_once, valid_form_token
-from core.text import whole_number
 from marketplace import addresses
 from marketplace.forms import AddressForm, SavedAddressForm
 from marketplace.views import bp
@@ -71,7 +71,7 @@ def _book_page(form: SavedAddressForm, editing=None, status: int = 200):
 def addresses_page():
     """The book, and the form of a new address (or, with ?edit=<id>, of one to change)."""
     if request.method == "GET":
-        number = whole_number(request.args.get("edit", ""))
+        number = number_arg(request.args.get("edit"), lowest=1)
         editing = addresses.own_address(current_user.id, number) if number else None
         form = SavedAddressForm(formdata=None)
         if editing is not None:

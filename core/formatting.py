@@ -6,6 +6,8 @@ from functools import lru_cache
 from babel import numbers as babel_numbers
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
+from core.text import phone_for_reading
+
 
 def vnd(amount: int | None) -> str:
     """Integer đồng as '45.000 ₫' (vi) or '₫45,000' (en)."""
@@ -61,6 +63,7 @@ def moment(value: datetime | None) -> str:
 
 def register_filters(app) -> None:
     app.jinja_env.filters["vnd"] = vnd
+    app.jinja_env.filters["phone"] = phone_for_reading
     app.jinja_env.filters["number"] = lambda n: format_decimal(n) if n is not None else ""
     app.jinja_env.filters["date"] = day
     app.jinja_env.filters["datetime"] = moment

@@ -20,7 +20,12 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 from core.accounts import MIN_PASSWORD_LENGTH
 from core.bounds import INT_MAX
 from core.submissions import valid_form_token
-from core.text import normalise_phone, parse_whole_number
+from core.text import (
+    is_mobile,
+    normalise_international_phone,
+    normalise_phone,
+    parse_whole_number,
+)
 
 REQUIRED = _l("Vui lòng điền mục này.")
 BAD_DATE = _l("Ngày không hợp lệ.")
@@ -49,11 +54,36 @@ EMAIL = [
 ]
 
 
+# Every phone field of the site is read by core.text.normalise_phone (abroad too: booking
+# guests, through normalise_international_phone); these are its messages.
+NOT_A_PHONE = _l(
+    "Số điện thoại chưa đúng: số di động có 10 chữ số (0912 345 678), số máy bàn có 11 chữ "
+    "số (0293 3876 543); có thể bắt đầu bằng +84 hoặc 84."
+)
+NOT_A_MOBILE = _l("Zalo cần số di động 10 chữ số (0912 345 678), không phải số máy bàn.")
+NOT_ANY_PHONE = _l(
+    "Số điện thoại chưa đúng: số Việt Nam (0912 345 678, 0293 3876 543) hoặc số nước ngoài "
+    "bắt đầu bằng + và mã nước (+49 151 23456789)."
+)
+
+
 def vietnamese_phone(_form, field):
+    """A Vietnamese mobile or landline, as people type it (core.text.normalise_phone)."""
     if field.data and normalise_phone(field.data) is None:
-        raise ValidationError(
-            _l("Số điện thoại gồm 10 chữ số bắt đầu bằng 0, hoặc +84 và 9 chữ số.")
-        )
+        raise ValidationError(NOT_A_PHONE)
+
+
+def vietnamese_mobile(_form, field):
+    """A Vietnamese mobile number (Zalo's, which a landline cannot have)."""
+    vietnamese_phone(_form, field)
+    if field.data and not is_mobile(normalise_phone(field.data)):
+        raise ValidationError(NOT_A_MOBILE)
+
+
+def any_phone(_form, field):
+    """A Vietnamese number, or one from abroad with its country code (a booking's guest)."""
+    if field.data and normalise_international_phone(field.data) is None:
+        raise ValidationError(NOT_ANY_PHONE)
 
 
 class DayField(DateField):

@@ -31,32 +31,96 @@ def search_terms(query: str, max_terms: int = 8) -> list[str]:
     return [t for t in fold(query).split(" ") if t][:max_terms]
 
 
-_PHONE_NOISE = re.compile(r"[\s.\-()]")
+_PHONE_NOISE = re.compile(r"[\s.\-()/]")
+# Mobile: 10 digits, 03/05/07/08/09. Landline: 0, an area code of 2 and two digits, 8 digits.
+_MOBILE = re.compile(r"0[35789]\d{8}")
+_LANDLINE = re.compile(r"02\d{9}")
 
 
-def normalise_phone(text: str) -> str | None:
-    """A Vietnamese phone number as 10 digits starting with 0, or None if it is not one.
+def normalise_phone(text: str | None) -> str | None:
+    """A Vietnamese phone number in the one form the site stores, or None if it is not one.
 
-    Accepts 0912345678, 0912 345 678, 091.234.5678 and +84912345678 (DOMAIN.md).
+    A mobile is 10 digits starting 03, 05, 07, 08 or 09 (0912345678); a landline 11 digits,
+    0 and an area code starting with 2 (02933876543, Cần Thơ and Hậu Giang's 0293). Spaces,
+    dots, dashes and brackets are ignored, and the country code may come as +84, 84 or 0084
+    in place of the 0: "+84 912 345 678", "84912345678", "(0293) 3.876.543".
     """
     compact = _PHONE_NOISE.sub("", text or "")
-    if compact.startswith("+84"):
-        compact = "0" + compact[3:]
-    if len(compact) == 10 and compact.isdigit() and compact.startswith("0"):
+    for country in ("+84", "0084", "84"):
+        rest = compact[len(country) :]
+        if compact.startswith(country) and len(rest) in (9, 10, 11):
+            compact = rest if rest.startswith("0") else "0" + rest  # "+84 (0)912…" too
+            break
+    if not compact.isascii():
+        return None
+    if _MOBILE.fullmatch(compact) or _LANDLINE.fullmatch(compact):
         return compact
     return None
 
 
-def normalise_international_phone(text: str) -> str | None:
+def is_mobile(phone: str | None) -> bool:
+    """A number normalise_phone gave that can receive Zalo and text messages (not a landline)."""
+    return bool(phone) and _MOBILE.fullmatch(phone) is not None
+
+
+def phone_for_reading(phone: str | None) -> str:
+    """A stored number grouped as people read it: 0912 345 678, 0293 3876 543; anything else
+    (a number from abroad, one stored before) as it is."""
+    phone = phone or ""
+    if _MOBILE.fullmatch(phone):
+        return f"{phone[:4]} {phone[4:7]} {phone[7:]}"
+    if _LANDLINE.fullmatch(phone):
+        return f"{phone[:4]} {phone[4:8]} {phone[8:]}"
+    return phone
+
+
+def normalise_international_phone(text: str | None) -> str | None:
     """A Vietnamese number as normalise_phone does, or +<country code and number> (8 to 15
-    digits) for guests from abroad."""
+    digits) for guests from abroad; a +84 number that is not a Vietnamese one is refused."""
     vietnamese = normalise_phone(text)
     if vietnamese:
         return vietnamese
     compact = _PHONE_NOISE.sub("", text or "")
-    if compact.startswith("+") and compact[1:].isdigit() and 8 <= len(compact) - 1 <= 15:
+    if compact.startswith("+84"):
+        return None
+    if (
+        compact.startswith("+")
+        and compact[1:].isascii()
+        and compact[1:].isdigit()
+        and 8 <= len(compact) - 1 <= 15
+    ):
         return compact
     return None
+
+
+# Vietnamese alphabetical order: ă and â after a, đ after d, ê after e, ô and ơ after o, ư
+# after u; the tones only when the letters are the same (ngang, huyền, hỏi, ngã, sắc, nặng).
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}  # breve, circumflex, horn
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vietnamese_sort_key(text: str) -> tuple:
+    """A key that sorts Vietnamese names as a Vietnamese reader expects: "Đà Nẵng" after
+    "Dak", "Ân" after "Ăn" after "An", "Hồ Chí Minh" under H."""
+    letters, tones = [], []
+    for char in nfc(text).casefold():
+        parts = unicodedata.normalize("NFD", char)
+        base, marks = parts[0], parts[1:]
+        letter = unicodedata.normalize(
+            "NFC", base + "".join(m for m in marks if m in _LETTER_MARKS)
+        )
+        tones.append(next((_TONES[m] for m in marks if m in _TONES), 0))
+        if letter in _RANK:
+            letters.append((2, _RANK[letter]))
+        elif letter.isdigit():
+            letters.append((1, ord(letter)))
+        elif letter.isspace():
+            letters.append((0, 0))
+        else:
+            letters.append((3, ord(letter)))
+    return tuple(letters), tuple(tones), text
 
 
 def whole_number(text: str | None, max_digits: int = 12) -> int | None:

@@ -16,7 +16,7 @@ import urllib.request
 
 from flask import current_app
 
-from core.text import normalise_phone
+from core.text import is_mobile, normalise_phone
 
 API_URL = "https://business.openapi.zalo.me/message/template"
 TIMEOUT_SECONDS = 10
@@ -38,9 +38,10 @@ def is_on() -> bool:
 
 
 def zalo_phone(phone: str | None) -> str | None:
-    """0912345678 -> 84912345678, the form ZNS wants; None for a number abroad or none."""
+    """0912345678 -> 84912345678, the form ZNS wants; None for a landline (no Zalo), a number
+    abroad or none."""
     local = normalise_phone(phone or "")
-    return "84" + local[1:] if local else None
+    return "84" + local[1:] if is_mobile(local) else None
 
 
 def send_template(phone: str, template_id: str, data: dict, tracking_id: str) -> str:

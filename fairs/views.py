@@ -12,6 +12,7 @@ from core.extensions import db, login_manager
 from core.labels import N_
 from core.limits import limited
 from core.models import utcnow
+from core.text import normalise_phone
 from fairs import booths
 from fairs.forms import BoothRequestForm
 from fairs.labels import BOOTH_REQUEST_STATUS_NAMES
@@ -184,7 +185,7 @@ def request_booth(slug: str, code: str):
             cooperative,
             product_ids=form.products.data,
             contact_person=form.contact_person.data.strip(),
-            contact_phone=form.contact_phone.data.strip(),
+            contact_phone=normalise_phone(form.contact_phone.data),
             note=(form.note.data or "").strip(),
             today=today(),
         )

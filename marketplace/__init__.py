@@ -4,8 +4,8 @@ ratings, the cart, checkout and orders, and the cooperative's shop (/dashboard).
 
 def init_app(app) -> None:
     """The marketplace's pages, and what it adds to core's: the cart joins the account on
-    login, the account page's cooperative and orders, the sitemap, the cooperative sign-up,
-    the demo's cooperatives and products."""
+    login, the account page's cooperative, orders and address book, the sitemap, the
+    cooperative sign-up, the demo's cooperatives and products."""
     from flask_login import user_logged_in
 
     from core import hooks
@@ -29,6 +29,7 @@ def init_app(app) -> None:
     user_logged_in.connect(cart.merge_on_login, app)
     hooks.add_account_part(app, "facts", account.cooperative_facts)
     hooks.add_account_part(app, "sections", account.orders_section)
+    hooks.add_account_part(app, "sections", account.addresses_section)
     hooks.add_sitemap_entries(app, catalogue.sitemap_urls)
     hooks.set_cooperative_signup(
         app, kinds=COOPERATIVE_KIND_NAMES, create=register_cooperative, home="dashboard.index"

@@ -13,6 +13,7 @@ from core.db import TryAgain, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import utcnow
 from core.provinces import delivery_region
+from marketplace import addresses
 from marketplace.cart import OutOfStock, ProductUnavailable, remove_bought_lines
 from marketplace.models import Checkout, Cooperative, Order, OrderEvent, OrderLine, Product
 from payments.transfers import takes_transfers, takes_transfers_clause
@@ -124,6 +125,11 @@ class ParcelPlan:
         return all(parcel.fee is not None for parcel in self.parcels)
 
     @property
+    def fees(self) -> int:
+        """The delivery fees known so far."""
+        return sum(parcel.fee or 0 for parcel in self.parcels)
+
+    @property
     def total(self) -> int:
         return sum(parcel.total for parcel in self.parcels)
 
@@ -158,12 +164,14 @@ def place_order(
     free_from: int,
     language: str = "vi",
     tell: Callable[[Checkout], object] | None = None,
+    remember_address: bool = False,
 ) -> Checkout:
     """Take the stock and write the checkout with its orders, all or nothing; what was bought
     leaves the buyer's cart in the same change. tell(checkout) (the messages, written with
     the change and sent after its commit, so that a mail failing never undoes nor hides the
     order) runs in the same transaction, never for a repeat. `language` is the page's: a
-    guest's messages are written in it.
+    guest's messages are written in it. remember_address: the delivery address joins the
+    buyer's address book (marketplace.addresses.remember) in the same change.
 
     The form's token is claimed first, on the checkout's own row: the same form submitted
     again, at once or later, waits for the first and gets its checkout back, and never takes
@@ -190,6 +198,8 @@ def place_order(
         checkout.code = checkout_code(checkout)
         _write_orders(checkout, quantities, details, buyer_id, fees, free_from)
         remove_bought_lines(buyer_id, quantities)
+        if remember_address and buyer_id is not None:
+            addresses.remember(buyer_id, details.__dict__)
         if tell is not None:
             tell(checkout)
     return checkout

@@ -10,6 +10,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -189,6 +191,32 @@ class CartItem(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     quantity: Mapped[int]
+
+
+class SavedAddress(db.Model):
+    """An address of a buyer's address book (/account/addresses), offered at checkout; at most
+    one per account is the default (a partial unique index; marketplace.addresses writes it)."""
+
+    __tablename__ = "saved_addresses"
+    __table_args__ = (
+        Index(
+            "uq_saved_addresses_one_default",
+            "user_id",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(20))
+    province: Mapped[str] = mapped_column(String(60))  # core.provinces' short name
+    ward: Mapped[str] = mapped_column(String(120))
+    street: Mapped[str] = mapped_column(String(255))
+    is_default: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Checkout(db.Model):

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from core.forms import PASSWORD_MAX, PHONE, REQUIRED, at_most, vietnamese_phone
+from core.forms import PASSWORD_MAX, PHONE, REQUIRED, at_most, vietnamese_mobile, vietnamese_phone
 from marketplace.profile import (
     ACCOUNT_DIGITS,
     HOLDER_PATTERN,
@@ -55,7 +55,7 @@ class ProfileForm(FlaskForm):
     )
     zalo_phone = StringField(
         _l("Số Zalo"),
-        validators=[*PHONE, vietnamese_phone],
+        validators=[*PHONE, vietnamese_mobile],
         render_kw={"inputmode": "tel"},
     )
     bank_bin = SelectField(_l("Ngân hàng"), choices=[], validate_choice=False)

@@ -36,8 +36,8 @@ from core.models import Message, User, utcnow
 from core.submissions import new_form_token
 from fairs import booths as fairs
 from fairs.models import Booth
+from marketplace import addresses, orders
 from marketplace import checkout as checkouts
-from marketplace import orders
 from marketplace.cart import SESSION_KEY
 from marketplace.models import CartItem
 from payments import feeds, matching, statements
@@ -116,13 +116,24 @@ class Start:
             {self.product.id: 2},
             checkouts.DeliveryDetails(
                 name="Nguyễn Thị Lan", phone="0912345678", email="lan@example.vn",
-                province="Cần Thơ", ward="Phường An Hòa", street="12 Mậu Thân", note="",
+                province="Cần Thơ", ward="Phường Ninh Kiều", street="12 Mậu Thân", note="",
                 payment_method=payment_method,
             ),
             buyer_id=self.users["buyer"].id,
             form_token=checkouts.new_form_token(),
             fees=current_app.config["DELIVERY_FEES"],
             free_from=current_app.config["FREE_DELIVERY_FROM"],
+        )  # fmt: skip
+
+    def saved_address(self, street: str = "8 Ngô Quốc Trị", *, default: bool = False):
+        """An address of the buyer's address book (the first one saved is the default)."""
+        return addresses.add_address(
+            self.users["buyer"].id,
+            {
+                "name": "Nguyễn Thị Lan", "phone": "02933876543", "province": "Cần Thơ",
+                "ward": "Phường Vị Thanh", "street": street,
+            },
+            make_default=default,
         )  # fmt: skip
 
     def homestay(self) -> Listing:
@@ -252,7 +263,14 @@ def _checkout_form(start: Start) -> dict:
         "form_token": checkouts.new_form_token(), "name": "Nguyễn Thị Lan",
         "phone": "0912 345 678", "email": "lan@example.vn", "province": "Cần Thơ",
         "ward": "Phường Vị Thanh", "street": "8 Ngô Quốc Trị", "note": "Giao giờ hành chính",
-        "payment_method": "vietqr",
+        "payment_method": "vietqr", "save_address": "y",
+    }  # fmt: skip
+
+
+def _address_form(**extra) -> dict:
+    return {
+        "name": "Nguyễn Thị Lan", "phone": "0293 3876 543", "province": "Cần Thơ",
+        "ward": "Xã Hỏa Lựu", "street": "Ấp Thạnh Mỹ", **extra,
     }  # fmt: skip
 
 
@@ -306,6 +324,28 @@ def cart_update(s: Start) -> Request:
 def checkout(s: Start) -> Request:
     s.cart_line(2)
     return Request({}, _checkout_form(s))
+
+
+def new_address(s: Start) -> Request:
+    return Request({}, _address_form(form_token=new_form_token(), is_default="y"))
+
+
+def edit_address(s: Start) -> Request:
+    s.saved_address()
+    second = s.saved_address("12 Trần Hưng Đạo")
+    return Request({"address_id": second.id}, _address_form(is_default="y"))
+
+
+def delete_address(s: Start) -> Request:
+    first = s.saved_address()
+    s.saved_address("12 Trần Hưng Đạo")
+    return Request({"address_id": first.id}, {})
+
+
+def default_address(s: Start) -> Request:
+    s.saved_address()
+    second = s.saved_address("12 Trần Hưng Đạo")
+    return Request({"address_id": second.id}, {})
 
 
 def cancel_order_by_buyer(s: Start) -> Request:
@@ -649,6 +689,11 @@ SCENARIOS = {
     "marketplace.cart_update": Scenario("buyer", cart_update, "once", "sets the quantity to 3: " + SAME_VALUES),
     "marketplace.checkout": Scenario("buyer", checkout, "once", "one checkout form (form_token): one order", table="checkouts"),
     "marketplace.cancel_order": Scenario("buyer", cancel_order_by_buyer, "once", "cancelling: " + ONE_MOVE, columns={"reason": "orders.cancel_reason"}),
+    # the buyer's address book
+    "marketplace.addresses_page": Scenario("buyer", new_address, "once", "a new address (form_token): " + ONE_NEW_ROW, table="saved_addresses"),
+    "marketplace.edit_address": Scenario("buyer", edit_address, "once", "the address changed and made the default: " + SAME_VALUES, table="saved_addresses"),
+    "marketplace.delete_address": Scenario("buyer", delete_address, "once", "deletes the default, the other becomes it; the second click finds it gone"),
+    "marketplace.default_address": Scenario("buyer", default_address, "once", "one default moves to another: " + ONE_DECISION),
     # trade fairs, for cooperatives
     "fairs.request_booth": Scenario("cooperative", request_booth, "once", "one booth request: " + ONE_NEW_ROW, table="booth_requests"),
     "fairs.join_waitlist": Scenario("cooperative", join_waitlist, "once", "one place in the waiting list"),

@@ -51,7 +51,7 @@ def test_short_password_is_refused_and_the_form_keeps_what_was_typed(client, db)
 def test_mismatched_passwords_and_bad_phone_are_explained(client, db):
     body = register(client, password_confirm="khac12345", phone="12345").get_data(as_text=True)
     assert "Hai mật khẩu không khớp." in body
-    assert "Số điện thoại gồm 10 chữ số" in body
+    assert "Số điện thoại chưa đúng" in body
 
 
 def test_email_taken(client, make):

@@ -128,7 +128,8 @@ def test_zalo_refusing_is_retried_and_kept_as_failed_with_its_reason(
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("0912345678", "84912345678"), ("+84 912 345 678", "84912345678"), ("+4915123", None), ("", None)],
+    [("0912345678", "84912345678"), ("+84 912 345 678", "84912345678"), ("+4915123", None), ("", None),
+     ("0293 3876 543", None)],  # a landline has no Zalo
 )  # fmt: skip
 def test_zalo_wants_the_phone_with_84_in_front(typed, expected):
     assert zalo.zalo_phone(typed) == expected

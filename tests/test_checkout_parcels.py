@@ -60,7 +60,7 @@ def checkout_form(page: str, payment_method: str, province: str = "Cần Thơ") 
     token = re.search(r'name="form_token" type="hidden" value="([^"]+)"', page)[1]
     return {
         "form_token": token, "name": "Lê Thị Mua", "phone": "0912345678", "email": "",
-        "province": province, "ward": "Phường An Hòa", "street": "12 Mậu Thân", "note": "",
+        "province": province, "ward": "Phường Ninh Kiều", "street": "12 Mậu Thân", "note": "",
         "payment_method": payment_method,
     }  # fmt: skip
 
@@ -170,7 +170,7 @@ def test_without_any_shop_taking_transfers_vietqr_is_disabled_with_the_reason(bu
     # A page from before (or a tampered one) that sends VietQR anyway: refused, kept, no order.
     refused = buyer.post("/checkout", data=checkout_form(page, "vietqr"))
     assert refused.status_code == 200 and reason in text_of(refused.get_data(as_text=True))
-    assert 'value="Phường An Hòa"' in refused.get_data(as_text=True)
+    assert '<option selected value="Phường Ninh Kiều">' in refused.get_data(as_text=True)
     assert db.session.scalar(select(Checkout)) is None
     placed = buyer.post("/checkout", data=checkout_form(page, "cod"))
     assert placed.status_code == 302 and db.session.scalar(select(Checkout)) is not None

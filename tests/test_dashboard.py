@@ -88,7 +88,7 @@ def make_order(
         phone="0912345678",
         email="lan@example.vn",
         province=province,
-        ward="Phường An Hòa",
+        ward="Phường Ninh Kiều",
         street="12 Lê Lợi",
         payment_method=payment,
         created_at=created,
@@ -562,7 +562,7 @@ def test_order_page_shows_lines_buyer_and_timeline(signed_in, coop, fish, db):
     order = make_order(db, coop, [(fish, 3)], payment="vietqr", name="Trần Thị Mai")
     page = signed_in.get(f"/dashboard/orders/{order.id}").get_data(as_text=True)
     assert "Cá thát lát" in page and "Trần Thị Mai" in page and "0912345678" in page
-    assert "12 Lê Lợi, Phường An Hòa, Cần Thơ" in page
+    assert "12 Lê Lợi, Phường Ninh Kiều, Cần Thơ" in page
     assert "Xác nhận đơn" in page and "Đã nhận chuyển khoản" in page and "Hủy đơn" in page
     assert "Chờ xác nhận" in page
 

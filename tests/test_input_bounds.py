@@ -61,6 +61,8 @@ BUTTONS = {
     "fairs.cancel_booth_request",
     "fairs.join_waitlist",
     "admin.send_message_again",
+    "marketplace.delete_address",
+    "marketplace.default_address",
 }
 # case id -> (endpoint, another setup than the scenario's, or None). A stay is booked with a
 # check-out date; the scenario books a tour (which has none).
@@ -267,6 +269,10 @@ GET_FILTERS = {
     "marketplace.checkout_summary": Filters(
         "buyer", {"province": "text", "payment_method": "text"}
     ),
+    "marketplace.checkout": Filters("buyer", {"address": "text"}),
+    "marketplace.ward_options": Filters("guest", {"province": "text"}, headers=HTMX),
+    "marketplace.cart": Filters("guest", {"province": "text"}),
+    "marketplace.addresses_page": Filters("buyer", {"edit": "integer"}),
     "marketplace.order": Filters(
         "guest",
         {"token": "text", "seen": "text"},

@@ -22,8 +22,8 @@ def details(**changes):
         name="Nguyễn Thị Lan",
         phone="0912345678",
         email="lan@example.vn",
-        province="TP Hồ Chí Minh",
-        ward="Phường Bến Nghé",
+        province="Hồ Chí Minh",
+        ward="Phường Sài Gòn",
         street="12 Lê Lợi",
         note="",
         payment_method="vietqr",
@@ -316,7 +316,7 @@ def test_checkout_errors_keep_what_was_typed(client, two_coops):
     response = client.post("/checkout", data=data)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Số điện thoại gồm 10 chữ số" in body
+    assert "Số điện thoại chưa đúng" in body
     assert "Vui lòng chọn tỉnh / thành phố." in body
     assert 'value="12 Lê Lợi"' in body
 

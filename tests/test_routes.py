@@ -30,6 +30,7 @@ from werkzeug.security import generate_password_hash
 from core.accounts import password_reset_token
 from core.models import Message, User
 from fairs import booths
+from marketplace import addresses
 from marketplace import checkout as checkouts
 from payments import matching
 from payments.matching import BankLine
@@ -70,6 +71,9 @@ OWNED = {
     "marketplace.order": (("buyer",), ORDER_INTRUDERS),
     "marketplace.cancel_order": (("buyer",), ORDER_INTRUDERS),
     "marketplace.order_qr": (("buyer",), ORDER_INTRUDERS),
+    # A saved address: the guest is sent to log in first (/account).
+    "marketplace.edit_address": (("buyer",), ORDER_INTRUDERS[1:]),
+    "marketplace.default_address": (("buyer",), ORDER_INTRUDERS[1:]),
     # The host of the listing sees its bookings too (tourism.views._visible_booking).
     "tourism.booking": (("buyer", "cooperative"), ORDER_INTRUDERS),
     "tourism.booking_calendar_file": (("buyer", "cooperative"), ORDER_INTRUDERS),
@@ -244,7 +248,7 @@ def world(app, db, make, today):
             phone="0912345678",
             email="lan@example.vn",
             province="Cần Thơ",
-            ward="Phường An Hòa",
+            ward="Phường Ninh Kiều",
             street="12 Mậu Thân",
             note="",
             payment_method="vietqr",  # by transfer: its QR picture is one of the routes
@@ -294,6 +298,13 @@ def world(app, db, make, today):
     )  # fmt: skip
     db.session.add(refund)
     db.session.commit()
+    address = addresses.add_address(
+        users["buyer"].id,
+        {
+            "name": "Nguyễn Thị Lan", "phone": "02933876543", "province": "Cần Thơ",
+            "ward": "Phường Ninh Kiều", "street": "12 Mậu Thân",
+        },
+    )  # fmt: skip
     credit = matching.take_in(
         mine.id, BankLine("sepay", "1", checkout.created_at, 12_345, "in", "chuyen tien")
     )
@@ -323,6 +334,7 @@ def world(app, db, make, today):
         "fair_id": fair.id,
         "message_id": message.id,
         "transaction_id": credit.id,
+        "address_id": address.id,
         "action": "approve",
         "name": upload.name,
         "token": password_reset_token(users["buyer"]),  # the buyer's password reset link

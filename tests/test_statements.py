@@ -98,7 +98,7 @@ def place(app, product, quantity=1) -> Order:
         {product.id: quantity},
         checkouts.DeliveryDetails(
             name="Nguyễn Thị Lan", phone="0912345678", email="lan@example.vn", province="Cần Thơ",
-            ward="Phường An Hòa", street="12 Mậu Thân", note="", payment_method="vietqr",
+            ward="Phường Ninh Kiều", street="12 Mậu Thân", note="", payment_method="vietqr",
         ),
         buyer_id=None, form_token=checkouts.new_form_token(),
         fees=app.config["DELIVERY_FEES"], free_from=app.config["FREE_DELIVERY_FROM"],

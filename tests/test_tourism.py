@@ -271,7 +271,7 @@ def test_booking_errors_keep_what_was_typed(client, tour, today):
     assert "Ngày đến đã qua" in page and 'value="Nguyễn Văn Bình"' in page
     data = form_data(client, "/tourism/tour-khom", check_in="not-a-date", phone="12")
     page = client.post("/tourism/tour-khom/book", data=data).get_data(as_text=True)
-    assert "Ngày không hợp lệ." in page and "Số điện thoại Việt Nam" in page
+    assert "Ngày không hợp lệ." in page and "Số điện thoại chưa đúng" in page
 
 
 def test_listing_and_product_link_both_ways(client, db, make, tour):

@@ -339,7 +339,7 @@ def place_orders(app, product, count_: int) -> list[Order]:
             {product.id: rng.randint(1, 3)},
             checkouts.DeliveryDetails(
                 name="Nguyễn Thị Lan", phone="0912345678", email="lan@example.vn",
-                province="Cần Thơ", ward="Phường An Hòa", street="12 Mậu Thân", note="",
+                province="Cần Thơ", ward="Phường Ninh Kiều", street="12 Mậu Thân", note="",
                 payment_method="vietqr",
             ),
             buyer_id=None, form_token=checkouts.new_form_token(),

@@ -3,21 +3,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from core.bounds import DayWithinRange
-from core.forms import BAD_DATE, REQUIRED, DayField
+from core.forms import BAD_DATE, REQUIRED, DayField, any_phone
 from core.submissions import new_form_token, valid_form_token
-from core.text import normalise_international_phone
 
 FORM_TOKEN_LENGTH = 64  # Booking.form_token, FormSubmission.token
-
-
-def any_phone(_form, field):
-    if field.data and normalise_international_phone(field.data) is None:
-        raise ValidationError(
-            _l("Số điện thoại Việt Nam (0912345678) hoặc quốc tế bắt đầu bằng + (+4915123456789).")
-        )
 
 
 def _valid_or_fresh(token):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("marketplace", __name__)
 
-from marketplace.views import cart, catalogue, orders  # noqa: E402, F401
+from marketplace.views import addresses, cart, catalogue, orders  # noqa: E402, F401

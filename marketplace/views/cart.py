@@ -1,16 +1,27 @@
 """Cart routes: the same POST forms work with htmx (a fragment and the header count) and
 without JavaScript (redirect-after-post)."""
 
-from flask import flash, g, has_request_context, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from core.bounds import INT_MAX
 from core.db import TryAgain
+from core.provinces import province_names
 from core.text import whole_number
 from marketplace import cart as carts
 from marketplace.views import bp
+from marketplace.views.addresses import choose_delivery_province, delivery_province
 from marketplace.views.orders import parcel_plan
 
 
@@ -39,10 +50,35 @@ def _busy() -> str:
     return _("Hệ thống đang bận, giỏ hàng chưa thay đổi. Vui lòng thử lại.")
 
 
+def _cart_context(cart) -> dict:
+    """The cart's parcels with their delivery estimate for the province chosen on the cart (or
+    the buyer's default address's)."""
+    province = delivery_province()
+    return {
+        "cart": cart,
+        "plan": parcel_plan(cart, province),
+        "delivery_province": province,
+        "provinces": province_names(),
+    }
+
+
 @bp.get("/cart")
 def cart():
+    """The cart; ?province= chooses where its delivery is estimated for (kept in the session;
+    htmx: the cart part alone)."""
+    if "province" in request.args:
+        choose_delivery_province(request.args.get("province", ""))
     cart = carts.load_cart(current_user)
-    return render_template("marketplace/cart.html", cart=cart, plan=parcel_plan(cart))
+    if request.htmx and not request.htmx.history_restore_request:
+        response = current_app.make_response(
+            render_template("marketplace/_cart.html", **_cart_context(cart))
+        )
+    else:
+        response = current_app.make_response(
+            render_template("marketplace/cart.html", **_cart_context(cart))
+        )
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.post("/cart/add")
@@ -87,8 +123,7 @@ def cart_update():
         cart = carts.load_cart(current_user)
         return render_template(
             "marketplace/_cart.html",
-            cart=cart,
-            plan=parcel_plan(cart),
+            **_cart_context(cart),
             message=message,
             cart_count=cart.count,
             oob=True,

@@ -13,15 +13,17 @@ from core.db import TryAgain
 from core.extensions import db
 from core.i18n import current_language
 from core.limits import limited
-from core.text import normalise_phone, same_secret
+from core.provinces import is_province
+from core.text import same_secret, whole_number
+from marketplace import addresses, orders
 from marketplace import cart as carts
 from marketplace import checkout as checkouts
-from marketplace import orders
 from marketplace.forms import NO_TRANSFERS, CancelForm, CheckoutForm
-from marketplace.models import PAYMENT_METHODS, Checkout, Order
+from marketplace.models import PAYMENT_METHODS, Checkout, Order, SavedAddress
 from marketplace.notifications import tell_placed
 from marketplace.payables import TransferStep, checkout_totals, transfer_steps
 from marketplace.views import bp
+from marketplace.views.addresses import delivery_province
 from payments.refunds import REASONS as REFUND_REASONS
 from payments.refunds import refunds_of
 from payments.vietqr import qr_png
@@ -55,8 +57,17 @@ def _no_transfers_taken(form: CheckoutForm, plan: checkouts.ParcelPlan) -> bool:
 def checkout():
     cart = carts.load_cart(current_user)
     form = CheckoutForm()
+    saved = addresses.addresses_of(current_user.id) if current_user.is_authenticated else []
+    chosen = None
     if request.method == "GET":
         form.form_token.data = checkouts.new_form_token()
+        chosen = _chosen_address(saved)
+        if chosen is not None:
+            form.fill_from(chosen)
+        else:
+            form.province.data = delivery_province()
+            form.follow_province()
+            form.save_address.data = current_user.is_authenticated
         if current_user.is_authenticated:
             form.name.data = form.name.data or current_user.name
             form.email.data = form.email.data or current_user.email
@@ -86,7 +97,7 @@ def checkout():
             )
             return redirect(url_for("marketplace.cart"))
         if _no_transfers_taken(form, parcel_plan(cart, "", "")):
-            return _checkout_page(form, cart)
+            return _checkout_page(form, cart, saved)
         try:
             placed = _place(form, cart)
         except carts.OutOfStock as error:
@@ -108,16 +119,29 @@ def checkout():
             )
         else:
             return _placed(placed)
-    return _checkout_page(form, cart)
+    return _checkout_page(form, cart, saved, chosen)
 
 
-def _checkout_page(form: CheckoutForm, cart):
+def _chosen_address(saved: list) -> SavedAddress | None:
+    """The saved address the checkout starts from: ?address=<id> (one of the buyer's), none
+    for ?address=new (a new one to type), else the default."""
+    wanted = request.args.get("address", "")
+    if wanted == "new":
+        return None
+    number = whole_number(wanted)
+    picked = next((a for a in saved if a.id == number), None)
+    return picked or next((a for a in saved if a.is_default), None)
+
+
+def _checkout_page(form: CheckoutForm, cart, saved=(), chosen=None):
     return render_template(
         "marketplace/checkout.html",
         form=form,
         cart=cart,
         plan=parcel_plan(cart, form.province.data or "", form.payment_method.data or ""),
         no_transfers=NO_TRANSFERS,
+        saved_addresses=saved,
+        chosen_address=chosen,
     )
 
 
@@ -132,12 +156,8 @@ def _placed(placed: Checkout):
 def _place(form: CheckoutForm, cart) -> Checkout:
     fees, free_from = _fees()
     details = checkouts.DeliveryDetails(
-        name=form.name.data.strip(),
-        phone=normalise_phone(form.phone.data),
+        **form.address(),
         email=(form.email.data or "").strip().lower() or None,
-        province=form.province.data,
-        ward=form.ward.data.strip(),
-        street=form.street.data.strip(),
         note=(form.note.data or "").strip(),
         payment_method=form.payment_method.data,
     )
@@ -150,6 +170,7 @@ def _place(form: CheckoutForm, cart) -> Checkout:
         free_from=free_from,
         language=current_language(),
         tell=tell_placed,
+        remember_address=current_user.is_authenticated and form.save_address.data,
     )
 
 
@@ -157,8 +178,9 @@ def _place(form: CheckoutForm, cart) -> Checkout:
 def checkout_summary():
     """The parcels for a destination and a way to pay (htmx, when either changes)."""
     cart = carts.load_cart(current_user)
+    province = request.args.get("province", "")
     plan = parcel_plan(
-        cart, request.args.get("province", ""), request.args.get("payment_method", "")
+        cart, province if is_province(province) else "", request.args.get("payment_method", "")
     )
     return render_template("marketplace/_checkout_summary.html", cart=cart, plan=plan, oob=True)
 

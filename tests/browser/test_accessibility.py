@@ -95,7 +95,7 @@ def test_public_and_buying_pages(live_server, checked):
     page.fill("#name", "Lan")
     page.fill("#phone", "0912345678")
     page.select_option("#province", "Cần Thơ")
-    page.fill("#ward", "Phường 5")
+    page.select_option("#ward", "Phường Ninh Kiều")
     page.fill("#street", "1 Ngô Quốc Trị")
     page.check("input[value=vietqr]")
     page.get_by_role("button", name="Xác nhận đặt hàng").click()

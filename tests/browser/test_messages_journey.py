@@ -28,7 +28,7 @@ def test_the_buyer_reads_on_the_site_and_by_mail_that_the_order_ships(
     page.fill("#name", "Trần Thị Mai")
     page.fill("#phone", "0912 345 678")
     page.select_option("#province", "Cần Thơ")
-    page.fill("#ward", "Phường Vị Thanh")
+    page.select_option("#ward", "Phường Vị Thanh")
     page.fill("#street", "8 Ngô Quốc Trị")
     page.check("input[value=cod]")
     page.get_by_role("button", name="Xác nhận đặt hàng").click()

@@ -27,9 +27,12 @@ def test_guest_checks_out_with_bank_transfer(live_server, page):
     page.fill("#phone", "0912 345 678")
     page.select_option("#province", "Hà Nội")
     expect(page.locator("#checkout-summary")).to_contain_text("45.000 ₫")
-    page.fill("#ward", "Phường Hoàn Kiếm")
+    page.select_option("#ward", "Phường Hoàn Kiếm")
     page.fill("#street", "12 Hàng Bạc")
     page.check("input[value=vietqr]")
+    # The summary follows the way to pay (htmx): wait for it, so the button does not move
+    # under the click.
+    expect(page.locator("#checkout-parcels")).to_contain_text("lần chuyển khoản")
     page.get_by_role("button", name="Xác nhận đặt hàng").click()
 
     expect(page).to_have_url(re.compile(r"/orders/HG-\d{4}-\d{6}\?token="))

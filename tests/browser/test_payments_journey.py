@@ -20,7 +20,7 @@ def test_a_cooperative_imports_its_first_statement_on_a_phone(live_server, page,
     page.fill("#name", "Nguyễn Thị Lan")
     page.fill("#phone", "0912 345 678")
     page.select_option("#province", "Cần Thơ")
-    page.fill("#ward", "Phường 5")
+    page.select_option("#ward", "Phường Vị Thanh")
     page.fill("#street", "1 Ngô Quốc Trị")
     page.check("input[value=vietqr]")
     page.get_by_role("button", name="Xác nhận đặt hàng").click()

@@ -67,9 +67,12 @@ def test_a_guest_pays_two_cooperatives_by_transfer_on_a_phone(app, live_server, 
     page.fill("#name", "Nguyễn Thị Lan")
     page.fill("#phone", "0912 345 678")
     page.select_option("#province", "Cần Thơ")
-    page.fill("#ward", "Phường Ninh Kiều")
+    page.select_option("#ward", "Phường Ninh Kiều")
     page.fill("#street", "12 Hai Bà Trưng")
     page.check("input[value=vietqr]")
+    # The summary follows the way to pay (htmx): wait for it, so the button does not move
+    # under the click.
+    expect(page.locator("#checkout-parcels")).to_contain_text("lần chuyển khoản")
     page.get_by_role("button", name="Xác nhận đặt hàng").click()
     expect(page).to_have_url(re.compile(r"/orders/HG-\d{4}-\d{6}\?token="))
 

@@ -94,7 +94,8 @@ def normalise_international_phone(text: str | None) -> str | None:
 
 
 # Written here because no kept library does it in pure Python: Babel has no collation, pyuca
-# (the Unicode default order) files đ among the d's, and PyICU needs the ICU C library.
+# (the Unicode default order) reads ă, â, ê, ô, ơ, ư as accented a, e, o, u rather than letters
+# of their own, and PyICU needs the ICU C library.
 # Vietnamese alphabetical order: ă and â after a, đ after d, ê after e, ô and ơ after o, ư
 # after u; the tones only when the letters are the same (ngang, huyền, hỏi, ngã, sắc, nặng).
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"

@@ -110,3 +110,21 @@ def test_every_page_fits_a_phone(app, world, world_server, browser, role):  # no
     assert not failures, f"{len(failures)} problems on {visited} pages as {role}:\n" + "\n".join(
         failures
     )
+
+
+def test_an_areas_menu_is_one_row_that_shows_the_current_page(live_server, page):
+    """On a phone the dashboard's ten tabs are one row that scrolls sideways, not four rows
+    above every page, and the tab of the page one is on is brought into view."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server}/login?next=/dashboard/trainings")
+    page.fill("#email", "htx.kynhu@ocop.demo")
+    page.fill("#password", "demo1234")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/dashboard/trainings")
+    nav = page.locator(".dash-nav")
+    tab = nav.locator("[aria-current=page]")
+    nav_box, tab_box = nav.bounding_box(), tab.bounding_box()
+    assert nav_box["height"] < 60, f"the menu is {nav_box['height']:.0f} px tall"
+    assert nav.evaluate("n => n.scrollWidth > n.clientWidth"), "the tabs fit: nothing to test"
+    assert 0 <= tab_box["x"] and tab_box["x"] + tab_box["width"] <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

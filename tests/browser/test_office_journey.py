@@ -33,7 +33,11 @@ def test_approve_rate_and_the_plan_counts_it(live_server, page):
     page.select_option("#cooperative_kind", "cooperative")
     page.select_option("#district_id", label="Huyện Vị Thủy")
     page.get_by_role("button", name="Đăng ký").click()
-    expect(page.locator("main")).to_contain_text("Đang chờ Văn phòng OCOP duyệt")
+    # A cooperative's account lands on its dashboard, which waits for the office.
+    expect(page).to_have_url(re.compile(r"/dashboard$"))
+    expect(page.locator("main")).to_contain_text(
+        "HTX Nông sản Vị Thủy đang chờ Văn phòng OCOP duyệt"
+    )
     page.get_by_role("button", name="Đăng xuất").click()
 
     # The office approves it.

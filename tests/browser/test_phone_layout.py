@@ -126,5 +126,5 @@ def test_an_areas_menu_is_one_row_that_shows_the_current_page(live_server, page)
     nav_box, tab_box = nav.bounding_box(), tab.bounding_box()
     assert nav_box["height"] < 60, f"the menu is {nav_box['height']:.0f} px tall"
     assert nav.evaluate("n => n.scrollWidth > n.clientWidth"), "the tabs fit: nothing to test"
-    assert 0 <= tab_box["x"] and tab_box["x"] + tab_box["width"] <= PHONE["width"]
+    assert tab_box["x"] >= 0 and tab_box["x"] + tab_box["width"] <= PHONE["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -24,7 +24,8 @@ from sqlalchemy import func, select
 from core import clock
 from core.extensions import db
 from core.models import User
-from marketplace.models import CartItem, Checkout, Order, OrderLine, Product
+from marketplace.addresses import add_address
+from marketplace.models import CartItem, Checkout, Order, OrderLine, Product, SavedAddress
 from payments import feeds
 from payments.models import BankTransaction
 from payments.references import reference_for
@@ -251,6 +252,49 @@ def test_logged_in_double_click_on_add_to_cart(server, log_mark):
     total = sum(quantity for _, quantity in lines)
     shown = re.search(r'id="cart-count"[^>]*>(\d+)</span>', cart.text)
     assert cart.status == 200 and shown and int(shown.group(1)) == total, cart.describe()
+
+
+def test_make_default_pressed_on_three_addresses_at_once_leaves_one_default(server, log_mark):
+    """A buyer with three saved addresses presses "make default" on all three at once (three
+    tabs), a few times: no error page, and every time exactly one default."""
+    with server.data():
+        make = Factories()
+        email = make.user(name="Người có ba địa chỉ").email
+    with server.data() as session:
+        buyer_id = session.scalar(select(User.id).where(User.email == email))
+        wards = ("Phường Ninh Kiều", "Phường Cái Khế", "Phường Tân An")
+        for n, ward in enumerate(wards):
+            add_address(
+                buyer_id,
+                {"name": "Lan", "phone": "0912345678", "province": "Cần Thơ", "ward": ward,
+                 "street": f"{n + 1} Mậu Thân"},
+            )  # fmt: skip
+    with server.data() as session:
+        ids = session.scalars(select(SavedAddress.id).where(SavedAddress.user_id == buyer_id)).all()
+    person = logged_in(server, email)
+
+    problems, defaults = [], []
+    for _ in range(4):
+        token = person.get("/account/addresses").csrf_token()
+        outcomes = at_once(
+            lambda address_id, token=token: person.post(
+                f"/account/addresses/{address_id}/default", {"csrf_token": token}
+            ),
+            ids,
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, Exception) or outcome.is_error_page() or outcome.status != 200:
+                problems.append(problem(person, outcome))
+        with server.data() as session:
+            defaults.append(
+                session.scalar(
+                    select(func.count())
+                    .select_from(SavedAddress)
+                    .where(SavedAddress.user_id == buyer_id, SavedAddress.is_default)
+                )
+            )
+    assert not problems, "\n".join(problems) + server.explain(log_mark)
+    assert defaults == [1, 1, 1, 1]
 
 
 # --- tourism ------------------------------------------------------------------------------

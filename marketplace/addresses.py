@@ -9,6 +9,8 @@ is_default is the database's own guard behind it. A default moves in two stateme
 one cleared before the new one is set, so the index never sees two at any moment.
 """
 
+from contextlib import suppress
+
 from sqlalchemy import func, select, update
 
 from core.db import write_transaction
@@ -81,15 +83,6 @@ def _set_default(user_id: int, address_id: int) -> None:
     )
 
 
-def _has_default(user_id: int) -> bool:
-    return (
-        db.session.scalar(
-            select(SavedAddress.id).where(SavedAddress.user_id == user_id, SavedAddress.is_default)
-        )
-        is not None
-    )
-
-
 def add_address(user_id: int, fields: dict, *, make_default: bool = False) -> SavedAddress:
     """Save a new address; the account's first is its default. The same address saved again
     is the one there. AddressBookFull past MAX_ADDRESSES."""
@@ -102,7 +95,7 @@ def add_address(user_id: int, fields: dict, *, make_default: bool = False) -> Sa
             return existing
         if _count(user_id) >= MAX_ADDRESSES:
             raise AddressBookFull()
-        first = not _has_default(user_id)
+        first = default_address(user_id) is None
         address = SavedAddress(user_id=user_id, is_default=False, **_only_fields(fields))
         db.session.add(address)
         db.session.flush()
@@ -160,17 +153,9 @@ def remember(user_id: int, fields: dict) -> None:
     """Checkout's "Lưu địa chỉ này": the address joins the book unless it is there already
     (or the book is full, when the order matters more than the book); the account's first
     becomes the default. Joins the checkout's transaction."""
-    fields = _only_fields(fields)
-    with write_transaction():
-        _lock_book(user_id)
-        if _same(user_id, fields) is not None or _count(user_id) >= MAX_ADDRESSES:
-            return
-        first = not _has_default(user_id)
-        address = SavedAddress(user_id=user_id, is_default=False, **fields)
-        db.session.add(address)
-        db.session.flush()
-        if first:
-            _set_default(user_id, address.id)
+    # AddressBookFull comes before add_address writes anything, so the order goes on.
+    with suppress(AddressBookFull):
+        add_address(user_id, fields)
 
 
 def _same(user_id: int, fields: dict) -> SavedAddress | None:

@@ -3,7 +3,7 @@ buyer is told before placing it (the parcels, their delivery fees, how each is p
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import groupby
 
 from sqlalchemy import and_, select, update
@@ -199,7 +199,7 @@ def place_order(
         _write_orders(checkout, quantities, details, buyer_id, fees, free_from)
         remove_bought_lines(buyer_id, quantities)
         if remember_address and buyer_id is not None:
-            addresses.remember(buyer_id, details.__dict__)
+            addresses.remember(buyer_id, asdict(details))
         if tell is not None:
             tell(checkout)
     return checkout

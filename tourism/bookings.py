@@ -266,7 +266,10 @@ def cancel_terms(booking: Booking, today: date, *, by_guest: bool = True) -> Can
     """What cancelling now does with the booking's money, as the move would do it: the fee
     (the guest's, by the policy; none when the host cancels), what the host holds of what
     was paid, and what goes back (deposits.cancel_refund), by the host's own transfer."""
-    fee = cancellation_fee(booking, today) if by_guest else 0
+    return _terms_with_fee(booking, cancellation_fee(booking, today) if by_guest else 0)
+
+
+def _terms_with_fee(booking: Booking, fee: int) -> CancelTerms:
     owed = owed_back(PAYABLE_KIND, booking.id) if booking.paid_amount > 0 else 0
     return CancelTerms(
         fee=fee,
@@ -279,7 +282,7 @@ def _refund_what_is_held(booking: Booking, fee: int, reason: str) -> int:
     """Record as due what the host holds of the booking's money beyond `fee`; the amount."""
     if booking.paid_amount <= 0:
         return 0
-    amount = cancel_refund(booking.paid_amount, owed_back(PAYABLE_KIND, booking.id), fee)
+    amount = _terms_with_fee(booking, fee).refund  # what the confirmation told
     refund_due(booking.listing.host_id, PAYABLE_KIND, booking.id, amount, reason)
     return amount
 

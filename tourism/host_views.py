@@ -66,10 +66,6 @@ def _try_again() -> str:
     return _("Hệ thống đang bận, chưa lưu được. Vui lòng thử lại.")
 
 
-def _day(value: date) -> str:
-    return formatting.day(value)
-
-
 # --- overview ------------------------------------------------------------------------------
 
 
@@ -217,7 +213,7 @@ def set_capacity(listing_id: int):
                     "Không thể đặt sức chứa %(capacity)s: ngày %(day)s đã có %(n)s phòng được "
                     "đặt. Chưa thay đổi ngày nào.",
                     capacity=capacity,
-                    day=_day(error.day),
+                    day=formatting.day(error.day),
                     n=error.taken,
                 )
             else:
@@ -225,7 +221,7 @@ def set_capacity(listing_id: int):
                     "Không thể đặt sức chứa %(capacity)s: ngày %(day)s đã có %(n)s chỗ được "
                     "đặt. Chưa thay đổi ngày nào.",
                     capacity=capacity,
-                    day=_day(error.day),
+                    day=formatting.day(error.day),
                     n=error.taken,
                 )
             form.capacity.errors = [*form.capacity.errors, message]
@@ -238,8 +234,8 @@ def set_capacity(listing_id: int):
                 _(
                     "Đã đặt sức chứa %(capacity)s cho các ngày %(first)s – %(last)s.",
                     capacity=capacity,
-                    first=_day(first),
-                    last=_day(last),
+                    first=formatting.day(first),
+                    last=formatting.day(last),
                 ),
                 "success",
             )
@@ -264,12 +260,14 @@ def set_closed(listing_id: int):
                 message = _(
                     "Đã đóng các ngày %(first)s – %(last)s: không nhận đặt chỗ mới. "
                     "Các đặt chỗ đã có vẫn giữ nguyên.",
-                    first=_day(first),
-                    last=_day(last),
+                    first=formatting.day(first),
+                    last=formatting.day(last),
                 )
             else:
                 message = _(
-                    "Đã mở lại các ngày %(first)s – %(last)s.", first=_day(first), last=_day(last)
+                    "Đã mở lại các ngày %(first)s – %(last)s.",
+                    first=formatting.day(first),
+                    last=formatting.day(last),
                 )
             flash(message, "success")
             return _back_to_listing(item, first)

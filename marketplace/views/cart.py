@@ -69,14 +69,9 @@ def cart():
     if "province" in request.args:
         choose_delivery_province(request.args.get("province", ""))
     cart = carts.load_cart(current_user)
-    if request.htmx and not request.htmx.history_restore_request:
-        response = current_app.make_response(
-            render_template("marketplace/_cart.html", **_cart_context(cart))
-        )
-    else:
-        response = current_app.make_response(
-            render_template("marketplace/cart.html", **_cart_context(cart))
-        )
+    part = request.htmx and not request.htmx.history_restore_request
+    template = "marketplace/_cart.html" if part else "marketplace/cart.html"
+    response = current_app.make_response(render_template(template, **_cart_context(cart)))
     response.vary.add("HX-Request")
     return response
 

@@ -864,8 +864,8 @@ def stable_columns(table, volatile: bool = False) -> list:
 def _stable(value):
     if not isinstance(value, str):
         return value
-    return _TIMES.sub("<time>", _TOKENS.sub(r"\1<token>", _ID_CODES.sub("<code>", value)))
-    return _TOKENS.sub(r"\1<token>", _REFERENCES.sub("<code>", _ID_CODES.sub("<code>", value)))
+    value = _REFERENCES.sub("<code>", _ID_CODES.sub("<code>", value))
+    return _TIMES.sub("<time>", _TOKENS.sub(r"\1<token>", value))
 
 
 def fingerprint(volatile: bool = False) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:

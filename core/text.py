@@ -3,6 +3,7 @@
 import re
 import secrets
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -159,3 +160,45 @@ def same_secret(given: str | None, expected: str | None) -> bool:
     return bool(given and expected) and secrets.compare_digest(
         given.encode("utf-8"), expected.encode("utf-8")
     )
+
+
+# Trigrams as PostgreSQL's pg_trgm makes them, so that both databases rank typing mistakes
+# alike: the words are runs of letters and digits, each padded with two spaces before and one
+# after ('duc' -> '  d', ' du', 'duc', 'uc ').
+_WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=20_000)
+def word_trigrams(word: str) -> frozenset[str]:
+    padded = f"  {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def trigram_words(text: str) -> list[str]:
+    """The words of folded text that trigrams are made of (punctuation is not a word)."""
+    return _WORD.findall(text)
+
+
+def phrase_similarity(query: str, text: str, spare_words: int = 2) -> float:
+    """How close the folded query is to the closest run of whole words of the folded text, 0
+    to 1: pg_trgm's strict_word_similarity (shared trigrams over all trigrams of the two),
+    over runs of at most the query's words and spare_words more.
+
+    'khom cau duk' in 'mut khom cau duc loai 1' -> 0.73; unrelated text -> 0.
+    """
+    wanted = frozenset().union(*(word_trigrams(w) for w in trigram_words(query)))
+    if not wanted:
+        return 0.0
+    words = [word_trigrams(w) for w in trigram_words(text)]
+    longest = len(trigram_words(query)) + spare_words
+    best = 0.0
+    for start, first in enumerate(words):
+        if first.isdisjoint(wanted):
+            continue  # a run is no closer for starting with a word the query lacks
+        run: set[str] = set()
+        for word in words[start : start + longest]:
+            run |= word
+            if not word.isdisjoint(wanted):
+                shared = len(run & wanted)
+                best = max(best, shared / (len(wanted) + len(run) - shared))
+    return best

@@ -4,13 +4,13 @@ import math
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from sqlalchemy import case, column, func, select, table, text, true
+from sqlalchemy import case, column, func, literal, or_, select, table, text, true
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from core.db import dialect_name
 from core.extensions import db
 from core.models import District
-from core.text import search_terms
+from core.text import fold, phrase_similarity, search_terms, trigram_words, word_trigrams
 from marketplace.models import OCOP_GROUPS, Product
 
 SORTS = ("relevance", "stars", "price_asc", "price_desc", "newest")
@@ -122,6 +122,7 @@ CARD_OPTIONS = (
 # SQLite's trigram full-text index of products.search_text (see its migration). A quoted
 # term of three letters or more matches as a substring, like LIKE '%term%' on the column.
 PRODUCTS_FTS = table("products_fts", column("rowid"))
+_RANKED_FTS = table("products_fts", column("rowid"), column("rank"))  # rank: FTS5's bm25
 
 
 def _matching_search(query, terms: list[str]):
@@ -204,3 +205,115 @@ def related_products(product: Product, limit: int = 4) -> list[Product]:
         (Product.group == product.group) | (Product.cooperative_id == product.cooperative_id),
     )
     return db.session.scalars(query.options(*CARD_OPTIONS).order_by(*by_stars()).limit(limit)).all()
+
+
+# Typing mistakes: when a search finds nothing, the products nearest to what was typed
+# ("Có phải bạn muốn tìm: Khóm Cầu Đúc?" for "khom cau duk"). Near means sharing most trigrams
+# with a run of whole words of the product's search_text (pg_trgm's strict word similarity).
+SUGGESTION_THRESHOLD = 0.5  # "khom cau duk" is 0.73 from "khom cau duc", "ruou gak" 0.64
+NEAR_THE_NEAREST = 0.8  # the others offered are at least this share of the nearest's score
+SUGGESTION_CANDIDATES = 40  # the closest by the database's own measure, ranked again here
+MIN_SUGGESTION_LETTERS = 3  # fewer letters and digits than this match almost anything
+SUGGESTION_ROWS_MEASURED = 200  # SQLite: the FTS index's best, measured in Python
+MAX_QUERY_TRIGRAMS = 64  # a long query's first words are enough to find candidates
+
+
+def did_you_mean(filters: CatalogueFilters, result: CataloguePage, limit: int = 3) -> list:
+    """The suggestions a results page shows: only for a search that found nothing."""
+    if result.total or not filters.q:
+        return []
+    return nearest_products(filters.q, limit)
+
+
+def nearest_products(query: str, limit: int = 3) -> list[Product]:
+    """The visible products closest to query despite typing mistakes, closest first; none for
+    too little to go on (a letter or two, punctuation) or nothing near enough."""
+    folded = " ".join(search_terms(query[:MAX_QUERY_LENGTH]))
+    if sum(len(word) for word in trigram_words(folded)) < MIN_SUGGESTION_LETTERS:
+        return []
+    if dialect_name() == "postgresql" and _has_pg_trgm():
+        scored = _postgres_candidates(folded)
+    else:
+        scored = _scored_here(folded, _candidate_rows(folded))
+    # Equally near search texts (khóm Cầu Đúc is in the jam's text as well): the product
+    # whose own name is nearer first.
+    ranked = sorted(
+        scored,
+        key=lambda row: (-round(row[2], 3), -phrase_similarity(folded, fold(row[1])), row[1]),
+    )
+    if not ranked:
+        return []
+    enough = max(SUGGESTION_THRESHOLD, ranked[0][2] * NEAR_THE_NEAREST)
+    ids = [product_id for product_id, _name, score in ranked if score >= enough][:limit]
+    if not ids:
+        return []
+    products = db.session.scalars(
+        visible_products()
+        .where(Product.id.in_(ids))
+        .options(defer(Product.description), defer(Product.search_text))
+    ).all()
+    order = {product_id: n for n, product_id in enumerate(ids)}
+    return sorted(products, key=lambda p: order[p.id])
+
+
+def _has_pg_trgm() -> bool:
+    """Whether pg_trgm is installed here (its migration leaves it out where it is not)."""
+    return bool(db.session.scalar(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")))
+
+
+def _postgres_candidates(folded: str) -> list[tuple]:
+    """(id, name, similarity) of the nearest products by pg_trgm itself; `<<%` is answered by
+    the trigram index (c3e5a7b9d1f2) with the threshold set for this transaction only."""
+    db.session.execute(
+        text("SELECT set_config('pg_trgm.strict_word_similarity_threshold', :t, true)"),
+        {"t": str(SUGGESTION_THRESHOLD)},
+    )
+    score = func.strict_word_similarity(folded, Product.search_text)
+    rows = db.session.execute(
+        visible_products()
+        .with_only_columns(Product.id, Product.name, score)
+        .where(literal(folded).bool_op("<<%")(Product.search_text))
+        .order_by(score.desc(), Product.id)
+        .limit(SUGGESTION_CANDIDATES)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+def _query_trigrams(folded: str) -> list[str]:
+    """The trigrams inside the query's words, as the FTS trigram index holds them (it knows
+    no padding), at most MAX_QUERY_TRIGRAMS; letters and digits only, so nothing of the
+    query (quotes, *, ^, NEAR) is FTS syntax."""
+    grams: dict[str, None] = {}
+    for word in trigram_words(folded):
+        for gram in sorted(word_trigrams(word)):
+            if " " not in gram:
+                grams[gram] = None
+    return list(grams)[:MAX_QUERY_TRIGRAMS]
+
+
+def _candidate_rows(folded: str) -> list[tuple]:
+    """(id, name, search_text) of products sharing trigrams with the query.
+
+    SQLite has no similarity function: its FTS5 trigram table finds the products sharing any
+    of the query's trigrams, best first by its bm25 rank, and Python measures them
+    (phrase_similarity). Without that table (PostgreSQL lacking pg_trgm) LIKE on each trigram
+    finds them, unranked, reading every product: a small catalogue's fallback.
+    """
+    grams = _query_trigrams(folded)
+    if not grams:
+        return []
+    columns = visible_products().with_only_columns(Product.id, Product.name, Product.search_text)
+    if dialect_name() == "sqlite":
+        phrase = " OR ".join(f'"{gram}"' for gram in grams)
+        query = (
+            columns.join(_RANKED_FTS, _RANKED_FTS.c.rowid == Product.id)
+            .where(text("products_fts MATCH :phrase").bindparams(phrase=phrase))
+            .order_by(_RANKED_FTS.c.rank)
+        )
+    else:
+        query = columns.where(or_(*(Product.search_text.contains(g) for g in grams)))
+    return [tuple(row) for row in db.session.execute(query.limit(SUGGESTION_ROWS_MEASURED))]
+
+
+def _scored_here(folded: str, rows: list[tuple]) -> list[tuple]:
+    return [(pid, name, phrase_similarity(folded, search)) for pid, name, search in rows]

@@ -41,7 +41,12 @@ def products():
     filters = catalogue.CatalogueFilters.from_args(request.args)
     day = today()
     result = catalogue.search_products(filters, day, current_app.config["CATALOGUE_PAGE_SIZE"])
-    context = {"filters": filters, "result": result, "today": day}
+    context = {
+        "filters": filters,
+        "result": result,
+        "suggestions": catalogue.did_you_mean(filters, result),
+        "today": day,
+    }
     if request.htmx and not request.htmx.history_restore_request:
         response = current_app.make_response(
             render_template("marketplace/_results.html", **context)

@@ -179,6 +179,19 @@ def trigram_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=256)
+def _query_trigrams(query: str) -> tuple[frozenset[str], int]:
+    words = trigram_words(query)
+    return frozenset().union(*(word_trigrams(w) for w in words)), len(words)
+
+
+def trigram_similarity(one: str, other: str) -> float:
+    """pg_trgm's similarity() of two folded texts as wholes: shared trigrams over all."""
+    a, _ = _query_trigrams(one)
+    b = frozenset().union(*(word_trigrams(w) for w in trigram_words(other)))
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
 def phrase_similarity(query: str, text: str, spare_words: int = 2) -> float:
     """How close the folded query is to the closest run of whole words of the folded text, 0
     to 1: pg_trgm's strict_word_similarity (shared trigrams over all trigrams of the two),
@@ -186,19 +199,25 @@ def phrase_similarity(query: str, text: str, spare_words: int = 2) -> float:
 
     'khom cau duk' in 'mut khom cau duc loai 1' -> 0.73; unrelated text -> 0.
     """
-    wanted = frozenset().union(*(word_trigrams(w) for w in trigram_words(query)))
+    wanted, query_words = _query_trigrams(query)
     if not wanted:
         return 0.0
     words = [word_trigrams(w) for w in trigram_words(text)]
-    longest = len(trigram_words(query)) + spare_words
+    # Of each word, the trigrams the query has too: a run starts and ends with a word that
+    # has some (a word the query lacks at either end only makes the run farther).
+    shared_by = [word & wanted for word in words]
+    longest = query_words + spare_words
     best = 0.0
-    for start, first in enumerate(words):
-        if first.isdisjoint(wanted):
-            continue  # a run is no closer for starting with a word the query lacks
+    for start, shared_first in enumerate(shared_by):
+        if not shared_first:
+            continue
         run: set[str] = set()
-        for word in words[start : start + longest]:
+        shared: set[str] = set()
+        for word, shared_word in zip(
+            words[start : start + longest], shared_by[start:], strict=False
+        ):
             run |= word
-            if not word.isdisjoint(wanted):
-                shared = len(run & wanted)
-                best = max(best, shared / (len(wanted) + len(run) - shared))
+            if shared_word:
+                shared |= shared_word
+                best = max(best, len(shared) / (len(wanted) + len(run) - len(shared)))
     return best

@@ -10,7 +10,14 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from core.db import dialect_name
 from core.extensions import db
 from core.models import District
-from core.text import fold, phrase_similarity, search_terms, trigram_words, word_trigrams
+from core.text import (
+    fold,
+    phrase_similarity,
+    search_terms,
+    trigram_similarity,
+    trigram_words,
+    word_trigrams,
+)
 from marketplace.models import OCOP_GROUPS, Product
 
 SORTS = ("relevance", "stars", "price_asc", "price_desc", "newest")
@@ -235,16 +242,15 @@ def nearest_products(query: str, limit: int = 3) -> list[Product]:
         scored = _postgres_candidates(folded)
     else:
         scored = _scored_here(folded, _candidate_rows(folded))
+    nearest = max((score for _id, _name, score in scored), default=0.0)
+    enough = max(SUGGESTION_THRESHOLD, nearest * NEAR_THE_NEAREST)
+    near = [row for row in scored if row[2] >= enough]
     # Equally near search texts (khóm Cầu Đúc is in the jam's text as well): the product
-    # whose own name is nearer first.
-    ranked = sorted(
-        scored,
-        key=lambda row: (-round(row[2], 3), -phrase_similarity(folded, fold(row[1])), row[1]),
+    # whose name as a whole is nearer first (Khóm Cầu Đúc before Mứt khóm Cầu Đúc).
+    near.sort(
+        key=lambda row: (-round(row[2], 3), -trigram_similarity(folded, fold(row[1])), row[1])
     )
-    if not ranked:
-        return []
-    enough = max(SUGGESTION_THRESHOLD, ranked[0][2] * NEAR_THE_NEAREST)
-    ids = [product_id for product_id, _name, score in ranked if score >= enough][:limit]
+    ids = [product_id for product_id, _name, _score in near[:limit]]
     if not ids:
         return []
     products = db.session.scalars(

@@ -6,7 +6,7 @@ from urllib.parse import quote_plus
 import pytest
 from sqlalchemy import text
 
-from core.text import phrase_similarity
+from core.text import phrase_similarity, trigram_similarity
 from marketplace import catalogue
 from marketplace.catalogue import nearest_products
 
@@ -234,6 +234,19 @@ def test_the_python_measure_is_pg_trgms(db):
             text("SELECT strict_word_similarity(:q, :t)"), {"q": query, "t": searched}
         )
         assert phrase_similarity(query, searched) == pytest.approx(expected, abs=1e-6)
+        whole = db.session.scalar(text("SELECT similarity(:q, :t)"), {"q": query, "t": searched})
+        assert trigram_similarity(query, searched) == pytest.approx(whole, abs=1e-6)
+
+
+def test_the_measure_of_a_phrase():
+    # The values PostgreSQL gives (checked against it above when the tests run there).
+    assert phrase_similarity("khom cau duk", "mut khom cau duc loai 1") == pytest.approx(11 / 15)
+    assert phrase_similarity("cau khom", "khom cau duc") == 1.0
+    assert phrase_similarity("zzzzqqq", "khom cau duc") == 0.0
+    assert phrase_similarity("!!!", "khom cau duc") == 0.0
+    assert trigram_similarity("khom cau duk", "khom cau duc") > trigram_similarity(
+        "khom cau duk", "mut khom cau duc"
+    )
 
 
 def test_postgresql_without_pg_trgm_still_suggests(db, shelf, monkeypatch):

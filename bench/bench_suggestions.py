@@ -37,7 +37,7 @@ QUERIES = [
     "chanh khong hot",
     "mat ong trem",
     "buoi nam roj",
-    "gio luc bin",
+    "gio luc bimh",
     "zzzzqqq",
     "khom cau duk loai dac biet huu co qua tang truyen thong say tuoi hau giang vi thanh",
 ]

@@ -258,3 +258,21 @@ def test_postgresql_without_pg_trgm_still_suggests(db, shelf, monkeypatch):
     monkeypatch.setattr(catalogue, "_has_pg_trgm", lambda: False)
     assert names("khom cau duk")[0] == "Khóm Cầu Đúc"
     assert names("zzzzqqq") == []
+
+
+@pytest.fixture()
+def demo_shop(db):
+    from marketplace.demo import seed_marketplace
+
+    seed_marketplace()
+    db.session.commit()
+
+
+def test_the_demo_shop(client, demo_shop):
+    """The issue's own examples, on the seeded Hậu Giang catalogue."""
+    pineapple = client.get("/products?q=khom+cau+duk").get_data(as_text=True)
+    assert suggested_links(pineapple)[0] == "Khóm Cầu Đúc"
+    fish = suggested_links(client.get("/products?q=ca+thac+lat").get_data(as_text=True))
+    assert fish and all("thát lát" in name for name in fish)
+    assert suggested_links(client.get("/products?q=khom+cau+duc").get_data(as_text=True)) == []
+    assert suggested_links(client.get("/products?q=zzzzqqq").get_data(as_text=True)) == []

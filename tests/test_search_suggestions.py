@@ -209,6 +209,8 @@ def test_in_english_on_english_pages(client, shelf):
         "😀😀😀",
         "\u0301\u0301\u0301",
         "ĐĐĐ",
+        "khom\x00cau duk",
+        "khom\tcau\nduk\r",
     ],
 )
 def test_odd_input_answers_200(client, shelf, query):

@@ -179,7 +179,7 @@ def _coordinate(label, limits, message):
     return CoordinateField(
         label,
         validators=[
-            Length(max=COORDINATE_LENGTH, message=message),
+            TypedLength(max=COORDINATE_LENGTH, message=message),
             Degrees(limits, message),
         ],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},

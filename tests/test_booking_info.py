@@ -17,7 +17,7 @@ from core.models import Message
 from tests.test_tourism import form_data
 from tests.tourism_fixtures import book
 from tourism import bookings, practical
-from tourism.models import Booking
+from tourism.models import Booking, Listing
 from tourism.notifications import remind_arrivals
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -123,10 +123,10 @@ def test_every_status_move_raises_the_sequence_once(db, placed, today):
         bookings.change_booking_status(booking.id, "confirmed", actor_id=None, today=today)
     db.session.rollback()
     assert db.session.get(Booking, booking.id).sequence == 1
-    declined_later = bookings.change_booking_status(
+    cancelled = bookings.change_booking_status(
         booking.id, "cancelled", actor_id=None, today=today
     )
-    assert declined_later.sequence == 2
+    assert cancelled.sequence == 2
 
 
 def test_the_calendar_files_link_opens_the_booking_for_its_guest_only(app, placed, today):
@@ -295,3 +295,23 @@ def test_map_links():
     assert practical.google_maps_link(9.7, 105.67) == (
         "https://www.google.com/maps/search/?api=1&query=9.7,105.67"
     )
+
+
+# --- the demo data --------------------------------------------------------------------------
+
+
+def test_the_seeded_places_are_in_hau_giang_with_english_directions(app, db):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    listings = db.session.scalars(select(Listing)).all()
+    assert len(listings) >= 8
+    for listing in listings:
+        with app.test_request_context():
+            facts = practical.arrival(listing)
+        # Hậu Giang lies about 9.5–10.1 N, 105.2–106.0 E.
+        assert 9.5 <= listing.latitude <= 10.1 and 105.2 <= listing.longitude <= 106.0
+        assert "Hậu Giang" in listing.address and facts.has_map and facts.phone
+        assert listing.directions and listing.directions_en and listing.what_to_bring_en
+        if listing.is_stay:
+            assert listing.check_in_time is not None and listing.check_out_time is not None
+    pineapple = next(item for item in listings if item.title == "Tour cánh đồng khóm Cầu Đúc")
+    assert round(pineapple.latitude, 1) == 9.8 and round(pineapple.longitude, 1) == 105.5

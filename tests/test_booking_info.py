@@ -123,9 +123,7 @@ def test_every_status_move_raises_the_sequence_once(db, placed, today):
         bookings.change_booking_status(booking.id, "confirmed", actor_id=None, today=today)
     db.session.rollback()
     assert db.session.get(Booking, booking.id).sequence == 1
-    cancelled = bookings.change_booking_status(
-        booking.id, "cancelled", actor_id=None, today=today
-    )
+    cancelled = bookings.change_booking_status(booking.id, "cancelled", actor_id=None, today=today)
     assert cancelled.sequence == 2
 
 

@@ -18,7 +18,7 @@ from tests.test_tourism import form_data
 from tests.tourism_fixtures import book
 from tourism import bookings, practical
 from tourism.models import Booking, Listing
-from tourism.notifications import remind_arrivals
+from tourism.notifications import remind_arrivals, tell_booked
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 # Long enough that the calendar file must fold its LOCATION line.
@@ -313,3 +313,19 @@ def test_the_seeded_places_are_in_hau_giang_with_english_directions(app, db):
             assert listing.check_in_time is not None and listing.check_out_time is not None
     pineapple = next(item for item in listings if item.title == "Tour cánh đồng khóm Cầu Đúc")
     assert round(pineapple.latitude, 1) == 9.8 and round(pineapple.longitude, 1) == 105.5
+
+
+def test_an_english_guests_mail_counts_nights_and_guests(db, placed, today):
+    homestay, _tour = placed
+    arrive = today + timedelta(days=7)
+    for guests, nights, later in ((1, 1, 0), (3, 2, 5)):  # on other nights: 2 rooms
+        bookings.book(
+            homestay.id, check_in=arrive + timedelta(days=later),
+            check_out=arrive + timedelta(days=later + nights),
+            guests=guests, contact=bookings.Contact("Anna", "+4915123456789", "a@example.de", "DE"),
+            user_id=None, form_token=bookings.new_form_token(), today=today, language="en",
+            tell=tell_booked,
+        )  # fmt: skip
+    one, three = [m for m in _messages(db, "booking.requested") if m.channel == "mail"]
+    assert "(1 night) · 1 guest\n" in one.text
+    assert "(2 nights) · 3 guests\n" in three.text

@@ -153,8 +153,9 @@ def notify(
     return written
 
 
-_LINK = re.compile(r"(https?://\S+)")
-_LABELLED_LINK = re.compile(r"^(?P<label>[^:]+?):\s*(?P<href>https?://\S+)$")
+# Web addresses, and phone numbers written as tel: links (a call from the mail, on a phone).
+_LINK = re.compile(r"(https?://\S+|tel:\+?\d+)")
+_LABELLED_LINK = re.compile(r"^(?P<label>[^:]+?):\s*(?P<href>https?://\S+|tel:\+?\d+)$")
 
 
 def mail_paragraphs(text: str) -> list[list[list[tuple[str, str, str]]]]:

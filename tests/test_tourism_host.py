@@ -229,6 +229,17 @@ def test_an_unticked_box_saves_false(signed_in, db, trip):
         ({"capacity": "-2147483649"}, "Sức chứa là số nguyên từ 1 đến 1.000."),
         ({"max_guests": str(10**20)}, "Số khách tối đa là số nguyên từ 1 đến 200."),
         ({"late_cancel_fee_percent": "1" * 10_000}, "Phí hủy muộn là số nguyên từ 0 đến 100"),
+        ({"latitude": "105.47", "longitude": "9.78"}, "Vĩ độ là số độ trong khoảng 8 đến 23,5"),
+        ({"latitude": "9.78", "longitude": "-105"}, "Kinh độ là số độ trong khoảng 102 đến 118"),
+        ({"latitude": "bắc", "longitude": "105.47"}, "Vĩ độ là số độ trong khoảng 8 đến 23,5"),
+        ({"latitude": "9" * 40, "longitude": "105.47"}, "Vĩ độ là số độ trong khoảng 8 đến 23,5"),
+        ({"latitude": "nan", "longitude": "inf"}, "Vĩ độ là số độ trong khoảng 8 đến 23,5"),
+        ({"latitude": "9.78"}, "Điền cả vĩ độ và kinh độ, hoặc để trống cả hai."),
+        ({"longitude": "105.47"}, "Điền cả vĩ độ và kinh độ, hoặc để trống cả hai."),
+        ({"contact_phone": "12345"}, "Số điện thoại"),
+        ({"zalo_phone": "02933851234"}, "Zalo"),
+        ({"address": "x" * 256}, "Tối đa 255 ký tự."),
+        ({"kind": "homestay", "check_in_time": "14h"}, "Giờ không hợp lệ, ví dụ 07:30."),
     ],
 )
 def test_bad_input_is_explained_in_vietnamese(signed_in, db, changes, message):
@@ -326,6 +337,40 @@ def test_edit_saves(signed_in, db, trip):
     db.session.refresh(trip)
     assert (trip.title, trip.price, trip.instant_booking) == ("Tour vườn khóm (mới)", 175_000, True)
     assert trip.slug == "tour-hoa-tien"  # links already shared keep working
+
+
+def test_the_practical_information_is_saved_normalised_and_shown_back(signed_in, db, stay):
+    """The block "Thông tin cho khách": address, coordinates (a comma or a point), phones as
+    stored (core.text.normalise_phone), a stay's own times, directions in both languages."""
+    page = text(signed_in.get(f"/dashboard/tourism/{stay.id}/edit"))
+    assert "Thông tin cho khách" in page
+    assert 'value="14:00"' in page and 'value="12:00"' in page  # the usual times proposed
+    data = listing_form(
+        kind="homestay", title="Homestay Hỏa Tiến", start_time="", meeting_point="",
+        address="Ấp Thạnh Thắng, xã Hỏa Tiến, TP Vị Thanh, Hậu Giang",
+        latitude="9,7768", longitude=" 105.4671 ", contact_phone="+84 293 3851 234",
+        zalo_phone="0912.345.678", check_in_time="15:30", check_out_time="10:00",
+        directions="Qua nhà văn hóa 500 m.", directions_en="500 m past the community hall.",
+    )  # fmt: skip
+    assert signed_in.post(f"/dashboard/tourism/{stay.id}/edit", data=data).status_code == 302
+    db.session.refresh(stay)
+    assert (stay.latitude, stay.longitude) == (9.7768, 105.4671)
+    assert (stay.contact_phone, stay.zalo_phone) == ("02933851234", "0912345678")
+    assert (stay.check_in_time, stay.check_out_time) == (time(15, 30), time(10, 0))
+    assert stay.directions_en == "500 m past the community hall."
+    page = text(signed_in.get(f"/dashboard/tourism/{stay.id}/edit"))
+    assert 'value="9.7768"' in page and 'value="15:30"' in page and 'value="0912345678"' in page
+
+
+def test_a_bad_coordinate_keeps_what_was_typed(signed_in, db, trip):
+    data = listing_form(latitude="19,78", longitude="95.47", address="Bến xuồng Vị Thanh")
+    response = signed_in.post(f"/dashboard/tourism/{trip.id}/edit", data=data)
+    assert response.status_code == 200
+    page = text(response)
+    assert 'value="19,78"' in page and 'value="95.47"' in page
+    assert "Kinh độ là số độ trong khoảng 102 đến 118" in page
+    db.session.refresh(trip)
+    assert (trip.latitude, trip.longitude, trip.address) == (None, None, "")
 
 
 def test_kind_stays_while_bookings_are_to_come(signed_in, db, stay, today):

@@ -346,7 +346,9 @@ def _move(booking: Booking, to_status: str, *, actor_id, note: str = "", values=
     moved = db.session.execute(
         update(Booking)
         .where(Booking.id == booking.id, Booking.status == from_status)
-        .values(status=to_status, **(values or {}))
+        # A new SEQUENCE for the calendar file (tourism.ics): imported again, it replaces
+        # the event the guest took before.
+        .values(status=to_status, sequence=Booking.sequence + 1, **(values or {}))
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:

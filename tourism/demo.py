@@ -8,7 +8,7 @@ from core.extensions import db
 from core.models import Commune, District
 from core.text import slugify
 from marketplace.models import Cooperative, Product
-from tourism.demo_data import LISTINGS
+from tourism.demo_data import LISTINGS, PRACTICAL
 from tourism.models import Listing, ListingImage
 
 
@@ -55,4 +55,18 @@ def _seed_listing(
         products=db.session.scalars(select(Product).where(Product.slug.in_(product_slugs))).all(),
     )
     listing.images.append(ListingImage(path=f"img/tourism/{picture}.svg", alt=title))
+    _practical(listing, PRACTICAL.get(title, {}))
     db.session.add(listing)
+
+
+def _practical(listing: Listing, facts: dict) -> None:
+    """The address, coordinates, directions, what to bring and a stay's times."""
+    for name in ("address", "latitude", "longitude", "directions", "directions_en"):
+        if name in facts:
+            setattr(listing, name, facts[name])
+    for name in ("what_to_bring", "what_to_bring_en"):
+        if name in facts and not getattr(listing, name):
+            setattr(listing, name, facts[name])
+    if listing.is_stay:
+        listing.check_in_time = time.fromisoformat(facts.get("check_in", "14:00"))
+        listing.check_out_time = time.fromisoformat(facts.get("check_out", "12:00"))

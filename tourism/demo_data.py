@@ -260,3 +260,136 @@ LISTINGS = [
         ["kho-ca-loc-vinh-vien"],
     ),
 ]
+
+# What a guest needs to find each place (tourism.practical), by the listing's title: the full
+# address, its coordinates (approx., from the map; a few hundred metres off at most), how to
+# get there in both languages, what to bring, and a stay's check-in and check-out times. The
+# phone and Zalo are the host cooperative's (the listing's own are left empty).
+PRACTICAL = {
+    "Tour cánh đồng khóm Cầu Đúc": {
+        "address": "Nhà văn hóa ấp Thạnh Thắng, xã Hỏa Tiến, TP Vị Thanh, Hậu Giang",
+        "latitude": 9.7812,
+        "longitude": 105.4713,
+        "directions": "Từ trung tâm TP Vị Thanh theo quốc lộ 61 hướng Cần Thơ khoảng 7 km, rẽ "
+        "phải vào đường về xã Hỏa Tiến, theo biển “Nhà văn hóa ấp Thạnh Thắng”. Có chỗ gửi xe "
+        "máy và ô tô trước nhà văn hóa.",
+        "directions_en": "From central Vị Thanh take National Road 61 towards Cần Thơ for about "
+        "7 km, turn right onto the road to Hỏa Tiến commune and follow the signs to the Thạnh "
+        "Thắng hamlet community hall. Motorbikes and cars park in front of the hall.",
+        "what_to_bring": "Nón, kem chống nắng, giày kín mũi (lá khóm có gai), áo dài tay",
+        "what_to_bring_en": "A hat, sun cream, closed shoes (pineapple leaves are spiky), "
+        "long sleeves",
+    },
+    "Homestay làng khóm Hỏa Tiến": {
+        "address": "Ấp Thạnh Thắng, xã Hỏa Tiến, TP Vị Thanh, Hậu Giang",
+        "latitude": 9.7768,
+        "longitude": 105.4671,
+        "check_in": "14:00",
+        "check_out": "11:00",
+        "directions": "Đi như đến nhà văn hóa ấp Thạnh Thắng, qua nhà văn hóa 500 m, nhà vườn "
+        "bên trái, cổng có giàn khóm. Gọi chủ nhà để được đón ở quốc lộ 61 nếu đi xe khách.",
+        "directions_en": "Go as to the Thạnh Thắng hamlet community hall and 500 m past it: the "
+        "garden house is on the left, its gate under a pineapple arch. Coming by bus, call the "
+        "host to be picked up on National Road 61.",
+        "what_to_bring": "Thuốc chống muỗi, đèn pin, dép đi trong vườn",
+        "what_to_bring_en": "Mosquito repellent, a torch, sandals for the garden",
+    },
+    "Homestay Mương Đình": {
+        "address": "Khu vực 4, phường Hiệp Thành, TP Ngã Bảy, Hậu Giang",
+        "latitude": 9.8052,
+        "longitude": 105.8284,
+        "check_in": "14:00",
+        "check_out": "12:00",
+        "directions": "Từ chợ Ngã Bảy qua cầu Phụng Hiệp, đi đường Hùng Vương khoảng 2 km về "
+        "phường Hiệp Thành, rẽ vào đường đal dọc mương; homestay ở cuối đường, có bảng tên.",
+        "directions_en": "From Ngã Bảy market cross the Phụng Hiệp bridge and follow Hùng Vương "
+        "street about 2 km towards Hiệp Thành ward, then turn onto the concrete lane along the "
+        "canal; the homestay is at its end, with a sign.",
+        "what_to_bring": "Áo khoác mỏng cho chuyến xuồng sáng sớm, thuốc chống muỗi",
+        "what_to_bring_en": "A light jacket for the early boat ride, mosquito repellent",
+    },
+    "Chợ nổi Ngã Bảy lúc bình minh": {
+        "address": "Bến đò Ngã Bảy, phường Ngã Bảy, TP Ngã Bảy, Hậu Giang",
+        "latitude": 9.8175,
+        "longitude": 105.8196,
+        "directions": "Bến đò ở bờ sông cạnh chợ Ngã Bảy, cuối đường Hùng Vương. Gửi xe ở bãi "
+        "giữ xe chợ, đi bộ ra bến; hướng dẫn viên đợi dưới bảng “Chợ nổi Ngã Bảy”.",
+        "directions_en": "The boat landing is on the riverbank beside Ngã Bảy market, at the end "
+        "of Hùng Vương street. Park at the market's car park and walk to the landing; the guide "
+        "waits under the “Chợ nổi Ngã Bảy” sign.",
+        "what_to_bring": "Áo khoác mỏng, tiền lẻ để mua trái cây trên ghe",
+        "what_to_bring_en": "A light jacket, small notes to buy fruit from the boats",
+    },
+    "Khám phá khu bảo tồn Lung Ngọc Hoàng": {
+        "address": "Cổng khu bảo tồn thiên nhiên Lung Ngọc Hoàng, xã Phương Bình, huyện Phụng "
+        "Hiệp, Hậu Giang",
+        "latitude": 9.7006,
+        "longitude": 105.6702,
+        "directions": "Từ thị trấn Cây Dương (Phụng Hiệp) theo đường tỉnh về xã Phương Bình "
+        "khoảng 15 km, theo biển “Khu bảo tồn thiên nhiên Lung Ngọc Hoàng” đến cổng chính.",
+        "directions_en": "From Cây Dương town (Phụng Hiệp) follow the provincial road to Phương "
+        "Bình commune for about 15 km, then the signs to the Lung Ngọc Hoàng nature reserve's "
+        "main gate.",
+        "what_to_bring": "Ống nhòm, thuốc chống muỗi, quần áo màu tối, nước uống",
+        "what_to_bring_en": "Binoculars, mosquito repellent, dark clothes, water",
+    },
+    "Một ngày ở vườn chanh không hạt": {
+        "address": "Cổng HTX chanh không hạt, ấp Phú Xuân, xã Đông Phước, huyện Châu Thành, "
+        "Hậu Giang",
+        "latitude": 9.9413,
+        "longitude": 105.8187,
+        "directions": "Từ thị trấn Ngã Sáu theo đường về xã Đông Phước khoảng 4 km, hỏi "
+        "“HTX chanh không hạt”; cổng HTX có bãi đậu xe.",
+        "directions_en": "From Ngã Sáu town follow the road to Đông Phước commune for about "
+        "4 km and ask for the seedless-lime cooperative; its gate has a car park.",
+        "what_to_bring": "Nón, găng tay làm vườn",
+        "what_to_bring_en": "A hat, gardening gloves",
+    },
+    "Thăm trại cá thát lát Kỳ Như": {
+        "address": "HTX Kỳ Như, ấp Thạnh Lợi, xã Thạnh Hòa, huyện Phụng Hiệp, Hậu Giang",
+        "latitude": 9.8577,
+        "longitude": 105.6612,
+        "directions": "Từ quốc lộ 61 rẽ vào đường về xã Thạnh Hòa, theo biển HTX Kỳ Như khoảng "
+        "3 km; xe ô tô đậu trong sân HTX.",
+        "directions_en": "From National Road 61 turn onto the road to Thạnh Hòa commune and "
+        "follow the Kỳ Như cooperative's signs for about 3 km; cars park in its yard.",
+        "what_to_bring": "Giày dép chống trơn quanh ao cá",
+        "what_to_bring_en": "Non-slip shoes for the fish ponds",
+    },
+    "Trang trại dê Ngọc Đào": {
+        "address": "Trang trại dê Ngọc Đào, xã Thạnh Xuân, huyện Châu Thành A, Hậu Giang",
+        "latitude": 9.9584,
+        "longitude": 105.6309,
+        "directions": "Từ thị trấn Một Ngàn theo quốc lộ 61 khoảng 6 km về xã Thạnh Xuân, "
+        "trang trại bên phải đường, có bảng “Trang trại dê Ngọc Đào”.",
+        "directions_en": "From Một Ngàn town follow National Road 61 about 6 km to Thạnh Xuân "
+        "commune; the farm is on the right, with a “Trang trại dê Ngọc Đào” sign.",
+        "what_to_bring": "Quần áo cũ, giày kín mũi",
+        "what_to_bring_en": "Old clothes, closed shoes",
+    },
+    "Nhà vườn mít và bưởi Châu Thành": {
+        "address": "Ấp Phú Xuân, xã Đông Thạnh, huyện Châu Thành, Hậu Giang",
+        "latitude": 9.9893,
+        "longitude": 105.7884,
+        "check_in": "13:00",
+        "check_out": "11:00",
+        "directions": "Từ bến phà cũ Cần Thơ theo đường ven sông Hậu về xã Đông Thạnh khoảng "
+        "10 km; gọi chủ nhà khi đến chợ Đông Thạnh để được dẫn vào vườn.",
+        "directions_en": "From Cần Thơ follow the road along the Hậu river to Đông Thạnh commune "
+        "for about 10 km; call the host at Đông Thạnh market to be shown into the garden.",
+        "what_to_bring": "Thuốc chống muỗi, đồ bơi nếu muốn tắm sông",
+        "what_to_bring_en": "Mosquito repellent, swimwear for a dip in the river",
+    },
+    "Xuồng trên kênh Xà No": {
+        "address": "Bến xuồng Vĩnh Viễn, xã Vĩnh Viễn A, huyện Long Mỹ, Hậu Giang",
+        "latitude": 9.6318,
+        "longitude": 105.4021,
+        "directions": "Từ TP Vị Thanh theo quốc lộ 61 về hướng Kiên Giang, rẽ trái vào đường "
+        "về xã Vĩnh Viễn A; bến xuồng ở chợ Vĩnh Viễn, cạnh cầu.",
+        "directions_en": "From Vị Thanh take National Road 61 towards Kiên Giang, turn left onto "
+        "the road to Vĩnh Viễn A commune; the boat landing is at Vĩnh Viễn market, by the "
+        "bridge.",
+        "what_to_bring": "Nón, áo mưa mỏng",
+        "what_to_bring_en": "A hat, a light raincoat",
+    },
+}

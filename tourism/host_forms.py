@@ -24,9 +24,9 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from core.bounds import INT_MAX, DayWithinRange, TypedLength
-from core.forms import REQUIRED, DayField
-from core.text import nfc, parse_whole_number
-from tourism import deposits
+from core.forms import REQUIRED, DayField, vietnamese_mobile, vietnamese_phone
+from core.text import nfc, normalise_phone, parse_whole_number
+from tourism import deposits, practical
 from tourism.forms import form_token_field
 from tourism.labels import DEPOSIT_KIND_NAMES, KIND_NAMES
 from tourism.models import LISTING_KINDS
@@ -37,6 +37,7 @@ MAX_GUESTS = 200
 MAX_DURATION = 24 * 60
 MAX_FREE_CANCEL_DAYS = 60
 BAD_TIME = _l("Giờ không hợp lệ, ví dụ 07:30.")
+BOTH_COORDINATES = _l("Điền cả vĩ độ và kinh độ, hoặc để trống cả hai.")
 
 
 def _text(value):
@@ -137,6 +138,63 @@ def _deposit_number(label, minimum, maximum, message, *, kind=None, **kwargs):
     )
 
 
+COORDINATE_LENGTH = 20  # "105.4712345" and room for spaces
+
+
+class CoordinateField(StringField):
+    """Degrees as a decimal number, with a point or a comma ("9.7812" or "9,7812"); shows
+    back what was typed. Bound it with Length and Degrees."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = float(valuelist[0].strip().replace(",", "."))
+            except ValueError:
+                self.data = None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:.6f}".rstrip("0").rstrip(".")
+
+
+class Degrees:
+    """Empty, or a number of degrees inside Vietnam's range (tourism.practical)."""
+
+    def __init__(self, limits: tuple[float, float], message):
+        self.limits, self.message = limits, message
+
+    def __call__(self, _form, field):
+        typed = (field.raw_data[0] if field.raw_data else "").strip()
+        if not typed:
+            field.data = None
+            raise StopValidation()
+        low, high = self.limits
+        if field.data is None or not low <= field.data <= high:
+            raise ValidationError(self.message)
+
+
+def _coordinate(label, limits, message):
+    return CoordinateField(
+        label,
+        validators=[
+            TypedLength(max=COORDINATE_LENGTH, message=message),
+            Degrees(limits, message),
+        ],
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+
+
+def _phone(label, check):
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=20, message=_l("Tối đa %(max)s ký tự.")), check],
+        filters=[_text],
+        render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off"},
+    )
+
+
 def _long_text(label, maximum=2000, rows=3):
     return TextAreaField(
         label,
@@ -215,6 +273,29 @@ class ListingForm(FlaskForm):
         filters=[_text],
         default="Tiếng Việt",
     )
+    # What the guest reads on the booking page, the mails and the calendar file
+    # (tourism.practical): the block "Thông tin cho khách" of the form.
+    address = StringField(
+        _l("Địa chỉ đầy đủ"),
+        validators=[Optional(), Length(max=255, message=_l("Tối đa %(max)s ký tự."))],
+        filters=[_text],
+    )
+    latitude = _coordinate(
+        _l("Vĩ độ"),
+        practical.LATITUDE_RANGE,
+        _l("Vĩ độ là số độ trong khoảng 8 đến 23,5 (Việt Nam), ví dụ 9,7812."),
+    )
+    longitude = _coordinate(
+        _l("Kinh độ"),
+        practical.LONGITUDE_RANGE,
+        _l("Kinh độ là số độ trong khoảng 102 đến 118 (Việt Nam), ví dụ 105,4712."),
+    )
+    contact_phone = _phone(_l("Điện thoại liên hệ"), vietnamese_phone)
+    zalo_phone = _phone(_l("Số Zalo"), vietnamese_mobile)
+    check_in_time = ClockField(_l("Giờ nhận phòng"), default=practical.DEFAULT_CHECK_IN)
+    check_out_time = ClockField(_l("Giờ trả phòng"), default=practical.DEFAULT_CHECK_OUT)
+    directions = _long_text(_l("Cách đi đến (tiếng Việt)"))
+    directions_en = _long_text(_l("Cách đi đến (tiếng Anh)"))
     free_cancel_days = _number(
         _l("Hủy miễn phí đến trước (ngày)"),
         0,
@@ -266,6 +347,8 @@ class ListingForm(FlaskForm):
         self.deposits_allowed = deposits_allowed
         listing = kwargs.get("obj")
         if listing is not None and not self.is_submitted():
+            self.check_in_time.data = listing.check_in_time or practical.DEFAULT_CHECK_IN
+            self.check_out_time.data = listing.check_out_time or practical.DEFAULT_CHECK_OUT
             if listing.deposit_kind == "percent":
                 self.deposit_percent.data = listing.deposit_value
             elif listing.deposit_kind == "fixed":
@@ -284,6 +367,17 @@ class ListingForm(FlaskForm):
     def validate_start_time(self, field):
         if self.kind.data != "homestay" and field.data is None and not field.process_errors:
             raise ValidationError(_l("Tour và trải nghiệm cần giờ khởi hành, ví dụ 07:30."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the two coordinates together: one without the other is no place
+        (each field alone lets an empty value pass)."""
+        valid = super().validate(extra_validators)
+        lat, lon = self.latitude, self.longitude
+        if not lat.errors and not lon.errors and (lat.data is None) != (lon.data is None):
+            missing = lon if lon.data is None else lat
+            missing.errors = [*missing.errors, BOTH_COORDINATES]
+            valid = False
+        return valid
 
     def validate_meeting_point(self, field):
         if self.kind.data != "homestay" and not field.data:
@@ -309,11 +403,32 @@ class ListingForm(FlaskForm):
             "what_to_bring": self.what_to_bring.data or "",
             "what_to_bring_en": self.what_to_bring_en.data or "",
             "languages": self.languages.data,
+            **self.practical_fields(),
             "free_cancel_days": self.free_cancel_days.data,
             "late_cancel_fee_percent": self.late_cancel_fee_percent.data,
             "instant_booking": bool(self.instant_booking.data),
             "active": bool(self.active.data),
             **self.deposit_fields(),
+        }
+
+    def practical_fields(self) -> dict:
+        """What the guest is told to find the place; phones as core.text stores them."""
+        stay = self.kind.data == "homestay"
+        return {
+            "address": self.address.data or "",
+            "latitude": self.latitude.data,
+            "longitude": self.longitude.data,
+            "contact_phone": normalise_phone(self.contact_phone.data) or "",
+            "zalo_phone": normalise_phone(self.zalo_phone.data) or "",
+            # A stay left without its times keeps the usual ones (tourism.practical).
+            "check_in_time": (self.check_in_time.data or practical.DEFAULT_CHECK_IN)
+            if stay
+            else None,
+            "check_out_time": (self.check_out_time.data or practical.DEFAULT_CHECK_OUT)
+            if stay
+            else None,
+            "directions": self.directions.data or "",
+            "directions_en": self.directions_en.data or "",
         }
 
     def deposit_fields(self) -> dict:

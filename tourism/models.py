@@ -47,6 +47,19 @@ class Listing(db.Model):
     what_to_bring: Mapped[str] = mapped_column(Text, default="")
     what_to_bring_en: Mapped[str] = mapped_column(Text, default="")
     languages: Mapped[str] = mapped_column(String(120), default="Tiếng Việt")
+    # What a guest needs to find the place (tourism.practical): the full address, its
+    # coordinates (for the map links and the calendar file's GEO), the host's numbers for
+    # this listing (empty: the cooperative's phone and Zalo), a stay's check-in and
+    # check-out times, and how to get there.
+    address: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    contact_phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    zalo_phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    check_in_time: Mapped[time | None]
+    check_out_time: Mapped[time | None]
+    directions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    directions_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     free_cancel_days: Mapped[int] = mapped_column(default=3)
     late_cancel_fee_percent: Mapped[int] = mapped_column(default=50)
     instant_booking: Mapped[bool] = mapped_column(default=False)
@@ -154,6 +167,9 @@ class Booking(db.Model):
     # The language of the page the booking was made on: the guest's messages are written in it.
     language: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The calendar file's SEQUENCE (tourism.ics): raised with every change the guest's
+    # calendar should take in again (each status move), in the move's own transaction.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     listing = relationship("Listing")

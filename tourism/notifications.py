@@ -93,7 +93,8 @@ def deposit_transfer(booking: Booking):
 BOOKED_EVENTS = {
     "awaiting_deposit": ("booking.awaiting_deposit", N_("Chuyển tiền cọc để giữ chỗ %(code)s")),
     "requested": ("booking.requested", N_("Yêu cầu đặt chỗ %(code)s")),
-    "confirmed": ("booking.confirmed", N_("Yêu cầu đặt chỗ %(code)s")),
+    # Booked at once (instant booking): the guest hears it is confirmed, not requested.
+    "confirmed": ("booking.confirmed", N_("Đặt chỗ %(code)s đã được xác nhận")),
 }
 
 
@@ -188,20 +189,16 @@ def tell_refunded(booking: Booking, refund) -> None:
     )
 
 
-# Homestays here take guests from the early afternoon; the listing has no field of its own.
-STAY_CHECK_IN = "14:00"
-
-
 def remind_arrivals(day: date) -> int:
     """The day-before reminder to each guest of a confirmed booking starting on `day`: where
-    to go, the host's phone, when to arrive. Once per booking, however often it runs."""
+    to go (address, map links, directions), the host's phone and Zalo, when to arrive
+    (tourism.practical, in the mail's template). Once per booking, however often it runs."""
     told = 0
     for booking in db.session.scalars(
         select(Booking)
         .where(Booking.status == "confirmed", Booking.check_in == day)
         .order_by(Booking.id)
     ):
-        listing = booking.listing
         told += bool(
             notify(
                 "booking.reminder",
@@ -211,21 +208,6 @@ def remind_arrivals(day: date) -> int:
                 params=_params(booking),
                 once_key=f"booking.reminder:{booking.id}",
                 booking=booking,
-                place=", ".join(
-                    part
-                    for part in (
-                        listing.meeting_point,
-                        listing.commune.name if listing.commune else "",
-                        listing.district.name,
-                    )
-                    if part
-                ),
-                host_phone=listing.host.phone,
-                arrive_at=(
-                    STAY_CHECK_IN
-                    if listing.is_stay
-                    else (listing.start_time.strftime("%H:%M") if listing.start_time else "")
-                ),
                 link=booking_link(booking),
             )
         )

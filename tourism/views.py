@@ -1,11 +1,13 @@
 """Community tourism pages: listings, availability, booking, the guest's booking page."""
 
-from datetime import UTC
+from datetime import UTC, datetime
+from email.utils import parseaddr
 
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -29,7 +31,7 @@ from core.models import District, utcnow
 from core.text import normalise_international_phone, same_secret
 from payments.refunds import REASONS as REFUND_REASONS
 from payments.refunds import refunds_of
-from tourism import bookings, notifications, picker
+from tourism import bookings, notifications, picker, practical
 from tourism.availability import FEW_LEFT, month_view
 from tourism.deposits import deposit_terms, takes_deposits
 from tourism.forms import BookingForm
@@ -64,6 +66,11 @@ def register_template_globals(state):
             "takes_deposits": takes_deposits,
             "quote_deposit": quote_deposit,
             "refund_reasons": REFUND_REASONS,
+            # Where to go and when (the booking page, the guest's mails), and the languages
+            # a host speaks in the reader's language.
+            "arrival": practical.arrival,
+            "clock": practical.clock,
+            "spoken_languages": practical.spoken_languages,
         }
     )
 
@@ -165,7 +172,7 @@ def picker_status(listing: Listing, selection: picker.Selection, guests: int | N
                     "%(day)s, hoặc chọn lại ngày nhận phòng.",
                     day=day,
                 ),
-                "too_long": _("Mỗi lần đặt tối đa %(n)s đêm.", n=bookings.MAX_NIGHTS),
+                "too_long": _max_nights(),
             }[refusal.reason]
     chosen = ""
     if selection.check_in is not None:
@@ -291,11 +298,17 @@ def _quote_or_error(listing: Listing, form: BookingForm):
         return None, booking_error_message(error, listing)
 
 
+def _max_nights() -> str:
+    return ngettext(
+        "Mỗi lần đặt tối đa %(num)s đêm.", "Mỗi lần đặt tối đa %(num)s đêm.", bookings.MAX_NIGHTS
+    )
+
+
 def booking_error_message(error: bookings.BookingError, listing: Listing) -> str:
     messages = {
         bookings.DatesInPast: _("Ngày đến đã qua; hãy chọn một ngày từ hôm nay."),
         bookings.CheckOutNotAfterCheckIn: _("Ngày đi phải sau ngày đến."),
-        bookings.StayTooLong: _("Mỗi lần đặt tối đa %(n)s đêm.", n=bookings.MAX_NIGHTS),
+        bookings.StayTooLong: _max_nights(),
         bookings.TooFarAhead: _("Chỉ nhận đặt trong vòng một năm tới."),
         bookings.TooManyGuests: _("Số khách vượt quá sức chứa của chỗ này."),
     }
@@ -361,8 +374,23 @@ def book(slug: str):
                         ),
                         "success",
                     )
+                elif booking.status == "confirmed":  # instant booking: nothing to wait for
+                    flash(
+                        _(
+                            "Đã đặt chỗ %(code)s và chỗ của bạn đã được xác nhận.",
+                            code=booking.code,
+                        ),
+                        "success",
+                    )
                 else:
-                    flash(_("Đã gửi yêu cầu đặt chỗ %(code)s.", code=booking.code), "success")
+                    flash(
+                        _(
+                            "Đã gửi yêu cầu đặt chỗ %(code)s. Chủ nhà sẽ xác nhận; bạn sẽ nhận "
+                            "được thư khi có trả lời.",
+                            code=booking.code,
+                        ),
+                        "success",
+                    )
                 return redirect(_booking_url(booking))
     selection = picker.selection_from(item, form.check_in.data, form.check_out.data, today())
     context = _calendar_context(item, None, selection, form.guests.data)
@@ -436,13 +464,13 @@ def booking_deposit(code: str):
 @bp.get("/bookings/<code>.ics")
 def booking_calendar_file(code: str):
     item = _visible_booking(code)
-    from datetime import datetime
-
     body = booking_ics(
         item,
         localized(item.listing, "title"),
-        url_for("tourism.booking", code=item.code, _external=True),
+        # The guest's own link, which opens the booking without logging in.
+        _booking_url(item, _external=True),
         datetime.now(UTC),
+        organizer=parseaddr(current_app.config["MAIL_SENDER"])[1] or "noreply@localhost",
     )
     return Response(
         body,

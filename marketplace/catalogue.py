@@ -115,6 +115,7 @@ CARD_OPTIONS = (
     joinedload(Product.cooperative, innerjoin=True),
     selectinload(Product.images),
     defer(Product.description, raiseload=True),
+    defer(Product.description_en, raiseload=True),
     defer(Product.search_text, raiseload=True),
 )
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import url_for
 
+from core.i18n import localized
 from marketplace.labels import GROUP_NAMES
 from marketplace.pictures import image_url
 from marketplace.ratings import current_stars
@@ -16,8 +17,8 @@ def _image(path: str | None) -> str | None:
 def product_ld(product, today: date) -> dict:
     data = {
         "@type": "Product",
-        "name": product.name,
-        "description": product.description,
+        "name": localized(product, "name"),
+        "description": localized(product, "description"),
         "url": url_for("marketplace.product", slug=product.slug, _external=True),
         "image": [_image(i.path) for i in product.images],
         "category": GROUP_NAMES.get(product.group, ""),
@@ -43,12 +44,12 @@ def cooperative_ld(cooperative) -> dict:
         "@type": "Organization",
         "name": cooperative.name,
         "url": url_for("marketplace.cooperative", slug=cooperative.slug, _external=True),
-        "description": cooperative.story,
+        "description": localized(cooperative, "story"),
         "telephone": cooperative.phone,
         "address": {
             "@type": "PostalAddress",
             "streetAddress": cooperative.address,
-            "addressLocality": cooperative.district.name,
+            "addressLocality": localized(cooperative.district, "name"),
             "addressRegion": "Hậu Giang",
             "addressCountry": "VN",
         },

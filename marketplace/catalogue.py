@@ -4,7 +4,7 @@ import math
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from sqlalchemy import case, column, func, select, table, text, true
+from sqlalchemy import case, column, func, or_, select, table, text, true
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from core.db import dialect_name
@@ -158,9 +158,14 @@ def _filtered(filters: CatalogueFilters, today: date):
 
 def _ordering(filters: CatalogueFilters) -> list:
     if filters.effective_sort == "relevance":
-        # Products whose name starts with the query come first.
+        # Products whose name starts with the query come first, and those whose English name
+        # holds it (an English reader's "rice" before a description's "hot rice").
         folded = " ".join(search_terms(filters.q))
-        name_first = case((Product.search_text.startswith(folded, autoescape=True), 0), else_=1)
+        named = or_(
+            Product.search_text.startswith(folded, autoescape=True),
+            func.lower(Product.name_en).contains(folded, autoescape=True),
+        )
+        name_first = case((named, 0), else_=1)
         return [name_first, *by_stars()]
     return {
         "stars": by_stars(),

@@ -84,14 +84,25 @@ def upgrade():
         op.add_column(table, sa.Column(name, kind, nullable=False, server_default=''))
 
     bind = op.get_bind()
+    name_places(bind)
+    reindex(bind)
+
+
+def name_places(bind):
+    """The seeded places' English names, where none is written yet."""
     for vietnamese, english in DISTRICTS_EN.items():
         bind.execute(sa.text("UPDATE districts SET name_en = :en WHERE name = :vi AND name_en = ''"),
                      {'en': english, 'vi': vietnamese})
-    for commune_id, name in bind.execute(sa.text("SELECT id, name FROM communes")).all():
+    for commune_id, name in bind.execute(
+            sa.text("SELECT id, name FROM communes WHERE name_en = ''")).all():
         if english := _commune_en(name):
             bind.execute(sa.text("UPDATE communes SET name_en = :en WHERE id = :id"),
                          {'en': english, 'id': commune_id})
 
+
+def reindex(bind):
+    """Every product's search_text, in marketplace.products.product_search_text's composition
+    (tests/test_english_content.py holds them equal)."""
     rows = bind.execute(sa.text(
         "SELECT p.id, p.name, p.name_en, p.\"group\", c.name, d.name, m.name, p.certifications, "
         "p.description, p.description_en FROM products p "

@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext
 
 from core.i18n import localized
 from marketplace.labels import GROUP_NAMES
@@ -21,7 +22,7 @@ def product_ld(product, today: date) -> dict:
         "description": localized(product, "description"),
         "url": url_for("marketplace.product", slug=product.slug, _external=True),
         "image": [_image(i.path) for i in product.images],
-        "category": GROUP_NAMES.get(product.group, ""),
+        "category": gettext(GROUP_NAMES[product.group]) if product.group in GROUP_NAMES else "",
         "brand": {"@type": "Organization", "name": product.cooperative.name},
         "offers": {
             "@type": "Offer",

@@ -21,12 +21,22 @@ def get_or_create(model, lookup: dict, **values):
     return row, True
 
 
+def fill_english(row, **english) -> None:
+    """Give a row seeded before it had English (an older demo database) its English
+    versions; English someone wrote since is kept."""
+    for field, text in english.items():
+        if text and not getattr(row, field):
+            setattr(row, field, text)
+
+
 def seed_places() -> dict[str, District]:
     districts = {}
-    for name, kind, communes in HAU_GIANG:
+    for name, name_en, kind, communes in HAU_GIANG:
         district, _ = get_or_create(District, {"name": name}, slug=slugify(name), kind=kind)
-        for commune in communes:
-            get_or_create(Commune, {"district_id": district.id, "name": commune})
+        fill_english(district, name_en=name_en)
+        for commune, commune_en in communes:
+            row, _ = get_or_create(Commune, {"district_id": district.id, "name": commune})
+            fill_english(row, name_en=commune_en)
         districts[name] = district
     return districts
 

@@ -1,10 +1,19 @@
-"""Vietnamese by default, English one click away; ?lang= on any URL is remembered."""
+"""Vietnamese by default, English one click away; ?lang= on any URL is remembered.
+
+Content people write (a product's name, a cooperative's story, a fair, a meeting point, a
+place name) is Vietnamese, with an English version beside it in `<field>_en` where there is
+one ("" where not). `localized(obj, field)` is the text an English reader gets: the English
+where there is one, else the Vietnamese; `localized_html` (a template global) also marks that
+Vietnamese, lang="vi" and "(Vietnamese only)", so the page never mixes the languages silently.
+"""
 
 from urllib.parse import urlencode
 
 from flask import current_app, request, session
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import update
 
 from core.db import write_transaction
@@ -40,6 +49,43 @@ def current_language() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def reads_english() -> bool:
+    return current_language() == "en"
+
+
+def localized(obj, field: str) -> str:
+    """obj.<field> in the reader's language: the English version (obj.<field>_en) for English
+    readers where there is one, else the Vietnamese. Plain text, for attributes and titles."""
+    if obj is None:
+        return ""
+    if reads_english():
+        english = getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(obj, field) or ""
+
+
+def vietnamese_only(obj, field: str) -> bool:
+    """An English reader is shown the Vietnamese, having no English version of it."""
+    if obj is None or not reads_english():
+        return False
+    return bool(getattr(obj, field)) and not getattr(obj, f"{field}_en", "")
+
+
+def localized_html(obj, field: str, length: int | None = None) -> Markup:
+    """localized(), for a page's body: Vietnamese shown to an English reader is marked as such
+    (lang="vi", so a screen reader says it right, and a visible "(Vietnamese only)").
+    `length` shortens it as Jinja's truncate does."""
+    text = localized(obj, field)
+    if length is not None:
+        text = current_app.jinja_env.filters["truncate"](current_app.jinja_env, text, length)
+    if not vietnamese_only(obj, field):
+        return escape(text)
+    return Markup('<span lang="vi">{}</span> <span class="vi-only">{}</span>').format(
+        text, _("(chỉ có tiếng Việt)")
+    )
+
+
 def url_in_language(code: str) -> str:
     """The current page's URL with lang=code, keeping the rest of the query string."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
@@ -49,4 +95,6 @@ def url_in_language(code: str) -> str:
 
 def init_app(app) -> None:
     app.before_request(remember_language)
-    app.jinja_env.globals["url_in_language"] = url_in_language
+    app.jinja_env.globals.update(
+        url_in_language=url_in_language, localized=localized, localized_html=localized_html
+    )

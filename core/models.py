@@ -59,6 +59,8 @@ class District(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    # The display name in English ("Phụng Hiệp District"), "" where there is none.
+    name_en: Mapped[str] = mapped_column(String(80), default="", server_default="")
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(20))  # city, town, district
 
@@ -72,6 +74,9 @@ class Commune(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(
+        String(80), default="", server_default=""
+    )  # "Hỏa Tiến Commune"
 
     district = relationship("District", back_populates="communes")
 

@@ -2,36 +2,101 @@
 
 The eight district-level units are official; the communes are those named in DOMAIN.md plus
 other real communes of each unit, not the full list of 75.
+
+Each has its English display name, as English guidebooks write it: the proper name keeps its
+Vietnamese diacritics and the unit's kind comes after it in English ("Phụng Hiệp District",
+"Hỏa Tiến Commune", "Ngã Sáu Township"); numbered wards read "Ward V".
 """
 
-# (name, kind, communes)
+# (name, English name, kind, [(commune, English name), …])
 HAU_GIANG = [
-    ("TP Vị Thanh", "city", ["Xã Hỏa Tiến", "Xã Hỏa Lựu", "Xã Tân Tiến", "Xã Vị Tân", "Phường V"]),
-    ("TP Ngã Bảy", "city", ["Phường Ngã Bảy", "Phường Hiệp Thành", "Xã Đại Thành", "Xã Tân Thành"]),
-    ("TX Long Mỹ", "town", ["Xã Long Phú", "Xã Long Bình", "Phường Thuận An", "Xã Long Trị"]),
+    (
+        "TP Vị Thanh",
+        "Vị Thanh City",
+        "city",
+        [
+            ("Xã Hỏa Tiến", "Hỏa Tiến Commune"),
+            ("Xã Hỏa Lựu", "Hỏa Lựu Commune"),
+            ("Xã Tân Tiến", "Tân Tiến Commune"),
+            ("Xã Vị Tân", "Vị Tân Commune"),
+            ("Phường V", "Ward V"),
+        ],
+    ),
+    (
+        "TP Ngã Bảy",
+        "Ngã Bảy City",
+        "city",
+        [
+            ("Phường Ngã Bảy", "Ngã Bảy Ward"),
+            ("Phường Hiệp Thành", "Hiệp Thành Ward"),
+            ("Xã Đại Thành", "Đại Thành Commune"),
+            ("Xã Tân Thành", "Tân Thành Commune"),
+        ],
+    ),
+    (
+        "TX Long Mỹ",
+        "Long Mỹ Town",
+        "town",
+        [
+            ("Xã Long Phú", "Long Phú Commune"),
+            ("Xã Long Bình", "Long Bình Commune"),
+            ("Phường Thuận An", "Thuận An Ward"),
+            ("Xã Long Trị", "Long Trị Commune"),
+        ],
+    ),
     (
         "Huyện Châu Thành",
+        "Châu Thành District",
         "district",
-        ["Xã Đông Phước", "Xã Phú Hữu", "Xã Đông Thạnh", "Thị trấn Ngã Sáu"],
+        [
+            ("Xã Đông Phước", "Đông Phước Commune"),
+            ("Xã Phú Hữu", "Phú Hữu Commune"),
+            ("Xã Đông Thạnh", "Đông Thạnh Commune"),
+            ("Thị trấn Ngã Sáu", "Ngã Sáu Township"),
+        ],
     ),
     (
         "Huyện Châu Thành A",
+        "Châu Thành A District",
         "district",
-        ["Thị trấn Cái Tắc", "Xã Tân Hòa", "Xã Thạnh Xuân", "Xã Tân Phú Thạnh"],
+        [
+            ("Thị trấn Cái Tắc", "Cái Tắc Township"),
+            ("Xã Tân Hòa", "Tân Hòa Commune"),
+            ("Xã Thạnh Xuân", "Thạnh Xuân Commune"),
+            ("Xã Tân Phú Thạnh", "Tân Phú Thạnh Commune"),
+        ],
     ),
     (
         "Huyện Phụng Hiệp",
+        "Phụng Hiệp District",
         "district",
-        ["Xã Phương Bình", "Xã Thạnh Hòa", "Xã Tân Bình", "Thị trấn Cây Dương"],
+        [
+            ("Xã Phương Bình", "Phương Bình Commune"),
+            ("Xã Thạnh Hòa", "Thạnh Hòa Commune"),
+            ("Xã Tân Bình", "Tân Bình Commune"),
+            ("Thị trấn Cây Dương", "Cây Dương Township"),
+        ],
     ),
     (
         "Huyện Vị Thủy",
+        "Vị Thủy District",
         "district",
-        ["Xã Vị Thủy", "Xã Vị Thanh", "Xã Vĩnh Thuận Tây", "Thị trấn Nàng Mau"],
+        [
+            ("Xã Vị Thủy", "Vị Thủy Commune"),
+            ("Xã Vị Thanh", "Vị Thanh Commune"),
+            ("Xã Vĩnh Thuận Tây", "Vĩnh Thuận Tây Commune"),
+            ("Thị trấn Nàng Mau", "Nàng Mau Township"),
+        ],
     ),
     (
         "Huyện Long Mỹ",
+        "Long Mỹ District",
         "district",
-        ["Xã Vĩnh Viễn A", "Xã Thuận Hòa", "Xã Lương Tâm", "Xã Xà Phiên"],
+        [
+            ("Xã Vĩnh Viễn A", "Vĩnh Viễn A Commune"),
+            ("Xã Thuận Hòa", "Thuận Hòa Commune"),
+            ("Xã Lương Tâm", "Lương Tâm Commune"),
+            ("Xã Xà Phiên", "Xà Phiên Commune"),
+        ],
     ),
 ]

@@ -4,10 +4,25 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from core.demo import fill_english
 from core.extensions import db
 from fairs.booths import create_fair
 from fairs.models import BoothRequest, Fair
 from marketplace.models import Cooperative
+
+# The English a visitor reads, by the fair's Vietnamese name.
+FAIRS_EN = {
+    "Hội chợ OCOP Hậu Giang": (
+        "Hậu Giang OCOP Fair",
+        "Exhibits, sales and buyer meetings for the OCOP products of all eight districts, towns "
+        "and cities of the province, with workshops on packaging and product traceability.",
+    ),
+    "Phiên chợ nông sản OCOP Ngã Bảy": (
+        "Ngã Bảy OCOP farm produce market",
+        "A weekend market beside the floating market, showing the fruit and OCOP specialities "
+        "of the area.",
+    ),
+}
 
 
 def seed_fairs(today) -> None:
@@ -22,13 +37,17 @@ def seed_fairs(today) -> None:
          "OCOP bên chợ nổi."),
     ]  # fmt: skip
     for name, venue, address, starts, rows, cols, description in fairs:
-        if db.session.scalar(select(Fair.id).where(Fair.name == name)):
+        name_en, description_en = FAIRS_EN[name]
+        seeded = db.session.scalar(select(Fair).where(Fair.name == name))
+        if seeded is not None:
+            fill_english(seeded, name_en=name_en, description_en=description_en)
             continue
         fair = create_fair(
             rows=rows, cols=cols, pattern="{row}{col}", zone="Nông sản và thực phẩm",
             size="3 × 3 m", price=1_500_000, name=name, venue=venue, address=address,
             starts_on=starts, ends_on=starts + timedelta(days=4),
             registration_deadline=starts - timedelta(days=10), description=description,
+            name_en=name_en, description_en=description_en,
         )  # fmt: skip
         db.session.flush()
         exhibitors = ("htx-ky-nhu", "htx-khom-cau-duc-hoa-tien", "htx-chanh-khong-hat-dong-phuoc")

@@ -56,12 +56,20 @@ def _day(label):
 
 class FairForm(FlaskForm):
     name = StringField(_l("Tên hội chợ"), validators=[InputRequired(REQUIRED), at_most(200)])
+    name_en = StringField(
+        _l("Tên tiếng Anh (không bắt buộc)"), validators=[Optional(), at_most(200)]
+    )
     venue = StringField(_l("Địa điểm"), validators=[InputRequired(REQUIRED), at_most(200)])
     address = StringField(_l("Địa chỉ"), validators=[InputRequired(REQUIRED), at_most(255)])
     starts_on = _day(_l("Ngày khai mạc"))
     ends_on = _day(_l("Ngày bế mạc"))
     registration_deadline = _day(_l("Hạn đăng ký gian hàng"))
     description = TextAreaField(_l("Giới thiệu"), validators=[Optional(), at_most(4000)])
+    description_en = TextAreaField(
+        _l("Giới thiệu (tiếng Anh, không bắt buộc)"),
+        validators=[Optional(), at_most(4000)],
+        render_kw={"lang": "en"},
+    )
     allow_multiple_booths = BooleanField(_l("Một hợp tác xã được thuê nhiều gian hàng"))
     hold_hours = WholeNumberField(
         _l("Giữ gian hàng trống cho người trong danh sách chờ (giờ)"),

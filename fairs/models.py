@@ -26,12 +26,14 @@ class Fair(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     venue: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(255))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     registration_deadline: Mapped[date]
     description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     allow_multiple_booths: Mapped[bool] = mapped_column(default=False)
     # How long a freed booth is kept for the first cooperative on the waiting list.
     hold_hours: Mapped[int] = mapped_column(default=48)

@@ -22,12 +22,14 @@ from fairs.views import STATE_NAMES, fair_error_message
 
 FAIR_FIELDS = (
     "name",
+    "name_en",
     "venue",
     "address",
     "starts_on",
     "ends_on",
     "registration_deadline",
     "description",
+    "description_en",
     "allow_multiple_booths",
     "hold_hours",
 )
@@ -92,7 +94,7 @@ def _create_fair(form: NewFairForm, grid: GridForm) -> str:
 
 def _fair_fields(form: FairForm) -> dict:
     fields = {name: getattr(form, name).data for name in FAIR_FIELDS}
-    for name in ("name", "venue", "address", "description"):
+    for name in ("name", "name_en", "venue", "address", "description", "description_en"):
         fields[name] = (fields[name] or "").strip()
     return fields
 

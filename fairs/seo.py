@@ -2,12 +2,14 @@
 
 from flask import url_for
 
+from core.i18n import localized
+
 
 def fair_ld(fair) -> dict:
     return {
         "@type": "Event",
-        "name": fair.name,
-        "description": fair.description,
+        "name": localized(fair, "name"),
+        "description": localized(fair, "description"),
         "startDate": fair.starts_on.isoformat(),
         "endDate": fair.ends_on.isoformat(),
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",

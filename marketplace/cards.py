@@ -28,6 +28,7 @@ def _card_key(product: Product, today: date) -> tuple:
         product.id,
         product.slug,
         product.name,
+        product.name_en,
         product.price,
         product.unit,
         product.stock > 0,

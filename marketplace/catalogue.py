@@ -122,6 +122,7 @@ CARD_OPTIONS = (
     joinedload(Product.cooperative, innerjoin=True),
     selectinload(Product.images),
     defer(Product.description, raiseload=True),
+    defer(Product.description_en, raiseload=True),
     defer(Product.search_text, raiseload=True),
 )
 
@@ -165,9 +166,14 @@ def _filtered(filters: CatalogueFilters, today: date):
 
 def _ordering(filters: CatalogueFilters) -> list:
     if filters.effective_sort == "relevance":
-        # Products whose name starts with the query come first.
+        # Products whose name starts with the query come first, and those whose English name
+        # holds it (an English reader's "rice" before a description's "hot rice").
         folded = " ".join(search_terms(filters.q))
-        name_first = case((Product.search_text.startswith(folded, autoescape=True), 0), else_=1)
+        named = or_(
+            Product.search_text.startswith(folded, autoescape=True),
+            func.lower(Product.name_en).contains(folded, autoescape=True),
+        )
+        name_first = case((named, 0), else_=1)
         return [name_first, *by_stars()]
     return {
         "stars": by_stars(),

@@ -2,13 +2,20 @@
 
 from sqlalchemy import select
 
-from core.demo import get_or_create, iso, seed_account, seed_places
+from core.demo import fill_english, get_or_create, iso, seed_account, seed_places
 from core.extensions import db
 from core.models import Commune
 from core.text import slugify
-from marketplace.demo_data import ACCOUNTS, COOPERATIVES, DEMO_PASSWORD, PRODUCTS
+from marketplace.demo_data import (
+    ACCOUNTS,
+    COOPERATIVE_STORIES_EN,
+    COOPERATIVES,
+    DEMO_PASSWORD,
+    PRODUCTS,
+    PRODUCTS_EN,
+)
 from marketplace.models import Cooperative, Product, ProductImage
-from marketplace.products import add_product
+from marketplace.products import add_product, product_search_text
 from marketplace.profile import holder_name
 from marketplace.ratings import build_rating
 
@@ -50,6 +57,7 @@ def seed_marketplace() -> None:
             bank_account_name=holder_name(name),
             story=story,
         )
+        fill_english(cooperatives[key], story_en=COOPERATIVE_STORIES_EN[key])
     for email, name, role, cooperative_key in ACCOUNTS:
         user = seed_account(email, name, role, DEMO_PASSWORD)
         if cooperative_key and cooperatives[cooperative_key].owner_id is None:
@@ -74,7 +82,12 @@ def _seed_product(
     ratings,
 ):
     slug = slugify(name)
-    if db.session.scalar(select(Product.id).where(Product.slug == slug)):
+    name_en, description_en = PRODUCTS_EN[name]
+    seeded = db.session.scalar(select(Product).where(Product.slug == slug))
+    if seeded is not None:
+        # Seeded before it had English: given it, and indexed again to be found by it.
+        fill_english(seeded, name_en=name_en, description_en=description_en)
+        seeded.search_text = product_search_text(seeded)
         return
     product = add_product(
         cooperatives[key],
@@ -87,6 +100,8 @@ def _seed_product(
         certifications=certs,
         flagship=flagship,
         description=description,
+        name_en=name_en,
+        description_en=description_en,
     )
     db.session.add(ProductImage(product=product, path=f"img/products/{picture}.svg", alt=name))
     for criteria, a, b, c, level, decision, day in ratings:

@@ -817,3 +817,241 @@ ACCOUNTS = [
     ("buyer@ocop.demo", "Trần Thị Mai", "buyer", None),
     ("htx.khomcauduc@ocop.demo", "Lê Văn Thắng", "cooperative", "caududc"),
 ]
+
+# The English a visitor reads (core.i18n.localized), for every seeded text: each
+# cooperative's story by its key, each product's (name, description) by its Vietnamese name.
+# Proper names keep their diacritics, as English guidebooks write them.
+COOPERATIVE_STORIES_EN = {
+    "kynhu": "Kỳ Như Cooperative raises and processes featherback fish in Thạnh Hòa Commune, "
+    "Phụng Hiệp District. Its seasoned boneless featherback is rated OCOP 5 stars, produced "
+    "under VietGAP and HACCP, and carries the Hậu Giang featherback certification mark.",
+    "caududc": "Farmers of Thạnh Thắng hamlet in Hỏa Tiến Commune have grown pineapple along "
+    "the Cái Lớn river since about 1930. The name Cầu Đúc comes from the bridge where the "
+    "pineapples were sold. The cooperative gathers its members' fruit, grades the first-class "
+    "pineapples of 1 kg and more, and makes jam, syrup and dried pineapple.",
+    "chanh": "The seedless lime country along the Hậu river in Châu Thành District. The "
+    "cooperative packs limes in trays to supermarket standards; its tray-packed seedless limes "
+    "were assessed as a potential 5-star product in 2021.",
+    "anphat": "An Phát Cooperative grows oyster mushrooms and processes farm produce in Vị "
+    "Thủy District: seasoned oyster mushrooms, banana flour and dried bananas made from the "
+    "local farmers' Siamese bananas.",
+    "lienhung": "The clean rice fields of Liên Hưng Cooperative in Long Phú Commune are farmed "
+    "with reduced fertiliser and pesticide; the rice is milled and bagged on site.",
+    "myyen": "A family workshop in Cái Tắc Township making fresh and dried Chinese-style "
+    "sausage to a traditional recipe, dried naturally in the sun.",
+    "casac": "Once-sun-dried snakeskin gourami made from fish raised in the rice fields and "
+    "canals of Phụng Hiệp, salted lightly and dried for exactly one day of sun.",
+    "lucbinh": "Women of the commune weave baskets, bags and mats from water hyacinth gathered "
+    "from the river and sun-dried, which gives them work between harvests.",
+    "mangcau": "Freeze-dried soursop tea from the family's soursop orchard in Tân Hòa Commune.",
+    "namroi": "Năm Roi pomelo orchards along the Cái Côn canal in Ngã Bảy City, grown under "
+    "VietGAP; the fruit is mildly sweet and has few seeds.",
+    "ruougac": "Gấc wine steeped from ripe gấc fruit and sticky-rice spirit, naturally "
+    "red-orange, a speciality of Ngã Bảy.",
+    "buoixanh": "Green-skin pink-flesh pomelos grown on the alluvial soil along the Hậu river "
+    "in Phú Hữu Commune.",
+    "quytlongtri": "Long Trị sugar mandarins, thin-skinned and juicy, grown for generations on "
+    "the land of Long Mỹ.",
+    "mitchauthanh": "Red-flesh jackfruit and fruit orchards open to visitors in Đông Thạnh "
+    "Commune.",
+    "ongmat": "Melaleuca honey from rafter hives in the buffer zone of the Lung Ngọc Hoàng "
+    "nature reserve.",
+    "ngocdao": "A goat farm in Châu Thành A District making pasteurised goat's milk and goat's "
+    "milk yoghurt.",
+    "hoakieng": "A Vị Thanh nursery growing Dendrobium orchids and foliage plants.",
+    "khoqua": "Wild bitter melon, lemongrass and other medicinal plants grown on the acid "
+    "sulphate soil of Long Mỹ and dried for tea.",
+    "khoca": "Dried snakehead, dried climbing perch and fermented fish from the rice fields of "
+    "Vĩnh Viễn A.",
+}
+
+PRODUCTS_EN = {
+    "Khóm Cầu Đúc": (
+        "Cầu Đúc pineapple",
+        "First-class Cầu Đúc pineapple (fruit of 1 kg and more): thin skin, shallow eyes, "
+        "golden flesh, gently sweet. Hậu Giang's best-known speciality, grown on the acid "
+        "sulphate soil along the Cái Lớn river in Hỏa Tiến Commune.",
+    ),
+    "Mứt khóm Cầu Đúc": (
+        "Cầu Đúc pineapple jam",
+        "Soft pineapple jam made from Cầu Đúc pineapple, low in sugar, no colouring. 300 g box.",
+    ),
+    "Siro khóm Cầu Đúc": (
+        "Cầu Đúc pineapple syrup",
+        "Syrup cooked from Cầu Đúc pineapple juice, to mix with ice water or use in baking. "
+        "500 ml bottle.",
+    ),
+    "Khóm sấy dẻo": (
+        "Soft-dried pineapple",
+        "Sliced Cầu Đúc pineapple, soft-dried so it keeps its natural sweet and sour taste. "
+        "200 g bag.",
+    ),
+    "Chanh không hạt đóng khay": (
+        "Seedless lime, tray-packed",
+        "Selected seedless limes in a 1 kg film-wrapped tray. Thin skin, juicy and fragrant. "
+        "Assessed as a potential 5-star product in 2021.",
+    ),
+    "Chanh không hạt túi lưới": (
+        "Seedless lime, net bag",
+        "First-class seedless limes in a 2 kg net bag, sold at the farm-gate rate to "
+        "restaurants and families.",
+    ),
+    "Nước cốt chanh không hạt": (
+        "Seedless lime juice",
+        "Pure pasteurised lime juice in a 250 ml bottle, for drinks and cooking.",
+    ),
+    "Cá thát lát rút xương tẩm gia vị": (
+        "Seasoned boneless featherback fish",
+        "Hậu Giang featherback, deboned, marinated and vacuum-packed. Good fried or braised. "
+        "The province's first OCOP 5-star product.",
+    ),
+    "Chả cá thát lát": (
+        "Featherback fish cake",
+        "Hand-pounded featherback fish paste, springy and sweet, a Mekong Delta speciality. "
+        "500 g frozen pack.",
+    ),
+    "Cá thát lát tươi": (
+        "Fresh featherback fish",
+        "Featherback raised in earthen ponds, delivered fresh the same day in Hậu Giang and "
+        "Cần Thơ.",
+    ),
+    "Cá thát lát viên": (
+        "Featherback fish balls",
+        "Ready-fried featherback fish balls, 500 g bag, handy for a family meal.",
+    ),
+    "Nấm bào ngư tẩm gia vị": (
+        "Seasoned oyster mushroom",
+        "An Phát Cooperative's fresh oyster mushrooms, seasoned, to eat as they are or fry "
+        "until crisp. 250 g box.",
+    ),
+    "Bột chuối An Phát": (
+        "An Phát banana flour",
+        "Green Siamese bananas dried and finely milled, rich in resistant starch, to drink or "
+        "bake with. 500 g pack.",
+    ),
+    "Chuối sấy giòn": (
+        "Crispy dried banana",
+        "Siamese banana chips dried crisp with no added sugar, 250 g bag.",
+    ),
+    "Gạo sạch Liên Hưng": (
+        "Liên Hưng clean rice",
+        "Fragrant clean rice from the Liên Hưng fields, 5 kg bag: long grain, soft and "
+        "slightly sticky when cooked.",
+    ),
+    "Gạo lứt Liên Hưng": (
+        "Liên Hưng brown rice",
+        "Red brown rice, lightly milled to keep the bran, 2 kg bag.",
+    ),
+    "Lạp xưởng Mỹ Yến": (
+        "Mỹ Yến Chinese sausage",
+        "Fresh Cái Tắc sausage, lean and mildly sweet, dried naturally in the sun. 500 g pack.",
+    ),
+    "Lạp xưởng tôm Mỹ Yến": (
+        "Mỹ Yến shrimp sausage",
+        "Sausage mixed with freshwater shrimp, 500 g pack.",
+    ),
+    "Khô cá sặc rằn một nắng": (
+        "Once-sun-dried snakeskin gourami",
+        "Phụng Hiệp snakeskin gourami dried for exactly one day of sun, thick-fleshed; fry it "
+        "golden and eat it with hot rice. A favourite gift.",
+    ),
+    "Khô cá sặc bổi": (
+        "Small dried gourami",
+        "Small gourami, lightly salted and dried, to grill or fry.",
+    ),
+    "Giỏ lục bình đan tay": (
+        "Hand-woven water-hyacinth basket",
+        "A storage basket woven from sun-dried water hyacinth, with handles, 30 cm across.",
+    ),
+    "Túi xách lục bình": (
+        "Water-hyacinth handbag",
+        "A woven water-hyacinth handbag with a fabric lining and leather handles, for the "
+        "market or the beach.",
+    ),
+    "Thảm lục bình tròn": (
+        "Round water-hyacinth mat",
+        "A woven water-hyacinth seat mat, 40 cm across.",
+    ),
+    "Trà mãng cầu xiêm": (
+        "Soursop tea",
+        "Freeze-dried soursop slices that brew a refreshing sweet and sour tea. 200 g box.",
+    ),
+    "Mãng cầu xiêm sấy dẻo": (
+        "Soft-dried soursop",
+        "Soft-dried soursop, low in sugar, 200 g bag.",
+    ),
+    "Bưởi Năm Roi Hiệp Thành": (
+        "Hiệp Thành Năm Roi pomelo",
+        "Pear-shaped Năm Roi pomelo with dry, mildly sweet segments and few seeds. A Ngã Bảy "
+        "speciality.",
+    ),
+    "Rượu gấc Ngã Bảy": (
+        "Ngã Bảy gấc wine",
+        "Sticky-rice spirit steeped with ripe gấc fruit, naturally red-orange, 29% alcohol. "
+        "500 ml bottle.",
+    ),
+    "Bưởi da xanh Phú Hữu": (
+        "Phú Hữu green-skin pomelo",
+        "Green-skin pomelo with pink flesh: thin peel, easy-to-peel segments, rich sweetness.",
+    ),
+    "Quýt đường Long Trị": (
+        "Long Trị sugar mandarin",
+        "Long Trị sugar mandarins: thin skin, juicy segments, rich sweetness; the main harvest "
+        "comes at Tết.",
+    ),
+    "Mít Thái ruột đỏ": (
+        "Red-flesh Thai jackfruit",
+        "Red-flesh Thai jackfruit with thick, crunchy, sweet pods, cut to order.",
+    ),
+    "Mít sấy giòn": (
+        "Crispy dried jackfruit",
+        "Vacuum-fried crispy jackfruit, light and crunchy, no preservatives. 250 g bag.",
+    ),
+    "Mật ong tràm Lung Ngọc Hoàng": (
+        "Lung Ngọc Hoàng melaleuca honey",
+        "Melaleuca flower honey from rafter hives in the Lung Ngọc Hoàng buffer zone: amber, "
+        "with the scent of melaleuca blossom. 500 ml bottle.",
+    ),
+    "Phấn hoa tràm": (
+        "Melaleuca bee pollen",
+        "Dried bee pollen from melaleuca flowers, 200 g jar.",
+    ),
+    "Sữa dê Ngọc Đào": (
+        "Ngọc Đào goat's milk",
+        "Fresh pasteurised goat's milk from the Ngọc Đào farm, 500 ml bottle, delivered chilled.",
+    ),
+    "Sữa chua dê": (
+        "Goat's milk yoghurt",
+        "Low-sugar goat's milk yoghurt, pack of 4 pots.",
+    ),
+    "Lan Dendro chậu": (
+        "Potted Dendrobium orchid",
+        "A purple Dendrobium orchid in a pot, in flower, lovely for Tết.",
+    ),
+    "Kiểng lá để bàn": (
+        "Desk foliage plant",
+        "A small potted foliage plant for your desk.",
+    ),
+    "Trà khổ qua rừng": (
+        "Wild bitter melon tea",
+        "Sliced and dried wild bitter melon, steeped as a cooling tea. 200 g pack.",
+    ),
+    "Trà sả gừng": (
+        "Lemongrass and ginger tea",
+        "Tea bags of dried lemongrass and ginger, box of 20.",
+    ),
+    "Khô cá lóc Vĩnh Viễn": (
+        "Vĩnh Viễn dried snakehead fish",
+        "Field snakehead dried in the sun, thick-fleshed and wonderfully fragrant grilled over "
+        "charcoal.",
+    ),
+    "Mắm cá lóc": (
+        "Fermented snakehead fish",
+        "Snakehead fish fermented the traditional way, 500 g jar, a speciality of the Long Mỹ "
+        "fields.",
+    ),
+    "Khô cá rô đồng": (
+        "Dried climbing perch",
+        "Whole field climbing perch, dried for one day of sun.",
+    ),
+}

@@ -39,6 +39,7 @@ class Cooperative(db.Model):
     address: Mapped[str] = mapped_column(String(255), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
     story: Mapped[str] = mapped_column(Text, default="")
+    story_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     founded_year: Mapped[int | None]
     approved: Mapped[bool] = mapped_column(default=False, index=True)
     approved_at: Mapped[datetime | None]
@@ -81,9 +82,12 @@ class Product(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
     name: Mapped[str] = mapped_column(String(160))
+    # The English versions ("" where there is none: core.i18n.localized shows the Vietnamese).
+    name_en: Mapped[str] = mapped_column(String(160), default="", server_default="")
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     group: Mapped[str] = mapped_column(String(20), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     unit: Mapped[str] = mapped_column(String(20))
     price: Mapped[int]
     stock: Mapped[int] = mapped_column(default=0)
@@ -99,7 +103,8 @@ class Product(db.Model):
     # marketplace.products.refresh_listing, so the catalogue needs no join to filter.
     listed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Folded name, cooperative, place and description, for accent-insensitive search.
+    # Folded name, cooperative, place and description, in both languages, for
+    # accent-insensitive search (marketplace.products.product_search_text).
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Cached from the product's newest rating (marketplace.ratings), so the catalogue can
     # filter and sort by an index: the stars that count now, 0 when never rated or expired

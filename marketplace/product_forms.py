@@ -111,6 +111,11 @@ class ProductForm(_StockSeen, FlaskForm):
         ],
         filters=[_strip],
     )
+    name_en = StringField(
+        _l("Tên tiếng Anh (không bắt buộc)"),
+        validators=[Optional(), Length(max=160, message=_l("Tên tối đa %(max)s ký tự."))],
+        filters=[_strip],
+    )
     group = SelectField(
         _l("Nhóm sản phẩm OCOP"),
         choices=[("", _l("— Chọn —"))] + [(g, _l(GROUP_NAMES[g])) for g in OCOP_GROUPS],
@@ -121,6 +126,12 @@ class ProductForm(_StockSeen, FlaskForm):
         validators=[Optional(), Length(max=5000, message=_l("Mô tả tối đa %(max)s ký tự."))],
         filters=[_strip],
         render_kw={"rows": 6},
+    )
+    description_en = TextAreaField(
+        _l("Mô tả tiếng Anh (không bắt buộc)"),
+        validators=[Optional(), Length(max=5000, message=_l("Mô tả tối đa %(max)s ký tự."))],
+        filters=[_strip],
+        render_kw={"rows": 6, "lang": "en"},
     )
     unit = SelectField(
         _l("Đơn vị tính"),
@@ -157,6 +168,8 @@ class ProductForm(_StockSeen, FlaskForm):
             price=self.price.data,
             stock=self.stock.data,
             certifications=self.certifications.data or "",
+            name_en=self.name_en.data or "",
+            description_en=self.description_en.data or "",
         )
 
 

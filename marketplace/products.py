@@ -22,15 +22,19 @@ from marketplace.uploads import PreparedImage, delete_stored, store_image
 
 
 def product_search_text(product: Product) -> str:
-    """Everything a buyer might type to find this product, folded (DOMAIN.md)."""
+    """Everything a buyer might type to find this product, in Vietnamese or English, folded
+    (DOMAIN.md). The Vietnamese name comes first (the catalogue ranks names starting with the
+    query first). Its migration (0559407459b3) recomputes existing rows in this composition."""
     parts = [
         product.name,
+        product.name_en,
         GROUP_NAMES.get(product.group, ""),
         product.cooperative.name if product.cooperative else "",
         product.district.name if product.district else "",
         product.commune.name if product.commune else "",
         product.certifications,
         product.description,
+        product.description_en,
     ]
     return fold(" ".join(nfc(p) for p in parts if p))
 
@@ -101,6 +105,9 @@ class ProductData:
     price: int
     stock: int
     certifications: str
+    # The English versions, "" where the cooperative wrote none.
+    name_en: str = ""
+    description_en: str = ""
 
 
 class StockChanged(Exception):
@@ -144,6 +151,8 @@ def _clean_fields(data: ProductData) -> dict:
     return {
         "group": data.group,
         "description": nfc(data.description).strip(),
+        "name_en": nfc(data.name_en).strip(),
+        "description_en": nfc(data.description_en).strip(),
         "unit": data.unit,
         "price": data.price,
         "stock": data.stock,

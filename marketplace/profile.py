@@ -89,6 +89,7 @@ class ShopDetails:
     pickup_address: str
     phone: str
     zalo_phone: str
+    story_en: str = ""  # "" where the cooperative wrote no English
 
 
 def save_profile(
@@ -152,6 +153,7 @@ def _check_password(actor_id: int, password: str) -> None:
 
 def _write_details(cooperative: Cooperative, details: ShopDetails) -> None:
     cooperative.story = nfc(details.story).strip()
+    cooperative.story_en = nfc(details.story_en).strip()
     cooperative.pickup_address = nfc(details.pickup_address).strip()
     cooperative.phone = normalise_phone(details.phone) or ""
     cooperative.zalo_phone = normalise_phone(details.zalo_phone) or ""

@@ -41,6 +41,12 @@ class ProfileForm(FlaskForm):
         filters=[_strip],
         render_kw={"rows": 6},
     )
+    story_en = TextAreaField(
+        _l("Câu chuyện (tiếng Anh, không bắt buộc)"),
+        validators=[Optional(), at_most(5000)],
+        filters=[_strip],
+        render_kw={"rows": 6, "lang": "en"},
+    )
     logo = FileField(_l("Logo"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
     remove_logo = BooleanField(_l("Bỏ logo hiện tại"))
     pickup_address = StringField(
@@ -124,6 +130,7 @@ class ProfileForm(FlaskForm):
     def details(self) -> ShopDetails:
         return ShopDetails(
             story=self.story.data or "",
+            story_en=self.story_en.data or "",
             pickup_address=self.pickup_address.data or "",
             phone=self.phone.data or "",
             zalo_phone=self.zalo_phone.data or "",

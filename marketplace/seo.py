@@ -3,7 +3,9 @@
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext
 
+from core.i18n import localized
 from marketplace.labels import GROUP_NAMES
 from marketplace.pictures import image_url
 from marketplace.ratings import current_stars
@@ -16,11 +18,11 @@ def _image(path: str | None) -> str | None:
 def product_ld(product, today: date) -> dict:
     data = {
         "@type": "Product",
-        "name": product.name,
-        "description": product.description,
+        "name": localized(product, "name"),
+        "description": localized(product, "description"),
         "url": url_for("marketplace.product", slug=product.slug, _external=True),
         "image": [_image(i.path) for i in product.images],
-        "category": GROUP_NAMES.get(product.group, ""),
+        "category": gettext(GROUP_NAMES[product.group]) if product.group in GROUP_NAMES else "",
         "brand": {"@type": "Organization", "name": product.cooperative.name},
         "offers": {
             "@type": "Offer",
@@ -43,12 +45,12 @@ def cooperative_ld(cooperative) -> dict:
         "@type": "Organization",
         "name": cooperative.name,
         "url": url_for("marketplace.cooperative", slug=cooperative.slug, _external=True),
-        "description": cooperative.story,
+        "description": localized(cooperative, "story"),
         "telephone": cooperative.phone,
         "address": {
             "@type": "PostalAddress",
             "streetAddress": cooperative.address,
-            "addressLocality": cooperative.district.name,
+            "addressLocality": localized(cooperative.district, "name"),
             "addressRegion": "Hậu Giang",
             "addressCountry": "VN",
         },

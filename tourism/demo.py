@@ -4,11 +4,12 @@ from datetime import time
 
 from sqlalchemy import select
 
+from core.demo import fill_english
 from core.extensions import db
 from core.models import Commune, District
 from core.text import slugify
 from marketplace.models import Cooperative, Product
-from tourism.demo_data import LISTINGS, PRACTICAL
+from tourism.demo_data import LISTINGS, MEETING_POINTS_EN, PRACTICAL
 from tourism.models import Listing, ListingImage
 
 
@@ -24,7 +25,10 @@ def _seed_listing(
     free_days, late_fee, instant, picture, product_slugs,
 ):  # fmt: skip
     slug = slugify(title)
-    if db.session.scalar(select(Listing.id).where(Listing.slug == slug)):
+    meeting_point_en = MEETING_POINTS_EN.get(meeting_point, "")
+    seeded = db.session.scalar(select(Listing).where(Listing.slug == slug))
+    if seeded is not None:
+        fill_english(seeded, meeting_point_en=meeting_point_en)
         return
     host = db.session.scalar(select(Cooperative).where(Cooperative.slug == host_slug))
     place = db.session.scalar(select(District).where(District.name == district))
@@ -46,6 +50,7 @@ def _seed_listing(
         start_time=time.fromisoformat(start) if start else None,
         duration_minutes=minutes,
         meeting_point=meeting_point,
+        meeting_point_en=meeting_point_en,
         included=included,
         included_en=included_en,
         languages=languages,

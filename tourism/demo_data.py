@@ -393,3 +393,15 @@ PRACTICAL = {
         "what_to_bring_en": "A hat, a light raincoat",
     },
 }
+
+# Each meeting point in English (Listing.meeting_point_en), by its Vietnamese text.
+MEETING_POINTS_EN = {
+    "Nhà văn hóa ấp Thạnh Thắng, xã Hỏa Tiến": "Thạnh Thắng hamlet community hall, Hỏa Tiến "
+    "Commune",
+    "Bến đò Ngã Bảy": "Ngã Bảy ferry landing",
+    "Cổng khu bảo tồn, xã Phương Bình": "The reserve's gate, Phương Bình Commune",
+    "Cổng HTX, xã Đông Phước": "The cooperative's gate, Đông Phước Commune",
+    "HTX Kỳ Như, xã Thạnh Hòa": "Kỳ Như Cooperative, Thạnh Hòa Commune",
+    "Trang trại Ngọc Đào": "Ngọc Đào farm",
+    "Bến xuồng Vĩnh Viễn": "Vĩnh Viễn boat landing",
+}

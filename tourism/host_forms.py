@@ -263,6 +263,11 @@ class ListingForm(FlaskForm):
         validators=[Length(max=255, message=_l("Tối đa %(max)s ký tự."))],
         filters=[_text],
     )
+    meeting_point_en = StringField(
+        _l("Điểm hẹn (tiếng Anh, không bắt buộc)"),
+        validators=[Optional(), Length(max=255, message=_l("Tối đa %(max)s ký tự."))],
+        filters=[_text],
+    )
     included = _long_text(_l("Đã gồm (tiếng Việt)"))
     included_en = _long_text(_l("Đã gồm (tiếng Anh)"))
     what_to_bring = _long_text(_l("Nên mang theo (tiếng Việt)"))
@@ -398,6 +403,7 @@ class ListingForm(FlaskForm):
             "start_time": None if stay else self.start_time.data,
             "duration_minutes": None if stay else self.duration_minutes.data,
             "meeting_point": self.meeting_point.data or "",
+            "meeting_point_en": self.meeting_point_en.data or "",
             "included": self.included.data or "",
             "included_en": self.included_en.data or "",
             "what_to_bring": self.what_to_bring.data or "",

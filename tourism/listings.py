@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.bounds import day_arg, number_arg
 from core.extensions import db
+from core.i18n import localized
 from core.models import District
 from marketplace.models import Cooperative
 from tourism.availability import day_state, units_needed
@@ -86,15 +86,6 @@ def _most_guests(listing: Listing) -> int:
     return listing.max_guests * listing.capacity if listing.is_stay else listing.max_guests
 
 
-def localized(listing: Listing, field: str) -> str:
-    """The English version of a listing's text for English readers, where there is one."""
-    if str(get_locale()) == "en":
-        english = getattr(listing, f"{field}_en", "")
-        if english:
-            return english
-    return getattr(listing, field)
-
-
 def listings_with_product(product) -> list[Listing]:
     """The tours and stays a product belongs with, for its page."""
     return db.session.scalars(
@@ -133,7 +124,7 @@ def listing_ld(listing) -> dict:
         return {
             "@type": "LodgingBusiness",
             **common,
-            "address": {"@type": "PostalAddress", "addressLocality": listing.district.name,
+            "address": {"@type": "PostalAddress", "addressLocality": localized(listing.district, "name"),
                         "addressRegion": "Hậu Giang", "addressCountry": "VN"},
             "makesOffer": offer,
         }  # fmt: skip

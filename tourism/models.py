@@ -42,6 +42,7 @@ class Listing(db.Model):
     start_time: Mapped[time | None]
     duration_minutes: Mapped[int | None]
     meeting_point: Mapped[str] = mapped_column(String(255), default="")
+    meeting_point_en: Mapped[str] = mapped_column(String(255), default="", server_default="")
     included: Mapped[str] = mapped_column(Text, default="")
     included_en: Mapped[str] = mapped_column(Text, default="")
     what_to_bring: Mapped[str] = mapped_column(Text, default="")

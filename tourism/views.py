@@ -25,7 +25,7 @@ from core.bounds import day_arg, number_arg
 from core.clock import today
 from core.db import TryAgain
 from core.extensions import db
-from core.i18n import current_language
+from core.i18n import current_language, localized
 from core.limits import limited
 from core.models import District, utcnow
 from core.text import normalise_international_phone, same_secret
@@ -43,7 +43,6 @@ from tourism.listings import (
     find_listings,
     listing_ld,
     listings_with_product,
-    localized,
     visible_listings,
 )
 from tourism.models import Booking, Listing
@@ -58,7 +57,6 @@ def register_template_globals(state):
             "kind_names_tourism": KIND_NAMES,
             "booking_status_names": BOOKING_STATUS_NAMES,
             "day_state_names": DAY_STATE_NAMES,
-            "localized": localized,
             # The product page shows the tours and stays it belongs with.
             "listings_with_product": listings_with_product,
             "featured_listings": featured_listings,

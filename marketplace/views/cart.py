@@ -17,6 +17,7 @@ from flask_wtf.csrf import generate_csrf
 
 from core.bounds import INT_MAX
 from core.db import TryAgain
+from core.i18n import localized
 from core.provinces import province_names
 from core.text import whole_number
 from marketplace import cart as carts
@@ -40,7 +41,7 @@ def _quantity(default: int = 1) -> int:
 
 def _cart_error_message(error: carts.CartError) -> str:
     if isinstance(error, carts.OutOfStock):
-        return _("%(name)s đã hết hàng.", name=error.product.name)
+        return _("%(name)s đã hết hàng.", name=localized(error.product, "name"))
     if str(error) == "too_many_lines":
         return _("Giỏ hàng đã đủ %(n)s sản phẩm khác nhau.", n=carts.MAX_LINES)
     return _("Sản phẩm này hiện không bán.")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from core.db import TryAgain
 from core.extensions import db
-from core.i18n import current_language
+from core.i18n import current_language, localized
 from core.limits import limited
 from core.provinces import is_province
 from core.text import same_secret, whole_number
@@ -104,7 +104,7 @@ def checkout():
             flash(
                 _(
                     "Rất tiếc, %(name)s vừa hết hàng. Chưa có đơn nào được đặt.",
-                    name=error.product.name,
+                    name=localized(error.product, "name"),
                 ),
                 "error",
             )

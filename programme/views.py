@@ -21,6 +21,7 @@ from core.extensions import db
 from core.models import User
 from core.notifications import Recipient, notify
 from core.submissions import new_form_token, submit_once
+from core.text import vietnamese_sort_key
 from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.labels import COUNCIL_NAMES
 from marketplace.models import Cooperative, OcopRating, Product
@@ -32,6 +33,7 @@ from marketplace.ratings import (
     is_certified,
     stars_for_score,
 )
+from programme import audit_log as audit_reading
 from programme import moderation, trainings
 from programme.forms import RatingForm, TrainingForm
 from programme.models import Training, TrainingRegistration
@@ -394,10 +396,12 @@ def audit_log():
     if until:
         query = query.where(AuditEvent.created_at <= datetime.combine(until, time.max))
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE)).all()
-    actions = db.session.scalars(
-        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    ).all()
+    codes = db.session.scalars(select(AuditEvent.action).distinct()).all()
+    actions = sorted(
+        ((code, audit_reading.event_name(code)) for code in codes),
+        key=lambda action: vietnamese_sort_key(action[1]),
+    )
     return render_template(
-        "admin/audit.html", events=events, actions=actions, who=who, what=what,
+        "admin/audit.html", lines=audit_reading.lines(events), actions=actions, who=who, what=what,
         since=since, until=until,
     )  # fmt: skip

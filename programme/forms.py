@@ -31,7 +31,7 @@ DECISION_DAYS_BACK = 3653
 # The district council recognised 3★ under 148 until the two-level government of 1 July 2025
 # (marketplace.ratings.DISTRICT_LEVEL_ENDED); it stays for decisions dated before.
 COUNCIL_CHOICES = [
-    (k, _l("Hội đồng cấp huyện (quyết định trước 1/7/2025)") if k == "district" else _l(v))
+    (k, _l("Hội đồng cấp huyện (đến 30/6/2025)") if k == "district" else _l(v))
     for k, v in COUNCIL_NAMES.items()
 ]
 

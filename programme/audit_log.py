@@ -163,7 +163,7 @@ def detail_text(action: str, subject_type: str, detail: str) -> str:
     if action == "training.attendance":
         who, _sep, mark = detail.rpartition(": ")
         if who and mark in ("có mặt", "vắng"):
-            return f"{who}: {_('có mặt') if mark == 'có mặt' else _('vắng')}"
+            return who + ": " + (_("có mặt") if mark == "có mặt" else _("vắng"))
     if action == "cooperative.bank_changed":
         return " → ".join(
             _("không có") if side.strip() == "none" else side.strip()

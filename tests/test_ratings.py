@@ -381,6 +381,18 @@ def test_the_form_refuses_a_district_decision_after_the_district_level_ended(cli
     assert office.post(f"/admin/products/{product.id}/ratings", data=before).status_code == 302
 
 
+def test_a_2_star_result_is_recorded_and_marked_not_certified(client, make, db):
+    office = _office(client, make)
+    product = make.product("Khóm hai sao")
+    low = _rating_form(points_a="20", points_b="10", points_c="10")
+    assert office.post(f"/admin/products/{product.id}/ratings", data=low).status_code == 302
+    page = office.get(f"/admin/products/{product.id}/ratings").get_data(as_text=True)
+    assert "2★ · không được chứng nhận" in page
+    assert "dưới 3 sao không được chứng nhận OCOP" in page  # the flash
+    db.session.refresh(product)
+    assert product.stars == 0
+
+
 def test_a_province_cannot_record_90_points(client, make):
     office = _office(client, make)
     product = make.product()

@@ -18,11 +18,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ -l $*
 
-# The web server and a job worker together (Procfile); Ctrl-C stops both.
+# The web server and a job worker together (Procfile); Ctrl-C stops both. Readable log lines
+# (LOG_FORMAT=text); production writes JSON ones.
 run: setup
 	$(BIN)/flask init-db
 	$(BIN)/flask seed-demo --if-empty
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+	@echo ""
+	@echo "  OCOP Hậu Giang is starting: open http://127.0.0.1:5000"
+	@echo "  Demo logins (password demo1234): admin@ocop.demo, buyer@ocop.demo, htx.kynhu@ocop.demo"
+	@echo "  Ctrl-C stops the web server and the job worker."
+	@echo ""
+	LOG_FORMAT=text PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 
 # A job worker alone (mail, reminders, expiry). With REDIS_URL, run one or more on any machine.
 worker: setup

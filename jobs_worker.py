@@ -12,8 +12,9 @@ _create_consumer = queue.create_consumer
 def _consumer_with_json_logs(**options):
     # huey_consumer imports this module, then gives the "huey" logger a plain stderr handler
     # of its own, then makes the consumer: here. With JSON logs the root logger's handler
-    # writes huey's lines already, so the plain one goes (each line was written twice).
-    if app.config["LOG_JSON"]:
+    # writes huey's lines already, so the plain one goes (each line was written twice). The
+    # same with readable lines (LOG_FORMAT=text, `make run`).
+    if app.config["LOG_FORMAT"] in ("json", "text"):
         leave_to_json("huey")
     return _create_consumer(**options)
 

@@ -18,7 +18,7 @@ from marketplace.models import (
     Product,
     ProductImage,
 )
-from marketplace.ratings import stars_for_score, valid_until_for
+from marketplace.ratings import council_for, stars_for_score, valid_until_for
 
 KINDS = [
     ("Khóm Cầu Đúc", "food", "trái", 15000, "pineapple"),
@@ -122,7 +122,7 @@ def seed_large_catalogue(products: int, cooperatives: int, seed: int = 603) -> N
                     "points_c": points - a - b,
                     "total": points,
                     "stars": stars_for_score(points),
-                    "council_level": "province",
+                    "council_level": council_for("148", stars_for_score(points), recognised),
                     "decision_number": f"{product_id}/QĐ-UBND",
                     "recognised_on": recognised,
                     "valid_until": valid_until_for(recognised),

@@ -52,7 +52,8 @@ DEFAULTS = {
     # Static files may be cached for a year: their URLs carry a fingerprint of the content
     # (core.assets.static_url), and a URL without one is told to revalidate.
     "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
-    # The app's log level (core.logging); LOG_JSON, JSON log lines, is true unless TESTING.
+    # The app's log level (core.logging). The lines' format is LOG_FORMAT (log_format below):
+    # "json" in production, "text" (readable lines) for `make run` and FLASK_DEBUG.
     "LOG_LEVEL": "INFO",
     # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For gives the
     # visitor's address to the rate limits; 0 trusts no such header (a visitor could forge it).
@@ -93,6 +94,28 @@ ENV_KEYS = (
 )
 
 
+LOG_FORMATS = ("json", "text")
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def log_format(config) -> str:
+    """How log lines are written (core.logging): "json", one JSON object a line, the default
+    (production: gunicorn, the worker); "text", readable lines ("19:41:19 INFO POST /login 302
+    (9.8 ms)"), for a person at a terminal: `make run` sets LOG_FORMAT=text, and FLASK_DEBUG
+    means text too; "" under TESTING: Flask's own handler, as the tests read it. LOG_FORMAT
+    decides when set; else LOG_JSON (the older switch: LOG_JSON=0 is text)."""
+    if config.get("LOG_FORMAT") in LOG_FORMATS:
+        return config["LOG_FORMAT"]
+    if config.get("LOG_JSON") is not None:
+        return "json" if config["LOG_JSON"] else ("" if config.get("TESTING") else "text")
+    if config.get("TESTING"):
+        return ""
+    return "text" if _truthy(os.environ.get("FLASK_DEBUG", "")) else "json"
+
+
 def is_production() -> bool:
     return os.environ.get("OCOP_ENV", "development") == "production"
 
@@ -121,18 +144,16 @@ def load_config(app, overrides=None):
     if os.environ.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
     if os.environ.get("LOG_JSON"):
-        app.config["LOG_JSON"] = os.environ["LOG_JSON"].strip().lower() in (
-            "1",
-            "true",
-            "yes",
-            "on",
-        )
+        app.config["LOG_JSON"] = _truthy(os.environ["LOG_JSON"])
+    if os.environ.get("LOG_FORMAT", "").strip().lower() in LOG_FORMATS:
+        app.config["LOG_FORMAT"] = os.environ["LOG_FORMAT"].strip().lower()
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{instance / 'ocop.db'}")
     app.config.setdefault("MAIL_OUTBOX", str(instance / "outbox"))
     app.config.setdefault("UPLOAD_FOLDER", str(instance / "uploads"))
     if overrides:
         app.config.update(overrides)
-    app.config.setdefault("LOG_JSON", not app.config.get("TESTING", False))
+    app.config["LOG_FORMAT"] = log_format(app.config)
+    app.config["LOG_JSON"] = app.config["LOG_FORMAT"] == "json"
     # Tests run each job where it is enqueued (core.jobs); elsewhere a worker takes them.
     app.config.setdefault("JOBS_IMMEDIATE", app.config.get("TESTING", False))
     if is_production():

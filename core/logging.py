@@ -17,7 +17,16 @@ configure_logging(app), called once in create_app:
      "path": "/products", "status": 200, "duration_ms": 12.3}
 
   Lines written outside a request have null request fields. A log call's `extra` values are
-  added as fields; an exception comes as "exception" (the traceback as text).
+  added as fields; an exception comes as "exception" (the traceback as text);
+- with LOG_FORMAT "text" (`make run`, FLASK_DEBUG; core.config.log_format) the same lines are
+  written for a person reading a terminal, one a line, the access line with its duration:
+
+    19:41:19 INFO POST /login 302 (9.8 ms)
+    19:41:20 WARNING app: the mail server did not answer
+
+In both the development server's own request lines ('127.0.0.1 - - [...] "GET / HTTP/1.1"
+200 -') are left out: the app's access line says the same, with the request id and duration.
+Its other lines (" * Running on http://127.0.0.1:5000") stay.
 """
 
 import json
@@ -46,11 +55,14 @@ _RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {
 
 
 def configure_logging(app: Flask) -> None:
-    """Request ids and access lines always; JSON log lines when app.config["LOG_JSON"]."""
+    """Request ids and access lines always; JSON or readable lines by app.config["LOG_FORMAT"]
+    (LOG_JSON: the JSON ones); under tests ("") Flask's own handler."""
     app.before_request(start_request)
     app.after_request(finish_request)
-    if app.config.get("LOG_JSON"):
+    if app.config.get("LOG_JSON") or app.config.get("LOG_FORMAT") == "json":
         install_json_logging(app)
+    elif app.config.get("LOG_FORMAT") == "text":
+        install_text_logging(app)
 
 
 def request_id_from(value: str | None) -> str:
@@ -132,14 +144,43 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-class JsonHandler(logging.StreamHandler):
-    """JSON lines to whatever sys.stderr is when a line is written (as logging's last-resort
+class TextFormatter(logging.Formatter):
+    """One readable line per record: local time, level, the message; the app's access lines
+    with their duration, any other logger's lines with its name."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        moment = time.strftime("%H:%M:%S", time.localtime(record.created))
+        message = record.getMessage()
+        if record.name.endswith(".access"):
+            duration = getattr(record, "duration_ms", None)
+            line = f"{moment} {record.levelname} {message}"
+            if duration is not None:
+                line += f" ({duration} ms)"
+        else:
+            line = f"{moment} {record.levelname} {record.name}: {message}"
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        if record.stack_info:
+            line += "\n" + self.formatStack(record.stack_info)
+        return line
+
+
+def not_a_dev_server_request_line(record: logging.LogRecord) -> bool:
+    """False for werkzeug's own line of a request: the app's access line says it already."""
+    return not (record.name == "werkzeug" and " - - [" in str(record.msg))
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Lines to whatever sys.stderr is when a line is written (as logging's last-resort
     handler does), so a replaced stderr (a test's capture, a daemon's redirect) is followed."""
+
+    formatter_class = logging.Formatter
 
     def __init__(self, level: int = logging.NOTSET):
         super().__init__()
         self.setLevel(level)
-        self.setFormatter(JsonFormatter())
+        self.setFormatter(self.formatter_class())
+        self.addFilter(not_a_dev_server_request_line)
 
     @property
     def stream(self):
@@ -150,6 +191,34 @@ class JsonHandler(logging.StreamHandler):
         pass
 
 
+class JsonHandler(_StderrHandler):
+    """JSON lines to stderr."""
+
+    formatter_class = JsonFormatter
+
+
+class TextHandler(_StderrHandler):
+    """Readable lines to stderr."""
+
+    formatter_class = TextFormatter
+
+
+def _install(app: Flask, handler: logging.Handler) -> logging.Handler:
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if isinstance(old, _StderrHandler):
+            root.removeHandler(old)
+    root.addHandler(handler)
+    app.logger.removeHandler(default_handler)
+    app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    return handler
+
+
+def install_text_logging(app: Flask) -> TextHandler:
+    """As install_json_logging, with readable lines."""
+    return _install(app, TextHandler())
+
+
 def install_json_logging(app: Flask) -> JsonHandler:
     """One JsonHandler on the root logger (replacing one an earlier app put there), the
     app's logger at LOG_LEVEL without Flask's plain handler.
@@ -157,15 +226,7 @@ def install_json_logging(app: Flask) -> JsonHandler:
     The root logger's level stays as it is (WARNING): raising it to INFO would make SQLAlchemy
     log every statement, which it does when its logger is enabled for INFO.
     """
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if isinstance(handler, JsonHandler):
-            root.removeHandler(handler)
-    handler = JsonHandler()
-    root.addHandler(handler)
-    app.logger.removeHandler(default_handler)
-    app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
-    return handler
+    return _install(app, JsonHandler())
 
 
 def leave_to_json(logger_name: str) -> None:

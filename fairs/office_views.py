@@ -6,6 +6,7 @@ import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -72,7 +73,14 @@ def new_fair():
             flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
         else:
             # The same answer to the same form sent twice: the fair the first one made.
-            flash(_("Đã tạo hội chợ với %(n)s gian hàng.", n=len(codes)), "success")
+            flash(
+                ngettext(
+                    "Đã tạo hội chợ với %(num)s gian hàng.",
+                    "Đã tạo hội chợ với %(num)s gian hàng.",
+                    len(codes),
+                ),
+                "success",
+            )
             return redirect(address)
     form.form_token.data = new_form_token()
     return render_template("fairs/office/fair_form.html", form=form, grid=grid, fair=None)

@@ -302,7 +302,9 @@ PRODUCTS = [
         "Chanh không hạt tuyển chọn, đóng khay 1 kg bọc màng. Vỏ mỏng, nhiều nước, thơm. Sản phẩm "
         "đánh giá tiềm năng 5 sao năm 2021.",
         [
-            ("1048", 33, 23, 36, "province", "1890/QĐ-UBND", "2021-10-12"),
+            # The province recognised 4★, the most it could, and proposed the lime to the
+            # central council as potential 5★: 90 points and more are the central council's.
+            ("1048", 33, 23, 33, "province", "1890/QĐ-UBND", "2021-10-12"),
             ("148", 37, 23, 31, "central", "1510/QĐ-BNN", "2024-11-05"),
         ],
     ),
@@ -345,7 +347,7 @@ PRODUCTS = [
         "Cá thát lát Hậu Giang rút xương, ướp gia vị, đóng gói hút chân không. Chiên hoặc kho đều "
         "ngon. Sản phẩm OCOP 5 sao đầu tiên của tỉnh.",
         [
-            ("1048", 32, 22, 37, "province", "2230/QĐ-UBND", "2021-12-03"),
+            ("1048", 32, 22, 35, "province", "2230/QĐ-UBND", "2021-12-03"),  # 4★, then 5★
             ("148", 38, 23, 32, "central", "1112/QĐ-BNN", "2024-07-26"),
         ],
     ),
@@ -400,7 +402,7 @@ PRODUCTS = [
         False,
         "Nấm bào ngư tươi của HTX An Phát tẩm gia vị, ăn liền hoặc chiên giòn. Hộp 250 g.",
         [
-            ("1048", 24, 16, 27, "district", "298/QĐ-UBND", "2022-06-30"),
+            ("1048", 24, 16, 27, "province", "298/QĐ-UBND", "2022-06-30"),
             ("148", 30, 18, 24, "province", "1733/QĐ-UBND", "2025-08-12"),
         ],
     ),
@@ -442,8 +444,8 @@ PRODUCTS = [
         False,
         "Gạo thơm sạch của cánh đồng Liên Hưng, túi 5 kg, hạt dài, cơm dẻo mềm.",
         [
-            ("1048", 23, 15, 26, "district", "501/QĐ-UBND", "2021-04-22"),
-            ("148", 29, 17, 23, "province", "980/QĐ-UBND", "2024-04-16"),
+            ("1048", 23, 15, 26, "province", "501/QĐ-UBND", "2021-04-22"),
+            ("148", 29, 17, 23, "district", "980/QĐ-UBND", "2024-04-16"),
         ],
     ),
     (
@@ -471,7 +473,7 @@ PRODUCTS = [
         False,
         "Lạp xưởng tươi Cái Tắc, nạc nhiều, vị ngọt nhẹ, phơi nắng tự nhiên. Gói 500 g.",
         [
-            ("1048", 22, 16, 25, "district", "664/QĐ-UBND", "2021-09-09"),
+            ("1048", 22, 16, 25, "province", "664/QĐ-UBND", "2021-09-09"),
             ("148", 28, 18, 22, "district", "702/QĐ-UBND", "2024-10-02"),
         ],
     ),
@@ -501,7 +503,7 @@ PRODUCTS = [
         "Khô cá sặc rằn Phụng Hiệp phơi đúng một nắng, thịt dày, chiên vàng ăn với cơm nóng. Đặc "
         "sản làm quà.",
         [
-            ("1048", 23, 16, 26, "district", "415/QĐ-UBND", "2022-11-17"),
+            ("1048", 23, 16, 26, "province", "415/QĐ-UBND", "2022-11-17"),
             ("148", 30, 18, 25, "province", "2390/QĐ-UBND", "2025-10-28"),
         ],
     ),
@@ -610,7 +612,7 @@ PRODUCTS = [
         "",
         False,
         "Rượu nếp ngâm gấc chín, màu đỏ cam tự nhiên, nồng độ 29%. Chai 500 ml.",
-        [("1048", 21, 15, 25, "district", "389/QĐ-UBND", "2022-01-20")],
+        [("1048", 21, 15, 25, "province", "389/QĐ-UBND", "2022-01-20")],
     ),
     (
         "buoixanh",
@@ -779,7 +781,7 @@ PRODUCTS = [
         "",
         False,
         "Khô cá lóc đồng phơi nắng, thịt dày, nướng than thơm lừng.",
-        [("1048", 22, 15, 24, "district", "416/QĐ-UBND", "2022-11-17")],
+        [("1048", 22, 15, 24, "province", "416/QĐ-UBND", "2022-11-17")],
     ),
     (
         "khoca",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, func, select
 
 from core import formatting
@@ -161,7 +162,7 @@ def sales_chart(months: list[MonthSales]) -> Chart:
     bars = []
     for i, m in enumerate(months):
         label = formatting.day(m.month, "month")
-        orders = _("%(n)s đơn", n=m.orders)
+        orders = ngettext("%(num)s đơn", "%(num)s đơn", m.orders)
         bars.append(
             Bar(
                 label=label,

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange
 
+from core import clock
 from core.bounds import DayWithinRange
 from core.forms import (
     BAD_DATE,
@@ -16,6 +17,7 @@ from core.forms import (
     form_token_field,
 )
 from marketplace.labels import COUNCIL_NAMES, CRITERIA_NAMES
+from marketplace.ratings import CERTIFIED_MIN_STARS, DEFAULT_CRITERIA, council_for
 
 POINTS = [
     InputRequired(_l("Nhập số điểm (số nguyên).")),
@@ -26,17 +28,30 @@ POINTS = [
 DECISION_DAYS_BACK = 3653
 
 
+# The district council recognised 3★ under 148 until the two-level government of 1 July 2025
+# (marketplace.ratings.DISTRICT_LEVEL_ENDED); it stays for decisions dated before.
+COUNCIL_CHOICES = [
+    (k, _l("Hội đồng cấp huyện (đến 30/6/2025)") if k == "district" else _l(v))
+    for k, v in COUNCIL_NAMES.items()
+]
+
+
+def _todays_council() -> str:
+    """The council that recognises a certificate decided today under the default criteria."""
+    return council_for(DEFAULT_CRITERIA, CERTIFIED_MIN_STARS, clock.today())
+
+
 class RatingForm(FlaskForm):
     form_token = form_token_field()
     criteria = SelectField(
-        _l("Bộ tiêu chí"), choices=[(k, _l(v)) for k, v in CRITERIA_NAMES.items()]
+        _l("Bộ tiêu chí"),
+        choices=[(k, _l(CRITERIA_NAMES[k])) for k in ("148", "1048")],
+        default=DEFAULT_CRITERIA,
     )
     points_a = WholeNumberField(_l("Phần A"), validators=POINTS)
     points_b = WholeNumberField(_l("Phần B"), validators=POINTS)
     points_c = WholeNumberField(_l("Phần C"), validators=POINTS)
-    council_level = SelectField(
-        _l("Hội đồng"), choices=[(k, _l(v)) for k, v in COUNCIL_NAMES.items()]
-    )
+    council_level = SelectField(_l("Hội đồng"), choices=COUNCIL_CHOICES, default=_todays_council)
     decision_number = StringField(
         _l("Số quyết định"), validators=[InputRequired(REQUIRED), at_most(60)]
     )

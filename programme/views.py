@@ -6,11 +6,13 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 import programme.plan_views  # noqa: F401  (the plan's dashboard, /admin/plan)
+from core import formatting
 from core.admin import admin
 from core.audit import AuditEvent
 from core.clock import today
@@ -19,9 +21,19 @@ from core.extensions import db
 from core.models import User
 from core.notifications import Recipient, notify
 from core.submissions import new_form_token, submit_once
+from core.text import vietnamese_sort_key
 from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
+from marketplace.labels import COUNCIL_NAMES
 from marketplace.models import Cooperative, OcopRating, Product
-from marketplace.ratings import CRITERIA, RatingError, stars_for_score
+from marketplace.ratings import (
+    CRITERIA,
+    CouncilError,
+    RatingError,
+    certificate_of,
+    is_certified,
+    stars_for_score,
+)
+from programme import audit_log as audit_reading
 from programme import moderation, trainings
 from programme.forms import RatingForm, TrainingForm
 from programme.models import Training, TrainingRegistration
@@ -175,7 +187,7 @@ def ratings():
     ).all()
     expiring, expired = [], []
     for product in products:
-        newest = max(product.ratings, key=lambda r: (r.recognised_on, r.id), default=None)
+        newest = certificate_of(product)  # a 1★ or 2★ result is no certificate to end
         if newest is None:
             continue
         if newest.valid_until < day:
@@ -198,16 +210,28 @@ def product_ratings(product_id: int):
     if form.validate_on_submit():
         try:
             address = submit_once(form.form_token.data, lambda: _record(product.id, form))
+        except CouncilError as error:
+            form.council_level.errors.append(_council_error(error, form.recognised_on.data))
         except RatingError as error:
             form.points_a.errors.append(_rating_error(form.criteria.data, error))
         except TryAgain:
             flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
         else:
             # The same answer to the same form sent twice: the rating the first one recorded.
-            flash(
-                _("Đã ghi nhận %(n)s sao cho %(name)s.", n=_stars(form), name=product.name),
-                "success",
-            )
+            stars = _stars(form)
+            if is_certified(stars):
+                flash(
+                    _("Đã ghi nhận %(n)s sao cho %(name)s.", n=stars, name=product.name), "success"
+                )
+            else:
+                flash(
+                    ngettext(
+                        "Đã ghi nhận kết quả %(num)s sao cho %(name)s; dưới 3 sao không được chứng nhận OCOP.",
+                        "Đã ghi nhận kết quả %(num)s sao cho %(name)s; dưới 3 sao không được chứng nhận OCOP.",
+                        stars, name=product.name,
+                    ),
+                    "success",
+                )  # fmt: skip
             return redirect(address)
     form.form_token.data = new_form_token()
     history = db.session.scalars(
@@ -237,6 +261,26 @@ def _record(product_id: int, form: RatingForm) -> str:
         recognised_on=form.recognised_on.data,
     )
     return url_for("admin.product_ratings", product_id=product_id)
+
+
+def _stars_text(levels: tuple[int, ...]) -> str:
+    return f"{levels[0]}★" if len(levels) == 1 else f"{levels[0]}–{levels[-1]}★"
+
+
+def _council_error(error: CouncilError, day) -> str:
+    right = _(COUNCIL_NAMES[error.recognised_by])
+    if not error.allowed:
+        return _(
+            "Quyết định ngày %(day)s: không còn %(council)s (từ 1/7/2025 chính quyền hai cấp); "
+            "kết quả %(stars)s★ do %(right)s ghi nhận.",
+            day=formatting.day(day), council=_(COUNCIL_NAMES[error.council]),
+            stars=error.stars, right=right,
+        )  # fmt: skip
+    return _(
+        "%(council)s chỉ công nhận %(allowed)s; kết quả %(stars)s★ do %(right)s công nhận.",
+        council=_(COUNCIL_NAMES[error.council]), allowed=_stars_text(error.allowed),
+        stars=error.stars, right=right,
+    )  # fmt: skip
 
 
 def _rating_error(criteria: str, _error: RatingError) -> str:
@@ -352,10 +396,12 @@ def audit_log():
     if until:
         query = query.where(AuditEvent.created_at <= datetime.combine(until, time.max))
     events = db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(AUDIT_PAGE_SIZE)).all()
-    actions = db.session.scalars(
-        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    ).all()
+    codes = db.session.scalars(select(AuditEvent.action).distinct()).all()
+    actions = sorted(
+        ((code, audit_reading.event_name(code)) for code in codes),
+        key=lambda action: vietnamese_sort_key(action[1]),
+    )
     return render_template(
-        "admin/audit.html", events=events, actions=actions, who=who, what=what,
+        "admin/audit.html", lines=audit_reading.lines(events), actions=actions, who=who, what=what,
         since=since, until=until,
     )  # fmt: skip

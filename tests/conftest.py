@@ -17,7 +17,7 @@ from core.models import Commune, District, User
 from core.text import slugify
 from marketplace.models import Cooperative, ProductImage
 from marketplace.products import add_product
-from marketplace.ratings import build_rating
+from marketplace.ratings import build_rating, council_for, stars_for_score
 
 pytest_plugins = ["tests.tourism_fixtures"]
 
@@ -196,7 +196,7 @@ class Factories:
                 points_a=a,
                 points_b=b,
                 points_c=c,
-                council_level="province",
+                council_level=council_for(criteria, stars_for_score(a + b + c), recognised_on),
                 decision_number=f"{next(_sequence)}/QĐ-UBND",
                 recognised_on=recognised_on,
             )

@@ -241,3 +241,87 @@ def test_the_job_worker_writes_each_line_once_as_json(tmp_path):
     assert len(messages) == len(set(messages)), messages
     assert any(m.startswith("Huey consumer started") for m in messages)
     assert "+ core.notifications.deliver" in next(m for m in messages if "commands" in m)
+
+
+def test_the_log_format_is_json_in_production_and_text_for_a_person(tmp_path, monkeypatch):
+    """core.config.log_format: JSON by default (gunicorn, the worker), readable lines with
+    LOG_FORMAT=text (`make run`) or FLASK_DEBUG, Flask's own under tests."""
+    for name in ("LOG_JSON", "LOG_FORMAT", "FLASK_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+
+    def configured(overrides=None):
+        app = Flask("ocop_format_probe", instance_path=str(tmp_path))
+        load_config(app, overrides)
+        return app.config["LOG_FORMAT"], app.config["LOG_JSON"]
+
+    assert configured() == ("json", True)
+    assert configured({"TESTING": True}) == ("", False)
+    monkeypatch.setenv("LOG_FORMAT", "text")
+    assert configured() == ("text", False)
+    monkeypatch.setenv("LOG_FORMAT", "JSON")
+    assert configured() == ("json", True)
+    monkeypatch.setenv("LOG_FORMAT", "yaml")  # not a format: the default
+    assert configured() == ("json", True)
+    monkeypatch.delenv("LOG_FORMAT")
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    assert configured() == ("text", False)
+    monkeypatch.setenv("LOG_JSON", "0")
+    monkeypatch.delenv("FLASK_DEBUG")
+    assert configured() == ("text", False)
+
+
+def test_make_run_asks_for_readable_lines_and_says_where_to_open():
+    run = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nrun:", 1)[1].split("\n\n")[0]
+    assert "LOG_FORMAT=text" in run and "http://127.0.0.1:5000" in run
+    assert "--port 5000" in (ROOT / "Procfile").read_text(encoding="utf-8")
+
+
+@pytest.fixture()
+def no_text_handler_left():
+    from core.logging import TextHandler
+
+    yield TextHandler
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, TextHandler):
+            root.removeHandler(handler)
+
+
+def test_with_text_logs_each_line_is_readable(capsys, no_text_handler_left):
+    for name in ("ocop_text_other", "ocop_text_probe"):
+        app = Flask(name)  # a second app replaces the handler, not adds one
+        app.config["LOG_FORMAT"] = "text"
+        configure_logging(app)
+    handlers = [type(h) for h in logging.getLogger().handlers]
+    assert handlers.count(no_text_handler_left) == 1 and JsonHandler not in handlers
+
+    @app.post("/login")
+    def login():
+        current_app.logger.warning("mật khẩu sai")
+        return "", 302
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaput")
+
+    capsys.readouterr()
+    client = app.test_client()
+    client.post("/login")
+    client.get("/boom")
+    # The development server's own line of a request is left out (the access line says it).
+    werkzeug = logging.getLogger("werkzeug")
+    level, werkzeug.level = werkzeug.level, logging.INFO  # as the server sets it
+    try:
+        werkzeug.info('127.0.0.1 - - [01/Dec/2026 19:41:19] "GET / HTTP/1.1" 200 -')
+        werkzeug.info(" * Running on http://127.0.0.1:5000")
+    finally:
+        werkzeug.level = level
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if re.match(r"\d\d:\d\d:\d\d ", line)]
+    assert re.fullmatch(r"\d\d:\d\d:\d\d WARNING ocop_text_probe: mật khẩu sai", lines[0])
+    assert re.fullmatch(r"\d\d:\d\d:\d\d INFO POST /login 302 \(\d+(\.\d+)? ms\)", lines[1])
+    assert "ERROR ocop_text_probe: Exception on /boom [GET]" in lines[2]
+    assert "RuntimeError: kaput" in err  # the traceback, below its line
+    assert re.fullmatch(r"\d\d:\d\d:\d\d INFO GET /boom 500 \(\d+(\.\d+)? ms\)", lines[3])
+    assert lines[4].endswith("INFO werkzeug:  * Running on http://127.0.0.1:5000")
+    assert len(lines) == 5 and "{" not in err.split("Traceback")[0]

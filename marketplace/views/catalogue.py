@@ -21,7 +21,7 @@ from marketplace.labels import (
 )
 from marketplace.models import Cooperative, Product
 from marketplace.pictures import image_url
-from marketplace.ratings import current_stars, is_expired
+from marketplace.ratings import certificate_of, current_stars, is_expired
 from marketplace.views import bp
 
 
@@ -81,7 +81,7 @@ def product(slug: str):
     return render_template(
         "marketplace/product.html",
         product=item,
-        rating=max(item.ratings, key=lambda r: (r.recognised_on, r.id), default=None),
+        rating=certificate_of(item),
         related=catalogue.related_products(item),
         today=today(),
     )

@@ -222,6 +222,7 @@ def _write_orders(checkout, quantities, details, buyer_id, fees, free_from) -> N
             OrderLine(
                 product_id=p.id,
                 name=p.name,
+                name_en=p.name_en,
                 unit=p.unit,
                 unit_price=p.price,
                 quantity=quantities[p.id],

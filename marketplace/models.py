@@ -294,6 +294,7 @@ class OrderLine(db.Model):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     # Snapshots: what the buyer saw and paid, whatever the product becomes later.
     name: Mapped[str] = mapped_column(String(160))
+    name_en: Mapped[str] = mapped_column(String(160), default="", server_default="")
     unit: Mapped[str] = mapped_column(String(20))
     unit_price: Mapped[int]
     quantity: Mapped[int]

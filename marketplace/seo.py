@@ -4,8 +4,8 @@ from datetime import date
 
 from flask import url_for
 
+from core.pictures import image_url
 from marketplace.labels import GROUP_NAMES
-from marketplace.pictures import image_url
 from marketplace.ratings import current_stars
 
 

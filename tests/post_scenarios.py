@@ -773,7 +773,7 @@ SCENARIOS = {
     "tourism_host.set_closed": Scenario("cooperative", set_closed, "once", SAME_VALUES),
     "tourism_host.booking_status": Scenario("cooperative", booking_status, "once", ONE_MOVE, columns={"note": "booking_events.note"}),
     "tourism_host.record_refund": Scenario("cooperative", record_refund, "once", "a refund given back (the guest told once): " + ONE_DECISION, columns={"bank_reference": "refunds.bank_reference"}),
-    "tourism_host.upload_photos": Scenario("cooperative", upload_photos, "once", "photos uploaded with a one-time token: a double click adds them once", table="listing_images"),
+    "tourism_host.photos_page": Scenario("cooperative", upload_photos, "once", "photos uploaded with a one-time token: a double click adds them once", table="listing_images"),
     "tourism_host.move_photo": Scenario("cooperative", move_photo, "once", "a move from the position the page showed: the second click finds it moved"),
     "tourism_host.cover_photo": Scenario("cooperative", cover_photo, "once", "a photo put first: " + SAME_VALUES),
     "tourism_host.delete_photo": Scenario("cooperative", delete_photo, "once", "deletes one photo, the others close up; the second click finds it gone"),

@@ -98,7 +98,6 @@ OWNED = {
     "tourism_host.booking": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.record_refund": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.photos_page": (("cooperative",), SHOP_INTRUDERS),
-    "tourism_host.upload_photos": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.move_photo": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.cover_photo": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.delete_photo": (("cooperative",), SHOP_INTRUDERS),

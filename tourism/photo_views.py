@@ -19,7 +19,7 @@ from tourism.host_views import tourism_host
 from tourism.models import Listing
 from tourism.photo_forms import PhotoAltForm, PhotoMoveForm, PhotoUploadForm
 
-UPLOAD_ENDPOINT = "tourism_host.upload_photos"
+UPLOAD_ENDPOINT = "tourism_host.photos_page"  # its POST: the upload
 # A photo may be up to max_image_bytes(); one upload of several up to this many times that.
 # Anything bigger is refused before it is read (413, below).
 PHOTOS_PER_REQUEST = 6
@@ -93,9 +93,13 @@ def _gone() -> str:
     return _("Ảnh này đã được xóa trước đó.")
 
 
-@tourism_host.get("/<int:listing_id>/photos")
+@tourism_host.route("/<int:listing_id>/photos", methods=["GET", "POST"])
 def photos_page(listing_id: int):
-    return _page(_own_listing_or_404(listing_id))
+    """The photos, and (POST) the upload of new ones."""
+    listing = _own_listing_or_404(listing_id)
+    if request.method == "POST":
+        return _upload(listing)
+    return _page(listing)
 
 
 def _prepared(files) -> tuple[list, list[str]]:
@@ -109,12 +113,10 @@ def _prepared(files) -> tuple[list, list[str]]:
     return prepared, refused
 
 
-@tourism_host.post("/<int:listing_id>/photos")
-def upload_photos(listing_id: int):
+def _upload(listing: Listing):
     """Several photos at once. A file that is not a picture, or too big, is named with the
     reason and nothing of the upload is saved, so the host picks the files again without it;
     more than the listing may have is refused the same way. The photos saved before stay."""
-    listing = _own_listing_or_404(listing_id)
     form = PhotoUploadForm()
     if not form.validate():
         return _page(listing, upload_form=form)

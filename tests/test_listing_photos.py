@@ -290,7 +290,12 @@ def test_move_with_htmx_answers_the_list_with_its_message(signed_in, db, mine, s
     response = move(signed_in, stay, b, "up", 1, **{"HX-Request": "true"})
     page = text(response)
     assert response.status_code == 200 and "<html" not in page
-    assert 'id="photos"' in page and "Đã chuyển ảnh lên." in page
+    assert page.lstrip().startswith('<section class="host-section host-photos" id="photo-list"')
+    assert "Đã chuyển ảnh lên." in page
+    # The buttons swap the list, and no other element of the page has its id.
+    assert set(re.findall(r'hx-target="([^"]+)"', page)) == {"#photo-list"}
+    whole = text(signed_in.get(url(stay)))
+    assert whole.count('id="photo-list"') == 1
     assert page.index(f'id="photo-{b}"') < page.index(f'id="photo-{a}"')
     assert ids_in_order(db, stay.id) == [b, a]
 

@@ -81,7 +81,7 @@ def _answer(listing: Listing, message: str, ok: bool, photo_id: int | None = Non
             message_ok=ok,
         )
     flash(message, "success" if ok else "error")
-    anchor = f"#photo-{photo_id}" if photo_id and ok else "#photos"
+    anchor = f"#photo-{photo_id}" if photo_id and ok else "#photo-list"
     return redirect(url_for(".photos_page", listing_id=listing.id) + anchor)
 
 

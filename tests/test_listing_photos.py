@@ -15,7 +15,7 @@ from core import uploads
 from core.submissions import new_form_token
 from tests.concurrency import at_once
 from tests.conftest import TEST_PASSWORD
-from tourism import photos
+from tourism import demo_drawings, photos
 from tourism.models import Listing, ListingImage
 
 # --- helpers and fixtures ------------------------------------------------------------------
@@ -519,3 +519,14 @@ def test_every_demo_listing_has_drawings_of_its_own(app, db):
             content = (static / path).read_bytes()
             assert content not in seen_files, f"{path} draws what another picture draws"
             seen_files.add(content)
+
+
+def test_the_committed_drawings_are_what_the_module_draws(app):
+    static = Path(app.static_folder)
+    for slug, pictures in demo_drawings.DRAWINGS.items():
+        for index, (path, alt) in enumerate(pictures):
+            content = (static / path).read_text(encoding="utf-8")
+            assert content == demo_drawings.drawing(slug, index), (
+                f"run python -m {demo_drawings.__name__}"
+            )
+            assert f"<title>{alt}</title>" in content

@@ -380,8 +380,8 @@ LISTING_SCENES = {
         (meal_table, {"cloth": "#c9822b", "dishes": ("#f2c14e", "#f7d774", "#e3a21a")}, "Bàn nếm khóm tươi và mứt khóm"),
     ],
     "homestay-lang-khom-hoa-tien": [
-        (stilt_house_by_canal, {"sky": "dawn", "roof": "#c0392b", "water": "#7fb2c9"}, "Nhà sàn bên kênh ở làng khóm Hỏa Tiến"),
         (room_with_net, {"blanket": "#e3a21a", "wall": "#f7ecd6"}, "Phòng ngủ có mùng, cửa sổ nhìn ra vườn khóm"),
+        (stilt_house_by_canal, {"sky": "dawn", "roof": "#c0392b", "water": "#7fb2c9"}, "Nhà sàn bên kênh ở làng khóm Hỏa Tiến"),
         (pineapple_field, {"sky": "dusk", "soil": "#a86b3c", "leaf": "#3f8a30"}, "Ruộng khóm sau nhà lúc chiều tà"),
     ],
     "homestay-muong-dinh": [

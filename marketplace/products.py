@@ -16,9 +16,9 @@ from core.db import TryAgain, after_commit, insert_unless_taken, write_transacti
 from core.extensions import db
 from core.submissions import submit_once
 from core.text import fold, nfc
+from core.uploads import PreparedImage, delete_stored, store_image
 from marketplace.labels import GROUP_NAMES
 from marketplace.models import Cooperative, Product, ProductImage
-from marketplace.uploads import PreparedImage, delete_stored, store_image
 
 
 def product_search_text(product: Product) -> str:

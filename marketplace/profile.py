@@ -20,8 +20,8 @@ from core.extensions import db
 from core.models import User, utcnow
 from core.notifications import Recipient, notify
 from core.text import fold, nfc, normalise_phone
+from core.uploads import PreparedImage, delete_stored, store_image
 from marketplace.models import Cooperative
-from marketplace.uploads import PreparedImage, delete_stored, store_image
 from payments.banks import bank_name
 
 BANK_CHANGED_EVENT = "cooperative.bank_changed"

@@ -26,6 +26,7 @@ from datetime import UTC, timedelta
 from functools import cache
 
 from flask import current_app
+from PIL import Image
 from sqlalchemy import DateTime, select
 from werkzeug.security import generate_password_hash
 
@@ -50,7 +51,7 @@ from tests.conftest import TEST_PASSWORD, Factories, _empty_tables
 from tests.test_routes import World, _where, client_for
 from tests.tourism_fixtures import CONTACT
 from tourism import bookings
-from tourism.models import Listing
+from tourism.models import Listing, ListingImage
 
 # --- the people -------------------------------------------------------------------------------
 
@@ -491,6 +492,54 @@ def set_closed(s: Start) -> Request:
     return Request({"listing_id": s.homestay().id}, form)
 
 
+def _homestay_with_photos(s: Start) -> Listing:
+    """The homestay with three photos (drawings: no files to make or remove)."""
+    listing = s.homestay()
+    for n in range(3):
+        listing.images.append(
+            ListingImage(path=f"img/tourism/listings/dua-ghe-{n}.svg", alt=f"Ảnh {n}", position=n)
+        )
+    db.session.commit()
+    return listing
+
+
+def _picture_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload_photos(s: Start) -> Request:
+    # A fixed one-time token, as for the new listing (form_submissions.token is fingerprinted).
+    form = {
+        "form_token": "listing-photos-form-token",
+        "photos": Upload(_picture_bytes(), "phong.png"),
+    }
+    return Request({"listing_id": _homestay_with_photos(s).id}, form)
+
+
+def move_photo(s: Start) -> Request:
+    listing = _homestay_with_photos(s)
+    form = {"direction": "down", "seen": "0"}
+    return Request({"listing_id": listing.id, "photo_id": listing.images[0].id}, form)
+
+
+def cover_photo(s: Start) -> Request:
+    listing = _homestay_with_photos(s)
+    return Request({"listing_id": listing.id, "photo_id": listing.images[2].id}, {})
+
+
+def delete_photo(s: Start) -> Request:
+    listing = _homestay_with_photos(s)
+    return Request({"listing_id": listing.id, "photo_id": listing.images[0].id}, {})
+
+
+def photo_alt(s: Start) -> Request:
+    listing = _homestay_with_photos(s)
+    form = {"alt": "Phòng ngủ có mùng, nhìn ra vườn"}
+    return Request({"listing_id": listing.id, "photo_id": listing.images[1].id}, form)
+
+
 def booking_status(s: Start) -> Request:
     booking = s.booking(s.homestay())  # not instant: waits for the host
     form = {"to": "confirmed", "note": "Hẹn gặp", "next": "/dashboard/tourism/bookings"}
@@ -724,6 +773,11 @@ SCENARIOS = {
     "tourism_host.set_closed": Scenario("cooperative", set_closed, "once", SAME_VALUES),
     "tourism_host.booking_status": Scenario("cooperative", booking_status, "once", ONE_MOVE, columns={"note": "booking_events.note"}),
     "tourism_host.record_refund": Scenario("cooperative", record_refund, "once", "a refund given back (the guest told once): " + ONE_DECISION, columns={"bank_reference": "refunds.bank_reference"}),
+    "tourism_host.photos_page": Scenario("cooperative", upload_photos, "once", "photos uploaded with a one-time token: a double click adds them once", table="listing_images"),
+    "tourism_host.move_photo": Scenario("cooperative", move_photo, "once", "a move from the position the page showed: the second click finds it moved"),
+    "tourism_host.cover_photo": Scenario("cooperative", cover_photo, "once", "a photo put first: " + SAME_VALUES),
+    "tourism_host.delete_photo": Scenario("cooperative", delete_photo, "once", "deletes one photo, the others close up; the second click finds it gone"),
+    "tourism_host.photo_alt": Scenario("cooperative", photo_alt, "once", SAME_VALUES, columns={"alt": "listing_images.alt"}),
     # bank notices, from SePay's servers (no session; the feed's key in a header)
     "payments_webhooks.sepay": Scenario("guest", sepay_notice, "once", "SePay sending the same notice again: one transaction, one payment", table="bank_transactions"),
     "payments_webhooks.signed": Scenario("guest", signed_notice, "once", "the same signed notice again: one transaction, one payment", table="bank_transactions"),
@@ -834,6 +888,7 @@ VOLATILE_IN = {
     ("bank_feeds", "token"),  # payments.feeds: the webhook's address and key, made at random
     ("bank_feeds", "api_key"),
     ("statement_uploads", "token"),
+    ("listing_images", "path"),  # core.uploads: an uploaded photo's name is made at random
 }
 _ID_CODES = re.compile(r"\b(?:HG|BK)-\d{4}-\d{6}(?:-\d+)?\b")  # checkout, order, booking codes
 _REFERENCES = re.compile(r"\b(?:HG|BK)\d{10,16}[A-Z]\b")  # the same codes as transfer references

@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from core import uploads
 from core.clock import VIETNAM
 from core.db import TryAgain
 from core.submissions import new_form_token
-from marketplace import uploads
 from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductImage
 from marketplace.sales import sales_by_month, sales_chart, top_products
 from payments import matching

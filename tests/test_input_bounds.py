@@ -63,6 +63,8 @@ BUTTONS = {
     "admin.send_message_again",
     "marketplace.delete_address",
     "marketplace.default_address",
+    "tourism_host.cover_photo",
+    "tourism_host.delete_photo",
 }
 # case id -> (endpoint, another setup than the scenario's, or None). A stay is booked with a
 # check-out date; the scenario books a tour (which has none).

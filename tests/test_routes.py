@@ -40,7 +40,7 @@ from programme.models import Training
 from tests.conftest import TEST_PASSWORD
 from tests.tourism_fixtures import CONTACT
 from tourism import bookings
-from tourism.models import Listing
+from tourism.models import Listing, ListingImage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -97,6 +97,11 @@ OWNED = {
     "tourism_host.booking_status": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.booking": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.record_refund": (("cooperative",), SHOP_INTRUDERS),
+    "tourism_host.photos_page": (("cooperative",), SHOP_INTRUDERS),
+    "tourism_host.move_photo": (("cooperative",), SHOP_INTRUDERS),
+    "tourism_host.cover_photo": (("cooperative",), SHOP_INTRUDERS),
+    "tourism_host.delete_photo": (("cooperative",), SHOP_INTRUDERS),
+    "tourism_host.photo_alt": (("cooperative",), SHOP_INTRUDERS),
     "fairs.cancel_booth_request": (("cooperative",), SHOP_INTRUDERS),
 }
 # Rules with ids under /dashboard, /orders or /bookings that belong to no one in particular.
@@ -238,6 +243,7 @@ def world(app, db, make, today):
         host=theirs, kind="tour", slug="tour-hang-xom", title="Tour Hàng Xóm",
         district_id=district.id, price=100_000, capacity=10, max_guests=4,
     )  # fmt: skip
+    listing.images.append(ListingImage(path="img/tourism/homestay.svg", alt="Nhà", position=0))
     db.session.add_all([listing, their_listing])
     db.session.commit()
 
@@ -325,6 +331,7 @@ def world(app, db, make, today):
         "refund_id": refund.id,
         "booking_id": booking.id,
         "listing_id": listing.id,
+        "photo_id": listing.images[0].id,
         "request_id": booth_request.id,
         "registration_id": registration.id,
         "training_id": training.id,

@@ -14,7 +14,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.tourism_fixtures import book, taken
 from tourism import bookings, hosting
 from tourism.availability import free_units
-from tourism.models import Booking, BookingEvent, Listing, Slot
+from tourism.models import Booking, BookingEvent, Listing, ListingImage, Slot
 
 # --- helpers and fixtures ------------------------------------------------------------------
 
@@ -731,6 +731,13 @@ LISTING_ROUTES = [
     ("post", "/dashboard/tourism/{listing}/edit"),
     ("post", "/dashboard/tourism/{listing}/capacity"),
     ("post", "/dashboard/tourism/{listing}/closed"),
+    # its photos (tests/test_listing_photos.py checks nothing of theirs changed)
+    ("get", "/dashboard/tourism/{listing}/photos"),
+    ("post", "/dashboard/tourism/{listing}/photos"),
+    ("post", "/dashboard/tourism/{listing}/photos/{photo}/move"),
+    ("post", "/dashboard/tourism/{listing}/photos/{photo}/cover"),
+    ("post", "/dashboard/tourism/{listing}/photos/{photo}/delete"),
+    ("post", "/dashboard/tourism/{listing}/photos/{photo}/alt"),
 ]
 BOOKING_ROUTES = [
     ("get", "/dashboard/tourism/bookings/{booking}"),
@@ -742,7 +749,10 @@ BOOKING_ROUTES = [
 @pytest.fixture()
 def theirs(db, homestay, today):
     booking = book(homestay, today + timedelta(days=5), today + timedelta(days=6), today=today)
-    return {"listing": homestay.id, "booking": booking.id}
+    photo = ListingImage(listing_id=homestay.id, path="img/tourism/homestay.svg", alt="Nhà")
+    db.session.add(photo)
+    db.session.commit()
+    return {"listing": homestay.id, "booking": booking.id, "photo": photo.id}
 
 
 @pytest.mark.parametrize(("method", "url"), LISTING_ROUTES + BOOKING_ROUTES)
@@ -778,6 +788,7 @@ def test_another_hosts_listing_and_booking_are_not_found(
     assert db.session.scalar(select(func.count(BookingEvent.id))) == 1
     slots = db.session.scalars(select(Slot).where(Slot.listing_id == listing.id)).all()
     assert [(s.capacity, s.taken, s.closed) for s in slots] == [(2, 1, False)]
+    assert [(i.id, i.alt) for i in listing.images] == [(theirs["photo"], "Nhà")]
 
 
 def test_ids_that_do_not_exist_are_not_found(signed_in):

@@ -10,6 +10,7 @@ from core.models import Commune, District
 from core.text import slugify
 from marketplace.models import Cooperative, Product
 from tourism.demo_data import LISTINGS, MEETING_POINTS_EN, PRACTICAL
+from tourism.demo_drawings import DRAWINGS
 from tourism.models import Listing, ListingImage
 
 
@@ -59,7 +60,11 @@ def _seed_listing(
         instant_booking=instant,
         products=db.session.scalars(select(Product).where(Product.slug.in_(product_slugs))).all(),
     )
-    listing.images.append(ListingImage(path=f"img/tourism/{picture}.svg", alt=title))
+    # Each listing its own drawings (tourism.demo_drawings), cover first; a listing without
+    # any yet keeps the drawing of its kind of place.
+    drawings = DRAWINGS.get(slug) or [(f"img/tourism/{picture}.svg", title)]
+    for position, (path, alt) in enumerate(drawings):
+        listing.images.append(ListingImage(path=path, alt=alt, position=position))
     _practical(listing, PRACTICAL.get(title, {}))
     db.session.add(listing)
 

@@ -10,6 +10,7 @@ from core.bounds import day_arg, number_arg
 from core.extensions import db
 from core.i18n import localized
 from core.models import District
+from core.pictures import image_url
 from marketplace.models import Cooperative
 from tourism.availability import day_state, units_needed
 from tourism.models import LISTING_KINDS, Listing, ListingProduct, Slot
@@ -117,7 +118,7 @@ def listing_ld(listing) -> dict:
         "name": localized(listing, "title"),
         "description": localized(listing, "description"),
         "url": url_for("tourism.listing", slug=listing.slug, _external=True),
-        "image": [url_for("static", filename=i.path, _external=True) for i in listing.images],
+        "image": [image_url(i.path, external=True) for i in listing.images],
     }
     offer = {"@type": "Offer", "price": listing.price, "priceCurrency": "VND"}
     if listing.is_stay:

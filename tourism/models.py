@@ -78,7 +78,9 @@ class Listing(db.Model):
     district = relationship("District")
     commune = relationship("Commune")
     images = relationship(
-        "ListingImage", order_by="ListingImage.position", cascade="all, delete-orphan"
+        "ListingImage",
+        order_by="(ListingImage.position, ListingImage.id)",
+        cascade="all, delete-orphan",
     )
     products = relationship("Product", secondary="listing_products", order_by="Product.name")
 
@@ -88,6 +90,7 @@ class Listing(db.Model):
 
     @property
     def cover(self):
+        """The photo cards show: the first one (tourism.photos keeps positions 0, 1, 2, …)."""
         return self.images[0] if self.images else None
 
 

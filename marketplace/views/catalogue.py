@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.clock import today
 from core.extensions import db
 from core.models import District
+from core.pictures import image_url
 from marketplace import catalogue, seo
 from marketplace.cards import product_card
 from marketplace.checkout import payment_of, pays_by_transfer
@@ -20,7 +21,6 @@ from marketplace.labels import (
     UNIT_NAMES,
 )
 from marketplace.models import Cooperative, Product
-from marketplace.pictures import image_url
 from marketplace.ratings import certificate_of, current_stars, is_expired
 from marketplace.views import bp
 

@@ -5,7 +5,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -18,22 +17,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from core import uploads
 from core.clock import today
 from core.db import TryAgain
 from core.formatting import vnd
 from core.submissions import new_form_token, valid_form_token
 from core.text import whole_number
+from core.uploads import UploadRejected, max_image_bytes, upload_folder
 from marketplace import orders as shop_orders
 from marketplace import products as shop_products
 from marketplace import sales as shop_sales
-from marketplace import uploads
 from marketplace.cooperatives import approved_cooperative_only, read_only_while_suspended
 from marketplace.forms import RefundForm
 from marketplace.labels import ORDER_STATUS_NAMES
 from marketplace.orders import AlreadyInStatus, AlreadyPaid, IllegalTransition, UnpaidShipment
 from marketplace.payables import payment_state
 from marketplace.product_forms import InlineForm, NewProductForm, ProductForm, seen_stock
-from marketplace.uploads import UploadRejected
 from payments.refunds import REASONS as REFUND_REASONS
 from payments.refunds import refunds_of
 
@@ -44,10 +43,6 @@ PUBLIC_ENDPOINTS = ("dashboard.upload",)
 # still read, so that a picture slightly too big gets a message next to the field, with the
 # rest of the form kept. Anything bigger is refused before it is read (413, see below).
 HARD_LIMIT_FACTOR = 4
-
-
-def max_image_bytes() -> int:
-    return current_app.config.get("DASHBOARD_MAX_IMAGE_BYTES", uploads.MAX_BYTES)
 
 
 @dashboard.url_value_preprocessor
@@ -74,10 +69,6 @@ def upload_too_large(_error):
 
 def _coop_id() -> int:
     return g.cooperative.id
-
-
-def upload_folder() -> str:
-    return current_app.config["UPLOAD_FOLDER"]
 
 
 # --- pictures (public) -------------------------------------------------------------------

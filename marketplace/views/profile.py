@@ -5,19 +5,14 @@ from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from core import uploads
 from core.accounts import WrongPassword
 from core.db import TryAgain
 from core.limits import limited
+from core.uploads import max_image_bytes, upload_folder
 from marketplace import profile as shop_profile
-from marketplace import uploads
 from marketplace.profile_forms import ProfileForm
-from marketplace.views.dashboard import (
-    dashboard,
-    max_image_bytes,
-    prepared_picture,
-    try_again,
-    upload_folder,
-)
+from marketplace.views.dashboard import dashboard, prepared_picture, try_again
 from payments.banks import bank_name
 
 

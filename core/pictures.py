@@ -1,10 +1,11 @@
-"""Where a picture is served: uploaded ("uploads/<name>", see marketplace.uploads) or drawn
+"""Where a picture is served: uploaded ("uploads/<name>", see core.uploads; served by the
+public `dashboard.upload`, as core.assets knows it, whichever area took it) or drawn
 (a file under static/, fingerprinted so browsers keep it for a year)."""
 
 from flask import url_for
 
 from core.assets import static_url
-from marketplace.uploads import is_upload, thumbnail_path
+from core.uploads import is_upload, thumbnail_path
 
 PLACEHOLDER = "img/products/placeholder.svg"
 

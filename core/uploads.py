@@ -1,4 +1,5 @@
-"""Pictures that cooperatives upload (DESIGN.md, Security).
+"""Pictures that people upload: products' pictures and shop logos (marketplace), listing
+photos (tourism). DESIGN.md, Security.
 
 A file counts as a picture only if Pillow can open it as one of a few formats, whatever its name
 says. It is then re-encoded (WebP, or JPEG where Pillow lacks WebP), which drops EXIF and
@@ -12,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
@@ -56,6 +58,16 @@ class PreparedImage:
     large: bytes
     thumb: bytes
     extension: str  # "webp" or "jpg"
+
+
+def max_image_bytes() -> int:
+    """The biggest picture taken, in bytes (the setting DASHBOARD_MAX_IMAGE_BYTES, else MAX_BYTES)."""
+    return current_app.config.get("DASHBOARD_MAX_IMAGE_BYTES", MAX_BYTES)
+
+
+def upload_folder() -> str:
+    """Where uploaded pictures are kept (the setting UPLOAD_FOLDER); served by their name."""
+    return current_app.config["UPLOAD_FOLDER"]
 
 
 def megabytes(n: int) -> str:

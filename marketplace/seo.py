@@ -5,6 +5,7 @@ from datetime import date
 from flask import url_for
 from flask_babel import gettext
 
+from core.i18n import localized
 from core.pictures import image_url
 from marketplace.labels import GROUP_NAMES
 from marketplace.ratings import current_stars

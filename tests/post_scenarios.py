@@ -536,7 +536,7 @@ def delete_photo(s: Start) -> Request:
 
 def photo_alt(s: Start) -> Request:
     listing = _homestay_with_photos(s)
-    form = {"alt": "Phòng ngủ có mùng, nhìn ra vườn"}
+    form = {"alt": "Phòng ngủ có mùng, nhìn ra vườn", "alt_en": "A bedroom with a mosquito net"}
     return Request({"listing_id": listing.id, "photo_id": listing.images[1].id}, form)
 
 

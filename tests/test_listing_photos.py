@@ -335,6 +335,18 @@ def test_describe_a_photo(signed_in, db, mine, stay):
     assert db.session.get(ListingImage, a).alt == "Phòng ngủ có mùng"
 
 
+def test_a_photo_described_in_english_is_read_so_on_english_pages(signed_in, db, mine, stay):
+    (a,) = with_photos(mine, stay, 1)
+    data = {"alt": "Phòng ngủ có mùng", "alt_en": " A bedroom with a mosquito net "}
+    assert signed_in.post(url(stay, f"/{a}/alt"), data=data).status_code == 302
+    db.session.rollback()
+    assert db.session.get(ListingImage, a).alt_en == "A bedroom with a mosquito net"
+    english = signed_in.get(f"/tourism/{stay.slug}?lang=en").get_data(as_text=True)
+    assert 'alt="A bedroom with a mosquito net"' in english
+    vietnamese = signed_in.get(f"/tourism/{stay.slug}?lang=vi").get_data(as_text=True)
+    assert 'alt="Phòng ngủ có mùng"' in vietnamese
+
+
 @pytest.mark.parametrize(
     ("alt", "message"), [("   ", "Hãy viết vài chữ về ảnh"), ("ơ" * 201, "Tối đa 200 ký tự.")]
 )
@@ -524,7 +536,7 @@ def test_every_demo_listing_has_drawings_of_its_own(app, db):
 def test_the_committed_drawings_are_what_the_module_draws(app):
     static = Path(app.static_folder)
     for slug, pictures in demo_drawings.DRAWINGS.items():
-        for index, (path, alt) in enumerate(pictures):
+        for index, (path, alt, _alt_en) in enumerate(pictures):
             content = (static / path).read_text(encoding="utf-8")
             assert content == demo_drawings.drawing(slug, index), (
                 f"run python -m {demo_drawings.__name__}"

@@ -62,9 +62,9 @@ def _seed_listing(
     )
     # Each listing its own drawings (tourism.demo_drawings), cover first; a listing without
     # any yet keeps the drawing of its kind of place.
-    drawings = DRAWINGS.get(slug) or [(f"img/tourism/{picture}.svg", title)]
-    for position, (path, alt) in enumerate(drawings):
-        listing.images.append(ListingImage(path=path, alt=alt, position=position))
+    drawings = DRAWINGS.get(slug) or [(f"img/tourism/{picture}.svg", title, title_en)]
+    for position, (path, alt, alt_en) in enumerate(drawings):
+        listing.images.append(ListingImage(path=path, alt=alt, alt_en=alt_en, position=position))
     _practical(listing, PRACTICAL.get(title, {}))
     db.session.add(listing)
 

@@ -6,7 +6,7 @@ The SVG files are committed under static/img/tourism/listings/; this module draw
 
     .venv/bin/python -m tourism.demo_drawings
 
-`DRAWINGS` (listing slug -> [(file name, alt text)]) is what `flask seed-demo` gives each
+`DRAWINGS` (listing slug -> [(file name, alt text, its English)]) is what `flask seed-demo` gives each
 listing (tourism.demo); the drawing is deterministic (a random generator seeded by the name).
 """
 
@@ -371,65 +371,65 @@ def hammock_veranda(rng, sky="noon", floor="#c08a55", cloth="#e07a5f"):
     )  # fmt: skip
 
 
-# --- each listing's pictures (slug -> [(scene, choices, alt)]) --------------------------------
+# --- each listing's pictures (slug -> [(scene, choices, alt, alt in English)]) ---------------
 
 LISTING_SCENES = {
     "tour-canh-dong-khom-cau-duc": [
-        (pineapple_field, {"sky": "dawn"}, "Cánh đồng khóm Cầu Đúc lúc bình minh"),
-        (pineapple_field, {"sky": "noon", "soil": "#9a5f32", "fruit": "#f0b429"}, "Luống khóm chín vàng giữa trưa"),
-        (meal_table, {"cloth": "#c9822b", "dishes": ("#f2c14e", "#f7d774", "#e3a21a")}, "Bàn nếm khóm tươi và mứt khóm"),
+        (pineapple_field, {"sky": "dawn"}, "Cánh đồng khóm Cầu Đúc lúc bình minh", "The Cầu Đúc pineapple fields at dawn"),
+        (pineapple_field, {"sky": "noon", "soil": "#9a5f32", "fruit": "#f0b429"}, "Luống khóm chín vàng giữa trưa", "Rows of ripe golden pineapples at midday"),
+        (meal_table, {"cloth": "#c9822b", "dishes": ("#f2c14e", "#f7d774", "#e3a21a")}, "Bàn nếm khóm tươi và mứt khóm", "A tasting table of fresh pineapple and pineapple jam"),
     ],
     "homestay-lang-khom-hoa-tien": [
-        (room_with_net, {"blanket": "#e3a21a", "wall": "#f7ecd6"}, "Phòng ngủ có mùng, cửa sổ nhìn ra vườn khóm"),
-        (stilt_house_by_canal, {"sky": "dawn", "roof": "#c0392b", "water": "#7fb2c9"}, "Nhà sàn bên kênh ở làng khóm Hỏa Tiến"),
-        (pineapple_field, {"sky": "dusk", "soil": "#a86b3c", "leaf": "#3f8a30"}, "Ruộng khóm sau nhà lúc chiều tà"),
+        (room_with_net, {"blanket": "#e3a21a", "wall": "#f7ecd6"}, "Phòng ngủ có mùng, cửa sổ nhìn ra vườn khóm", "A bedroom with a mosquito net, its window on the pineapple garden"),
+        (stilt_house_by_canal, {"sky": "dawn", "roof": "#c0392b", "water": "#7fb2c9"}, "Nhà sàn bên kênh ở làng khóm Hỏa Tiến", "A stilt house by the canal in Hỏa Tiến pineapple village"),
+        (pineapple_field, {"sky": "dusk", "soil": "#a86b3c", "leaf": "#3f8a30"}, "Ruộng khóm sau nhà lúc chiều tà", "The pineapple field behind the house at dusk"),
     ],
     "homestay-muong-dinh": [
-        (stilt_house_by_canal, {"sky": "noon", "wall": "#e8d5b0", "roof": "#7b3f2a", "water": "#5d9cbf"}, "Nhà vườn bên mương nước, Mương Đình"),
-        (fruit_garden, {"crown": "#2f7f3a", "fruit": "#c6e07a", "rows": 3}, "Vườn bưởi Năm Roi trước nhà"),
-        (room_with_net, {"blanket": "#3a7ca5", "wall": "#eef3e2", "floor": "#8a5a33"}, "Phòng đôi có mùng, chiếu và quạt"),
-        (hammock_veranda, {"cloth": "#3a7ca5"}, "Hiên nhà có võng nhìn ra vườn"),
+        (stilt_house_by_canal, {"sky": "noon", "wall": "#e8d5b0", "roof": "#7b3f2a", "water": "#5d9cbf"}, "Nhà vườn bên mương nước, Mương Đình", "The garden house by the water channel, Mương Đình"),
+        (fruit_garden, {"crown": "#2f7f3a", "fruit": "#c6e07a", "rows": 3}, "Vườn bưởi Năm Roi trước nhà", "The Năm Roi pomelo garden in front of the house"),
+        (room_with_net, {"blanket": "#3a7ca5", "wall": "#eef3e2", "floor": "#8a5a33"}, "Phòng đôi có mùng, chiếu và quạt", "A double room with a mosquito net, a sleeping mat and a fan"),
+        (hammock_veranda, {"cloth": "#3a7ca5"}, "Hiên nhà có võng nhìn ra vườn", "The veranda's hammocks looking out on the garden"),
     ],
     "cho-noi-nga-bay-luc-binh-minh": [
-        (floating_market, {"sky": "dawn"}, "Ghe chở trái cây trên chợ nổi Ngã Bảy lúc bình minh"),
-        (floating_market, {"sky": "noon", "water": "#6c93a6", "cargo": ("#c6e07a", "#8cc63f", "#2f7f3a")}, "Ghe bưởi và rau giữa chợ nổi"),
-        (canal_boat, {"sky": "dawn", "water": "#86a9bb"}, "Xuồng đưa khách ra chợ nổi"),
+        (floating_market, {"sky": "dawn"}, "Ghe chở trái cây trên chợ nổi Ngã Bảy lúc bình minh", "Boats laden with fruit on the Ngã Bảy floating market at dawn"),
+        (floating_market, {"sky": "noon", "water": "#6c93a6", "cargo": ("#c6e07a", "#8cc63f", "#2f7f3a")}, "Ghe bưởi và rau giữa chợ nổi", "Boats of pomelos and vegetables in the floating market"),
+        (canal_boat, {"sky": "dawn", "water": "#86a9bb"}, "Xuồng đưa khách ra chợ nổi", "The small boat that takes guests out to the floating market"),
     ],
     "kham-pha-khu-bao-ton-lung-ngoc-hoang": [
-        (melaleuca_forest, {"sky": "grey"}, "Rừng tràm và lối đi gỗ ở Lung Ngọc Hoàng"),
-        (melaleuca_forest, {"sky": "dawn", "water": "#7e9a6a", "leaf": "#4d7f3e"}, "Đàn cò bay trên đầm tràm buổi sớm"),
-        (canal_boat, {"sky": "grey", "water": "#6e8f6a", "bank": "#3f6f35"}, "Xuồng len giữa lau sậy trong khu bảo tồn"),
+        (melaleuca_forest, {"sky": "grey"}, "Rừng tràm và lối đi gỗ ở Lung Ngọc Hoàng", "Melaleuca forest and the wooden walkway at Lung Ngọc Hoàng"),
+        (melaleuca_forest, {"sky": "dawn", "water": "#7e9a6a", "leaf": "#4d7f3e"}, "Đàn cò bay trên đầm tràm buổi sớm", "Storks flying over the melaleuca swamp in the early morning"),
+        (canal_boat, {"sky": "grey", "water": "#6e8f6a", "bank": "#3f6f35"}, "Xuồng len giữa lau sậy trong khu bảo tồn", "A boat slipping through the reeds in the reserve"),
     ],
     "mot-ngay-o-vuon-chanh-khong-hat": [
-        (fruit_garden, {"sky": "noon", "crown": "#3a8a3a", "fruit": "#9ccc3f", "rows": 3}, "Vườn chanh không hạt sai trái"),
-        (fruit_garden, {"sky": "dawn", "crown": "#4c9a3e", "fruit": "#cde26a", "grass": "#9bcf6a", "rows": 2}, "Hàng chanh bên mương lúc sáng sớm"),
-        (meal_table, {"cloth": "#5a8f3a", "dishes": ("#cde26a", "#9ccc3f", "#f7f1e1")}, "Nước chanh và mứt chanh mời khách"),
+        (fruit_garden, {"sky": "noon", "crown": "#3a8a3a", "fruit": "#9ccc3f", "rows": 3}, "Vườn chanh không hạt sai trái", "A seedless-lime garden heavy with fruit"),
+        (fruit_garden, {"sky": "dawn", "crown": "#4c9a3e", "fruit": "#cde26a", "grass": "#9bcf6a", "rows": 2}, "Hàng chanh bên mương lúc sáng sớm", "Rows of lime trees by the channel in the early morning"),
+        (meal_table, {"cloth": "#5a8f3a", "dishes": ("#cde26a", "#9ccc3f", "#f7f1e1")}, "Nước chanh và mứt chanh mời khách", "Lime juice and candied lime for guests"),
     ],
     "tham-trai-ca-that-lat-ky-nhu": [
-        (fish_ponds, {"sky": "noon"}, "Ao nuôi cá thát lát của HTX Kỳ Như"),
-        (fish_ponds, {"sky": "dawn", "water": "#4f8a94", "bank": "#b3d68a"}, "Cho cá ăn lúc sáng sớm"),
-        (meal_table, {"cloth": "#3a6f8f", "dishes": ("#d9b38c", "#f2c14e", "#8cc63f")}, "Chả cá thát lát chiên vừa làm xong"),
+        (fish_ponds, {"sky": "noon"}, "Ao nuôi cá thát lát của HTX Kỳ Như", "Kỳ Như Cooperative's featherback fish ponds"),
+        (fish_ponds, {"sky": "dawn", "water": "#4f8a94", "bank": "#b3d68a"}, "Cho cá ăn lúc sáng sớm", "Feeding the fish in the early morning"),
+        (meal_table, {"cloth": "#3a6f8f", "dishes": ("#d9b38c", "#f2c14e", "#8cc63f")}, "Chả cá thát lát chiên vừa làm xong", "Freshly fried featherback fish cakes"),
     ],
     "trang-trai-de-ngoc-dao": [
-        (goat_farm, {"sky": "noon"}, "Đàn dê trên đồng cỏ trang trại Ngọc Đào"),
-        (goat_farm, {"sky": "dusk", "grass": "#a9c96a", "coat": ("#f4efe6", "#b08d6a")}, "Dê về chuồng lúc chiều"),
-        (hammock_veranda, {"sky": "dusk", "floor": "#a8764a", "cloth": "#6a994e"}, "Chỗ nghỉ trưa có võng ở trang trại"),
+        (goat_farm, {"sky": "noon"}, "Đàn dê trên đồng cỏ trang trại Ngọc Đào", "Goats grazing at Ngọc Đào farm"),
+        (goat_farm, {"sky": "dusk", "grass": "#a9c96a", "coat": ("#f4efe6", "#b08d6a")}, "Dê về chuồng lúc chiều", "Goats coming back to the pen in the afternoon"),
+        (hammock_veranda, {"sky": "dusk", "floor": "#a8764a", "cloth": "#6a994e"}, "Chỗ nghỉ trưa có võng ở trang trại", "The farm's hammock corner for a midday rest"),
     ],
     "nha-vuon-mit-va-buoi-chau-thanh": [
-        (fruit_garden, {"sky": "noon", "crown": "#2e6f35", "fruit": "#a4b83a", "rows": 2}, "Vườn mít Thái và bưởi ở Châu Thành"),
-        (stilt_house_by_canal, {"sky": "dusk", "wall": "#f1dcc0", "roof": "#5e3a7a", "water": "#6a8fb0"}, "Nhà vườn bên kênh lúc hoàng hôn"),
-        (room_with_net, {"blanket": "#6a994e", "wall": "#f3e6f0", "net": "#fdfdf5"}, "Phòng gia đình có hai giường và mùng"),
+        (fruit_garden, {"sky": "noon", "crown": "#2e6f35", "fruit": "#a4b83a", "rows": 2}, "Vườn mít Thái và bưởi ở Châu Thành", "A Thai jackfruit and pomelo garden in Châu Thành"),
+        (stilt_house_by_canal, {"sky": "dusk", "wall": "#f1dcc0", "roof": "#5e3a7a", "water": "#6a8fb0"}, "Nhà vườn bên kênh lúc hoàng hôn", "The garden house by the canal at sunset"),
+        (room_with_net, {"blanket": "#6a994e", "wall": "#f3e6f0", "net": "#fdfdf5"}, "Phòng gia đình có hai giường và mùng", "A family room with two beds and mosquito nets"),
     ],
     "xuong-tren-kenh-xa-no": [
-        (canal_boat, {"sky": "dusk"}, "Xuồng ba lá trên kênh Xà No lúc chiều"),
-        (canal_boat, {"sky": "noon", "water": "#4f86b0", "bank": "#5d9a45"}, "Hàng dừa nước dọc kênh Xà No"),
-        (stilt_house_by_canal, {"sky": "dawn", "wall": "#e6d3a3", "roof": "#8a3b12", "water": "#7aa5c4"}, "Nhà sàn ven kênh, nơi xuồng ghé"),
+        (canal_boat, {"sky": "dusk"}, "Xuồng ba lá trên kênh Xà No lúc chiều", "A wooden sampan on the Xà No canal in the afternoon"),
+        (canal_boat, {"sky": "noon", "water": "#4f86b0", "bank": "#5d9a45"}, "Hàng dừa nước dọc kênh Xà No", "Water coconut palms along the Xà No canal"),
+        (stilt_house_by_canal, {"sky": "dawn", "wall": "#e6d3a3", "roof": "#8a3b12", "water": "#7aa5c4"}, "Nhà sàn ven kênh, nơi xuồng ghé", "A stilt house on the canal bank, where the boats stop"),
     ],
 }  # fmt: skip
 
 
 def drawing(slug: str, index: int) -> str:
-    scene, choices, alt = LISTING_SCENES[slug][index]
+    scene, choices, alt, _alt_en = LISTING_SCENES[slug][index]
     rng = random.Random(f"{slug}-{index}")
     body = scene(rng, **choices)
     return (
@@ -442,9 +442,9 @@ def file_name(slug: str, index: int) -> str:
     return f"{FOLDER}/{slug}-{index + 1}.svg"
 
 
-# slug -> [(path under static/, alt text)], cover first
+# slug -> [(path under static/, alt text, its English)], cover first
 DRAWINGS = {
-    slug: [(file_name(slug, i), alt) for i, (_s, _c, alt) in enumerate(scenes)]
+    slug: [(file_name(slug, i), alt, alt_en) for i, (_s, _c, alt, alt_en) in enumerate(scenes)]
     for slug, scenes in LISTING_SCENES.items()
 }
 

@@ -101,6 +101,7 @@ class ListingImage(db.Model):
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
     path: Mapped[str] = mapped_column(String(255))
     alt: Mapped[str] = mapped_column(String(200), default="")
+    alt_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
 
 

@@ -48,6 +48,11 @@ class PhotoAltForm(FlaskForm):
         ],
         filters=[_text],
     )
+    alt_en = StringField(
+        _l("Mô tả ảnh bằng tiếng Anh (không bắt buộc)"),
+        validators=[Length(max=ALT_MAX, message=_l("Tối đa %(max)s ký tự."))],
+        filters=[_text],
+    )
 
 
 class PhotoMoveForm(FlaskForm):

@@ -136,6 +136,7 @@ def _upload(listing: Listing):
             prepared,
             upload_folder=upload_folder(),
             alt=listing.title,
+            alt_en=listing.title_en,
             stored=stored,
         )
         made.extend(added)
@@ -252,7 +253,9 @@ def photo_alt(listing_id: int, photo_id: int):
             return _answer(listing, message, False, alt_forms={photo_id: form})
         return _page(listing, alt_forms={photo_id: form})
     try:
-        photos.set_alt(g.cooperative.id, listing.id, photo_id, form.alt.data)
+        photos.set_alt(
+            g.cooperative.id, listing.id, photo_id, form.alt.data, form.alt_en.data or ""
+        )
     except hosting.NotFound:
         abort(404)
     except photos.PhotoGone:

@@ -86,6 +86,7 @@ def add_photos(
     *,
     upload_folder: str,
     alt: str = "",
+    alt_en: str = "",
     stored: list[str] | None = None,
 ) -> list[ListingImage]:
     """The pictures after the listing's photos, all or none: TooManyPhotos when they would
@@ -108,6 +109,7 @@ def add_photos(
                     listing_id=listing_id,
                     path=path,
                     alt=nfc(alt).strip()[:ALT_MAX],
+                    alt_en=nfc(alt_en).strip()[:ALT_MAX],
                     position=len(photos) + len(added),
                 )
                 db.session.add(photo)
@@ -167,10 +169,13 @@ def delete_photo(host_id: int, listing_id: int, photo_id: int, *, upload_folder:
         after_commit(lambda: delete_stored(path, upload_folder))
 
 
-def set_alt(host_id: int, listing_id: int, photo_id: int, alt: str) -> ListingImage:
-    """What the photo shows, in words, for who cannot see it."""
+def set_alt(
+    host_id: int, listing_id: int, photo_id: int, alt: str, alt_en: str = ""
+) -> ListingImage:
+    """What the photo shows, in words, for who cannot see it (and in English, optional)."""
     with write_transaction():
         photos = _locked(host_id, listing_id)
         photo = _photo(photos, listing_id, photo_id)
         photo.alt = nfc(alt).strip()[:ALT_MAX]
+        photo.alt_en = nfc(alt_en).strip()[:ALT_MAX]
     return photo

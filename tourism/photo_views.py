@@ -42,7 +42,13 @@ def upload_too_large(_error):
         "Tệp gửi lên quá lớn: mỗi lần gửi tối đa %(mb)s MB. Hãy gửi ít ảnh hơn mỗi lần.",
         mb=uploads.megabytes(max_request_bytes()),
     )
-    return render_template("tourism/host/too_large.html", message=message), 413
+    return render_template(
+        "dashboard/too_large.html",
+        message=message,
+        nothing_saved=_("Chưa có ảnh nào được lưu. Các ảnh đã có vẫn giữ nguyên."),
+        back_url=request.path,
+        back_label=_("Quay lại trang ảnh"),
+    ), 413
 
 
 def _own_listing_or_404(listing_id: int) -> Listing:
@@ -184,6 +190,19 @@ def _too_many(room: int, sent: int) -> str:
     return " ".join((limit, more, _("Chưa lưu ảnh nào của lần gửi này.")))
 
 
+def _photo_change(listing: Listing, change, *, gone_is_done: bool = False):
+    """(what the change returned, None), or (None, the answer) when the photo is gone or the
+    database asks to try again; another host's listing or photo is a 404."""
+    try:
+        return change(), None
+    except hosting.NotFound:
+        abort(404)
+    except photos.PhotoGone:
+        return None, _answer(listing, _gone(), gone_is_done)
+    except TryAgain:
+        return None, _answer(listing, _try_again(), False)
+
+
 @tourism_host.post("/<int:listing_id>/photos/<int:photo_id>/move")
 def move_photo(listing_id: int, photo_id: int):
     listing = _own_listing_or_404(listing_id)
@@ -191,17 +210,18 @@ def move_photo(listing_id: int, photo_id: int):
     if not form.validate():
         return _answer(listing, _("Không chuyển được ảnh này. Hãy thử lại."), False)
     try:
-        moved = photos.move_photo(g.cooperative.id, listing.id, photo_id, form.step, form.seen.data)
-    except hosting.NotFound:
-        abort(404)
-    except photos.PhotoGone:
-        return _answer(listing, _gone(), False)
+        moved, refused = _photo_change(
+            listing,
+            lambda: photos.move_photo(
+                g.cooperative.id, listing.id, photo_id, form.step, form.seen.data
+            ),
+        )
     except photos.OrderChanged:  # a second click of the same button: moved by the first
         return _answer(
             listing, _("Thứ tự ảnh vừa thay đổi; đây là thứ tự hiện tại."), True, photo_id
         )
-    except TryAgain:
-        return _answer(listing, _try_again(), False)
+    if refused:
+        return refused
     if not moved:
         message = _("Ảnh đã ở đầu.") if form.step < 0 else _("Ảnh đã ở cuối.")
     elif form.step < 0:
@@ -214,14 +234,11 @@ def move_photo(listing_id: int, photo_id: int):
 @tourism_host.post("/<int:listing_id>/photos/<int:photo_id>/cover")
 def cover_photo(listing_id: int, photo_id: int):
     listing = _own_listing_or_404(listing_id)
-    try:
-        changed = photos.make_cover(g.cooperative.id, listing.id, photo_id)
-    except hosting.NotFound:
-        abort(404)
-    except photos.PhotoGone:
-        return _answer(listing, _gone(), False)
-    except TryAgain:
-        return _answer(listing, _try_again(), False)
+    changed, refused = _photo_change(
+        listing, lambda: photos.make_cover(g.cooperative.id, listing.id, photo_id)
+    )
+    if refused:
+        return refused
     if changed:
         message = _("Đã đặt làm ảnh bìa: thẻ của chỗ này sẽ hiện ảnh này.")
     else:
@@ -232,14 +249,15 @@ def cover_photo(listing_id: int, photo_id: int):
 @tourism_host.post("/<int:listing_id>/photos/<int:photo_id>/delete")
 def delete_photo(listing_id: int, photo_id: int):
     listing = _own_listing_or_404(listing_id)
-    try:
-        photos.delete_photo(g.cooperative.id, listing.id, photo_id, upload_folder=upload_folder())
-    except hosting.NotFound:
-        abort(404)
-    except photos.PhotoGone:  # a second click: deleted by the first
-        return _answer(listing, _gone(), True)
-    except TryAgain:
-        return _answer(listing, _try_again(), False)
+    _done, refused = _photo_change(
+        listing,
+        lambda: photos.delete_photo(
+            g.cooperative.id, listing.id, photo_id, upload_folder=upload_folder()
+        ),
+        gone_is_done=True,  # a second click: deleted by the first
+    )
+    if refused:
+        return refused
     return _answer(listing, _("Đã xóa ảnh."), True)
 
 
@@ -252,14 +270,12 @@ def photo_alt(listing_id: int, photo_id: int):
             message = _("Chưa lưu mô tả ảnh; xem lỗi bên dưới.")
             return _answer(listing, message, False, alt_forms={photo_id: form})
         return _page(listing, alt_forms={photo_id: form})
-    try:
-        photos.set_alt(
+    _photo, refused = _photo_change(
+        listing,
+        lambda: photos.set_alt(
             g.cooperative.id, listing.id, photo_id, form.alt.data, form.alt_en.data or ""
-        )
-    except hosting.NotFound:
-        abort(404)
-    except photos.PhotoGone:
-        return _answer(listing, _gone(), False)
-    except TryAgain:
-        return _answer(listing, _try_again(), False)
+        ),
+    )
+    if refused:
+        return refused
     return _answer(listing, _("Đã lưu mô tả ảnh."), True, photo_id)

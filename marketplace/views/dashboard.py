@@ -64,7 +64,20 @@ def only_approved_cooperatives():
 def upload_too_large(_error):
     megabytes = uploads.megabytes(max_image_bytes())
     message = _("Tệp gửi lên quá lớn. Ảnh sản phẩm tối đa %(mb)s MB.", mb=megabytes)
-    return render_template("dashboard/too_large.html", message=message), 413
+    if request.endpoint in ("dashboard.new_product", "dashboard.edit_product"):
+        back_url, back_label = request.path, _("Quay lại biểu mẫu")
+    else:
+        back_url, back_label = url_for("dashboard.products"), _("Về danh sách sản phẩm")
+    nothing_saved = _(
+        "Chưa có gì được lưu. Hãy thu nhỏ ảnh (hoặc chụp lại với chất lượng thấp hơn) rồi gửi lại."
+    )
+    return render_template(
+        "dashboard/too_large.html",
+        message=message,
+        nothing_saved=nothing_saved,
+        back_url=back_url,
+        back_label=back_label,
+    ), 413
 
 
 def _coop_id() -> int:

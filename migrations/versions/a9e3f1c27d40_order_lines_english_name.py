@@ -1,5 +1,4 @@
-"""Order lines: the product's English name as the buyer saw it (a snapshot, like the name);
-listing photos: their alt text in English
+"""Order lines: the product's English name as the buyer saw it (a snapshot, like the name)
 
 Revision ID: a9e3f1c27d40
 Revises: 0559407459b3
@@ -22,14 +21,8 @@ def upgrade():
         batch_op.add_column(
             sa.Column('name_en', sa.String(length=160), server_default='', nullable=False)
         )
-    with op.batch_alter_table('listing_images', schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column('alt_en', sa.String(length=200), server_default='', nullable=False)
-        )
 
 
 def downgrade():
-    with op.batch_alter_table('listing_images', schema=None) as batch_op:
-        batch_op.drop_column('alt_en')
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.drop_column('name_en')

@@ -1,10 +1,12 @@
 """The product catalogue: what a visitor asked for, and the query that answers it."""
 
+import logging
 import math
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy import case, column, func, literal, or_, select, table, text, true
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from core.db import dialect_name
@@ -19,6 +21,8 @@ from core.text import (
     word_trigrams,
 )
 from marketplace.models import OCOP_GROUPS, Product
+
+logger = logging.getLogger(__name__)
 
 SORTS = ("relevance", "stars", "price_asc", "price_desc", "newest")
 MAX_QUERY_LENGTH = 100
@@ -231,10 +235,17 @@ SUGGESTION_ROWS_MEASURED = 200  # SQLite: the FTS index's best, measured in Pyth
 MAX_QUERY_TRIGRAMS = 64  # a long query's first words are enough to find candidates
 
 
-def did_you_mean(filters: CatalogueFilters, result: CataloguePage, limit: int = 3) -> list:
-    """The suggestions a results page shows: only for a search that found nothing."""
+def did_you_mean(
+    filters: CatalogueFilters, result: CataloguePage, today: date, limit: int = 3
+) -> list:
+    """The suggestions a results page shows: only for a search that found nothing, and not
+    where the words alone find something (the filters emptied the page: the page says so)."""
     if result.total or not filters.q:
         return []
+    if filters != CatalogueFilters(q=filters.q, sort=filters.sort, page=filters.page):
+        words_alone = _filtered(CatalogueFilters(q=filters.q), today)
+        if db.session.scalar(words_alone.with_only_columns(func.count(Product.id))):
+            return []
     return nearest_products(filters.q, limit)
 
 
@@ -285,13 +296,6 @@ def _postgres_candidates(folded: str) -> list[tuple]:
     index is the only index that applies), with sequential scans off for it and back as they
     were after it; which of those products are visible is asked of its few rows.
     """
-    seqscan = db.session.execute(
-        text(
-            "SELECT current_setting('enable_seqscan'), set_config('enable_seqscan', 'off', true),"
-            " set_config('pg_trgm.strict_word_similarity_threshold', :t, true)"
-        ),
-        {"t": str(SUGGESTION_THRESHOLD)},
-    ).scalar_one()
     near = (
         select(Product.id, func.strict_word_similarity(folded, Product.search_text).label("score"))
         .where(literal(folded).bool_op("<<%")(Product.search_text))
@@ -299,15 +303,30 @@ def _postgres_candidates(folded: str) -> list[tuple]:
         .prefix_with("MATERIALIZED")
     )
     try:
-        rows = db.session.execute(
-            visible_products()
-            .with_only_columns(Product.id, Product.name, near.c.score)
-            .join(near, near.c.id == Product.id)
-            .order_by(near.c.score.desc(), Product.id)
-            .limit(SUGGESTION_CANDIDATES)
-        ).all()
-    finally:
-        db.session.execute(text("SELECT set_config('enable_seqscan', :v, true)"), {"v": seqscan})
+        # In a savepoint: a suggestion that fails (a statement timeout) is no suggestion, and
+        # leaves the page's transaction and its settings as they were.
+        with db.session.begin_nested():
+            seqscan = db.session.execute(
+                text(
+                    "SELECT current_setting('enable_seqscan'),"
+                    " set_config('enable_seqscan', 'off', true),"
+                    " set_config('pg_trgm.strict_word_similarity_threshold', :t, true)"
+                ),
+                {"t": str(SUGGESTION_THRESHOLD)},
+            ).scalar_one()
+            rows = db.session.execute(
+                visible_products()
+                .with_only_columns(Product.id, Product.name, near.c.score)
+                .join(near, near.c.id == Product.id)
+                .order_by(near.c.score.desc(), Product.id)
+                .limit(SUGGESTION_CANDIDATES)
+            ).all()
+            db.session.execute(
+                text("SELECT set_config('enable_seqscan', :v, true)"), {"v": seqscan}
+            )
+    except DBAPIError:
+        logger.warning("Suggestions for %r failed; none shown", folded, exc_info=True)
+        return []
     return [tuple(row) for row in rows]
 
 

@@ -150,6 +150,20 @@ def test_a_listing_without_coordinates_gives_no_geo_and_a_composed_place(client,
     assert str(event["LOCATION"]).endswith("Hậu Giang")
 
 
+def test_a_composed_place_is_in_english_for_an_english_guest(client, db, placed, today):
+    _homestay, tour = placed
+    tour.address = ""
+    tour.meeting_point, tour.meeting_point_en = "Bến đò Ngã Bảy", "Ngã Bảy ferry landing"
+    tour.district.name_en = "Ngã Bảy City"
+    db.session.commit()
+    booking = book(tour, today + timedelta(days=3), guests=2)
+    page = client.get(f"/bookings/{booking.code}?token={booking.access_token}&lang=en")
+    assert "Ngã Bảy ferry landing, Ngã Bảy City" in page.get_data(as_text=True)
+    _calendar, event = _event(_ics(client, booking))
+    assert str(event["LOCATION"]).startswith("Ngã Bảy ferry landing, Ngã Bảy City")
+    assert "Bến đò" not in str(event["LOCATION"])
+
+
 # --- the booking page and the mails ---------------------------------------------------------
 
 

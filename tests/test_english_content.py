@@ -289,6 +289,15 @@ def test_accent_free_vietnamese_still_finds_in_both_languages(app, db, client):
     assert pineapple.name in card_titles(client.get("/products?q=PINEAPPLE&lang=vi"))
 
 
+def test_a_place_typed_as_the_english_page_names_it_finds_what_grows_there(app, db, client):
+    seed(app)
+    pineapple = db.session.scalar(select(Product).where(Product.slug == "khom-cau-duc"))
+    origin = pineapple.commune.name_en  # "Hỏa Tiến Commune", as the product's page says
+    assert origin.endswith("Commune")
+    assert pineapple.name_en in card_titles(client.get(f"/products?q={origin}&lang=en"))
+    assert pineapple.name_en in card_titles(client.get("/products?q=hoa+tien+commune&lang=en"))
+
+
 # --- the migration ----------------------------------------------------------------------------
 
 

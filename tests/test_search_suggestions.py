@@ -4,11 +4,12 @@ import html
 from urllib.parse import quote_plus
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from core.text import phrase_similarity, trigram_similarity
 from marketplace import catalogue
 from marketplace.catalogue import nearest_products
+from marketplace.models import Product
 
 DID_YOU_MEAN = "Có phải bạn muốn tìm:"
 
@@ -153,12 +154,21 @@ def test_an_exact_hit_offers_nothing(client, shelf, today):
     assert 'href="/products/khom-cau-duc"' in body
     assert DID_YOU_MEAN not in body
     exact = catalogue.CatalogueFilters(q="khom cau duc")
-    assert catalogue.did_you_mean(exact, catalogue.search_products(exact, today, 24)) == []
+    assert catalogue.did_you_mean(exact, catalogue.search_products(exact, today, 24), today) == []
     # The rule behind it: the same words misspelt find nothing, and are offered the product.
     misspelt = catalogue.CatalogueFilters(q="khom cau duk")
     result = catalogue.search_products(misspelt, today, 24)
     assert result.total == 0
-    assert catalogue.did_you_mean(misspelt, result)[0].name == "Khóm Cầu Đúc"
+    assert catalogue.did_you_mean(misspelt, result, today)[0].name == "Khóm Cầu Đúc"
+
+
+def test_words_that_find_something_are_not_corrected_when_a_filter_empties_the_page(client, shelf):
+    body = client.get("/products?q=khom+cau+duc&group=ornamental").get_data(as_text=True)
+    assert "Không tìm thấy sản phẩm nào" in body
+    assert DID_YOU_MEAN not in body
+    # Misspelt, the same filter still gets its suggestion.
+    body = client.get("/products?q=khom+cau+duk&group=ornamental").get_data(as_text=True)
+    assert "Khóm Cầu Đúc" in suggested_links(body)
 
 
 def test_nonsense_offers_nothing(client, shelf):
@@ -278,3 +288,16 @@ def test_the_demo_shop(client, demo_shop):
     assert fish and all("thát lát" in name for name in fish)
     assert suggested_links(client.get("/products?q=khom+cau+duc").get_data(as_text=True)) == []
     assert suggested_links(client.get("/products?q=zzzzqqq").get_data(as_text=True)) == []
+
+
+def test_a_failed_suggestion_query_is_no_suggestion_and_leaves_the_page_working(
+    db, shelf, monkeypatch
+):
+    if db.engine.dialect.name != "postgresql" or not catalogue._has_pg_trgm():
+        pytest.skip("needs PostgreSQL with pg_trgm")
+    # A LIMIT PostgreSQL refuses makes the suggestion's query fail after its settings.
+    monkeypatch.setattr(catalogue, "SUGGESTION_CANDIDATES", -1)
+    assert catalogue.nearest_products("khom cau duk") == []
+    # The page's transaction goes on, with its settings as they were.
+    assert db.session.scalar(text("SELECT current_setting('enable_seqscan')")) == "on"
+    assert db.session.scalar(select(func.count(Product.id))) > 0

@@ -45,9 +45,9 @@ def full_address(listing: Listing) -> str:
     if listing.address:
         return listing.address
     parts = [
-        listing.meeting_point,
-        listing.commune.name if listing.commune else "",
-        listing.district.name if listing.district else "",
+        localized(listing, "meeting_point"),
+        localized(listing.commune, "name"),
+        localized(listing.district, "name"),
         PROVINCE,
     ]
     return ", ".join(part for part in parts if part)

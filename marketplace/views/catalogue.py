@@ -44,7 +44,7 @@ def products():
     context = {
         "filters": filters,
         "result": result,
-        "suggestions": catalogue.did_you_mean(filters, result),
+        "suggestions": catalogue.did_you_mean(filters, result, day),
         "today": day,
     }
     if request.htmx and not request.htmx.history_restore_request:

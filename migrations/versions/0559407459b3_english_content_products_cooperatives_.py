@@ -104,16 +104,17 @@ def reindex(bind):
     """Every product's search_text, in marketplace.products.product_search_text's composition
     (tests/test_english_content.py holds them equal)."""
     rows = bind.execute(sa.text(
-        "SELECT p.id, p.name, p.name_en, p.\"group\", c.name, d.name, m.name, p.certifications, "
+        "SELECT p.id, p.name, p.name_en, p.\"group\", c.name, d.name, d.name_en, m.name, m.name_en, "
+        "p.certifications, "
         "p.description, p.description_en FROM products p "
         "LEFT JOIN cooperatives c ON c.id = p.cooperative_id "
         "LEFT JOIN districts d ON d.id = p.district_id "
         "LEFT JOIN communes m ON m.id = p.commune_id"
     )).all()
-    for (product_id, name, name_en, group, cooperative, district, commune, certifications,
-         description, description_en) in rows:
-        parts = [name, name_en, GROUP_NAMES.get(group, ''), cooperative, district, commune,
-                 certifications, description, description_en]
+    for (product_id, name, name_en, group, cooperative, district, district_en, commune,
+         commune_en, certifications, description, description_en) in rows:
+        parts = [name, name_en, GROUP_NAMES.get(group, ''), cooperative, district, district_en,
+                 commune, commune_en, certifications, description, description_en]
         text = _fold(' '.join(unicodedata.normalize('NFC', p) for p in parts if p))
         bind.execute(sa.text("UPDATE products SET search_text = :text WHERE id = :id"),
                      {'text': text, 'id': product_id})

@@ -72,6 +72,17 @@ def vietnamese_only(obj, field: str) -> bool:
     return bool(getattr(obj, field)) and not getattr(obj, f"{field}_en", "")
 
 
+class InReadersLanguage:
+    """localized(obj, field) when it is shown, not when it is made: for a lazy text's
+    parameter (a mail's subject, made before the recipient's language is in force)."""
+
+    def __init__(self, obj, field: str):
+        self.obj, self.field = obj, field
+
+    def __str__(self) -> str:
+        return localized(self.obj, self.field)
+
+
 def localized_html(obj, field: str, length: int | None = None) -> Markup:
     """localized(), for a page's body: Vietnamese shown to an English reader is marked as such
     (lang="vi", so a screen reader says it right, and a visible "(Vietnamese only)").

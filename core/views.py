@@ -31,6 +31,7 @@ from core.forms import (
     PasswordForm,
     RegisterForm,
 )
+from core.i18n import localized
 from core.labels import ROLE_NAMES
 from core.limits import limited
 from core.models import District, User
@@ -97,7 +98,9 @@ def register():
     kinds = signup.kinds if signup else {}
     form.cooperative_kind.choices = [(k, _(v)) for k, v in kinds.items()]
     districts = db.session.scalars(select(District).order_by(District.name)).all()
-    form.district_id.choices = [("", _("— Chọn —"))] + [(str(d.id), d.name) for d in districts]
+    form.district_id.choices = [("", _("— Chọn —"))] + [
+        (str(d.id), localized(d, "name")) for d in districts
+    ]
     if form.validate_on_submit():
         try:
             user = accounts.register_account(

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.extensions import db
+from core.i18n import InReadersLanguage
 from core.labels import N_
 from core.notifications import Recipient, notify, site_link
 from fairs.models import Booth, BoothRequest, Fair
@@ -31,7 +32,7 @@ def tell_offer(entry, fair) -> None:
         entry.cooperative,
         "fair.booth_offered",
         "booth_offer",
-        _l("Có gian hàng trống tại %(fair)s", fair=fair.name),
+        _l("Có gian hàng trống tại %(fair)s", fair=InReadersLanguage(fair, "name")),
         fair=fair,
         entry=entry,
     )
@@ -48,7 +49,7 @@ def tell_decision(request: BoothRequest, to_status: str, reason: str, actor_id: 
         cooperative,
         event,
         "booth_decision",
-        _l(subject, code=booth.code, fair=fair.name),
+        _l(subject, code=booth.code, fair=InReadersLanguage(fair, "name")),
         fair=fair,
         booth=booth,
         status=to_status,

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.extensions import db
+from core.i18n import InReadersLanguage
 from core.labels import N_
 from core.models import User
 from core.notifications import Recipient, notify, site_link
@@ -173,7 +174,10 @@ def warn_expiring_certificates(today: date) -> int:
                     event,
                     Recipient.of(person),
                     "certificate_expiring",
-                    _l("Chứng nhận OCOP của %(product)s sắp hết hạn", product=product.name),
+                    _l(
+                        "Chứng nhận OCOP của %(product)s sắp hết hạn",
+                        product=InReadersLanguage(product, "name"),
+                    ),
                     once_key=f"{event}:{product.id}:{product.stars_valid_until}:{person.id}",
                     product=product,
                     days_left=days_left,

@@ -122,6 +122,15 @@ def event_name(code: str) -> str:
     return _(EVENT_NAMES.get(code, OTHER_EVENT))
 
 
+def _gone(event: AuditEvent) -> Subject:
+    """A subject no longer there (or of a kind without a reader): its kind, and its number so
+    that two of them stay apart."""
+    kind = _(SUBJECT_KIND_NAMES.get(event.subject_type, OTHER_EVENT))
+    if event.subject_id is None:
+        return Subject(kind)
+    return Subject(_("%(kind)s số %(number)s (không còn)", kind=kind, number=event.subject_id))
+
+
 def lines(events: Iterable[AuditEvent]) -> list[Line]:
     """The events as the page shows them; their subjects read in one query per kind."""
     events = list(events)
@@ -134,8 +143,7 @@ def lines(events: Iterable[AuditEvent]) -> list[Line]:
         Line(
             event=event,
             action=event_name(event.action),
-            subject=found.get(event.subject_type, {}).get(event.subject_id)
-            or Subject(_(SUBJECT_KIND_NAMES.get(event.subject_type, OTHER_EVENT))),
+            subject=found.get(event.subject_type, {}).get(event.subject_id) or _gone(event),
             detail=detail_text(event.action, event.subject_type, event.detail or ""),
         )
         for event in events

@@ -185,8 +185,11 @@ def test_the_audit_page_shows_names_not_codes(app, db, seeded_actions, lang):
     assert "Hội chợ Nhật Ký" not in visible(only_orders).split("Lọc", 1)[1]
 
 
-def test_a_subject_that_is_gone_is_named_by_its_kind(app, db):
+def test_a_subject_that_is_gone_is_named_by_its_kind_and_number(app, db):
     gone = AuditEvent(action="product.hide", subject_type="product", subject_id=999999)
+    other = AuditEvent(action="product.hide", subject_type="product", subject_id=999998)
     with app.test_request_context("/"):
-        [line] = audit_log.lines([gone])
-    assert (line.action, line.subject.name, line.subject.url) == ("Ẩn sản phẩm", "Sản phẩm", None)
+        line, second = audit_log.lines([gone, other])
+    assert line.action == "Ẩn sản phẩm" and line.subject.url is None
+    assert line.subject.name == "Sản phẩm số 999999 (không còn)"
+    assert second.subject.name != line.subject.name  # two gone products stay apart

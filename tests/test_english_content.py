@@ -245,6 +245,22 @@ def test_a_text_without_english_is_shown_in_vietnamese_and_marked(app, db, clien
     assert 'class="vi-only"' not in body and product.name in body
 
 
+def test_a_lazy_subject_names_the_fair_in_the_language_it_is_read_in(app):
+    from types import SimpleNamespace
+
+    from flask_babel import lazy_gettext
+
+    from core.i18n import InReadersLanguage
+
+    fair = SimpleNamespace(name="Hội chợ OCOP Hậu Giang", name_en="Hậu Giang OCOP Fair")
+    subject = lazy_gettext("Có gian hàng trống tại %(fair)s", fair=InReadersLanguage(fair, "name"))
+    with app.app_context():  # made once, read in each recipient's language
+        with force_locale("en"):
+            assert str(subject) == "A booth is available at Hậu Giang OCOP Fair"
+        with force_locale("vi"):
+            assert str(subject) == "Có gian hàng trống tại Hội chợ OCOP Hậu Giang"
+
+
 def test_localized_prefers_english_only_for_english_readers(app, db, make):
     product = make.product("Khóm", name_en="Pineapple")
     bare = make.product("Khóm mật")

@@ -274,3 +274,17 @@ def test_a_hidden_product_is_told_to_its_owner_in_their_language(client, db, mak
     (told,) = messages("product.hidden")
     assert told.user_id == owner.id and told.language == "en"
     assert "Khóm Cầu Đúc" in told.text and "Ảnh sai" in told.text and "bị ẩn" not in told.text
+
+
+def test_an_english_owner_reads_the_products_english_name_in_its_mail(client, db, make):
+    owner = make.user(role="cooperative")
+    owner.language = "en"
+    product = make.product("Khóm Cầu Đúc", make.cooperative(owner=owner))
+    product.name_en = "Cầu Đúc pineapple"
+    db.session.commit()
+    login(client, make.user(role="admin"))
+    assert (
+        client.post(f"/admin/products/{product.id}/hide", data={"reason": "x"}).status_code == 302
+    )
+    (told,) = messages("product.hidden")
+    assert "Cầu Đúc pineapple" in told.text and "Khóm Cầu Đúc" not in told.text

@@ -89,9 +89,11 @@ def booking_ics(booking: Booking, title: str, url: str, now: datetime, organizer
     event.add("description", description(booking, url))
     event.add("url", url)
     event.add("status", "CANCELLED" if ended else STATUSES.get(booking.status, "CONFIRMED"))
-    host = vCalAddress(f"mailto:{organizer}")
-    host.params["cn"] = vText(listing.host.name)
-    event.add("organizer", host)
+    # The site organises (its address is the one mails come from, and it takes no replies);
+    # the host's name and phone are in the description.
+    site = vCalAddress(f"mailto:{organizer}")
+    site.params["cn"] = vText("OCOP Hậu Giang")
+    event.add("organizer", site)
     if ended:  # iTIP's CANCEL names who is told
         guest = vCalAddress(f"mailto:{booking.email}")
         guest.params["cn"] = vText(booking.name)

@@ -27,7 +27,7 @@ STATUSES = {"requested": "TENTATIVE", "awaiting_deposit": "TENTATIVE"}
 def event_times(booking: Booking) -> tuple[datetime | date, datetime | date]:
     """A stay from its check-in time on the first day to its check-out time on the last; a
     tour from its start for its duration; a tour without a start time is the whole day."""
-    listing, facts = booking.listing, arrival(booking.listing)
+    facts = arrival(booking.listing)
     if listing.is_stay:
         return (
             datetime.combine(booking.check_in, facts.check_in_time, TIMEZONE),
@@ -68,7 +68,7 @@ def description(booking: Booking, url: str) -> str:
 def booking_ics(booking: Booking, title: str, url: str, now: datetime, organizer: str) -> bytes:
     """The booking's calendar file; url is the booking's page for its guest (with the
     guest's token), organizer the address the site's mails come from."""
-    listing, facts = booking.listing, arrival(booking.listing)
+    facts = arrival(booking.listing)
     ended = booking.status in ENDED
     calendar = Calendar()
     calendar.add("prodid", "-//OCOP Hau Giang//Booking//VI")

@@ -27,7 +27,7 @@ STATUSES = {"requested": "TENTATIVE", "awaiting_deposit": "TENTATIVE"}
 def event_times(booking: Booking) -> tuple[datetime | date, datetime | date]:
     """A stay from its check-in time on the first day to its check-out time on the last; a
     tour from its start for its duration; a tour without a start time is the whole day."""
-    facts = arrival(booking.listing)
+    listing, facts = booking.listing, arrival(booking.listing)
     if listing.is_stay:
         return (
             datetime.combine(booking.check_in, facts.check_in_time, TIMEZONE),

@@ -171,7 +171,9 @@ def _filtered(filters: CatalogueFilters, today: date):
 def _ordering(filters: CatalogueFilters) -> list:
     if filters.effective_sort == "relevance":
         # Products whose name starts with the query come first, and those whose English name
-        # holds it (an English reader's "rice" before a description's "hot rice").
+        # holds it (an English reader's "rice" before a description's "hot rice"). The English
+        # name is compared unfolded: its English words match, its Vietnamese place names only
+        # as typed with their accents.
         folded = " ".join(search_terms(filters.q))
         named = or_(
             Product.search_text.startswith(folded, autoescape=True),

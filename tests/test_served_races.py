@@ -48,7 +48,7 @@ from tests.test_webhooks import (
     place_orders,
     report,
 )
-from tourism.models import Booking, Listing
+from tourism.models import Booking, Listing, ListingImage
 
 
 @pytest.fixture(scope="module")
@@ -298,6 +298,54 @@ def test_make_default_pressed_on_three_addresses_at_once_leaves_one_default(serv
 
 
 # --- tourism ------------------------------------------------------------------------------
+
+
+def test_cover_pressed_on_three_photos_at_once_keeps_one_order(server, log_mark):
+    """A host presses "make cover" on three photos at once (three tabs), a few times: no error
+    page, and the photos' positions stay 0, 1, 2, 3, one cover each time."""
+    with server.data():
+        make = Factories()
+        owner = make.user(role="cooperative", name="Chủ nhà có bốn ảnh")
+        host = make.cooperative("HTX Homestay Bốn Ảnh", kind="household", owner=owner)
+        email, host_id, district_id = owner.email, host.id, host.district_id
+    with server.data() as session:
+        listing = Listing(
+            host_id=host_id, kind="homestay", slug=f"homestay-bon-anh-{host_id}",
+            title="Homestay bốn ảnh", district_id=district_id, price=450_000,
+            capacity=2, max_guests=3,
+        )  # fmt: skip
+        listing.images = [
+            ListingImage(path=f"img/tourism/listings/dua-ghe-{n}.svg", alt=f"Ảnh {n}", position=n)
+            for n in range(4)
+        ]
+        session.add(listing)
+        session.commit()
+        listing_id = listing.id
+        photo_ids = [image.id for image in listing.images]
+    person = logged_in(server, email, lands_on="/dashboard")
+    page_url = f"/dashboard/tourism/{listing_id}/photos"
+
+    problems, orders = [], []
+    for _ in range(3):
+        token = person.get(page_url).csrf_token()
+        outcomes = at_once(
+            lambda photo_id, token=token: person.post(
+                f"{page_url}/{photo_id}/cover", {"csrf_token": token}
+            ),
+            photo_ids[1:],
+        )
+        for outcome in outcomes:
+            if isinstance(outcome, Exception) or outcome.is_error_page() or outcome.status != 200:
+                problems.append(problem(person, outcome))
+        with server.data() as session:
+            positions = session.scalars(
+                select(ListingImage.position)
+                .where(ListingImage.listing_id == listing_id)
+                .order_by(ListingImage.position)
+            ).all()
+            orders.append(list(positions))
+    assert not problems, "\n".join(problems) + server.explain(log_mark)
+    assert orders == [[0, 1, 2, 3]] * 3
 
 
 def test_booking_form_posted_twice_at_once_is_one_booking(server, log_mark):

@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from core.clock import today
+from tests.browser.guests import book_as_anna
 
 
 def test_tourist_books_the_pineapple_tour_in_english(live_server, page):
@@ -28,14 +29,7 @@ def test_tourist_books_the_pineapple_tour_in_english(live_server, page):
     page.fill("#guests", "4")
     page.fill("#guests", "3")
     expect(page.locator("#quote")).to_contain_text("₫450,000")  # 3 people × ₫150,000
-    page.fill("#name", "Anna Schmidt")
-    page.fill("#phone", "+49 151 2345 6789")
-    page.fill("#email", "anna@example.de")
-    page.fill("#country", "Germany")
-    page.get_by_role("button", name="Book now").click()
-
-    expect(page).to_have_url(re.compile(r"/bookings/BK-\d{4}-\d{6}\?token="))
-    expect(page.locator(".status")).to_have_text("Confirmed")
+    book_as_anna(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Add to calendar (.ics)").click()
     ics = download_info.value

@@ -44,16 +44,6 @@ def upload_form(*names_and_bytes, token=None) -> dict:
     return {"form_token": token or new_form_token(), "photos": files(*names_and_bytes)}
 
 
-@pytest.fixture()
-def owner(make):
-    return make.user(role="cooperative", name="Lê Văn Thắng")
-
-
-@pytest.fixture()
-def mine(make, owner):
-    return make.cooperative("HTX Du Lịch Hỏa Tiến", owner=owner, kind="household")
-
-
 def _listing(db, host, slug, title) -> Listing:
     listing = Listing(
         host=host, kind="homestay", slug=slug, title=title, district_id=host.district_id,

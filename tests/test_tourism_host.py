@@ -53,16 +53,6 @@ def listing_form(**changes) -> dict:
 
 
 @pytest.fixture()
-def owner(make):
-    return make.user(role="cooperative", name="Lê Văn Thắng")
-
-
-@pytest.fixture()
-def mine(make, owner):
-    return make.cooperative("HTX Du Lịch Hỏa Tiến", owner=owner, kind="household")
-
-
-@pytest.fixture()
 def stay(db, mine):
     listing = Listing(
         host=mine, kind="homestay", slug="homestay-hoa-tien", title="Homestay Hỏa Tiến",

@@ -14,6 +14,17 @@ def host(make):
     return make.cooperative("HTX Khóm Cầu Đúc", kind="household")
 
 
+# A host who signs in: the owner's account and its household cooperative (the host's pages).
+@pytest.fixture()
+def owner(make):
+    return make.user(role="cooperative", name="Lê Văn Thắng")
+
+
+@pytest.fixture()
+def mine(make, owner):
+    return make.cooperative("HTX Du Lịch Hỏa Tiến", owner=owner, kind="household")
+
+
 @pytest.fixture()
 def homestay(db, host):
     listing = Listing(

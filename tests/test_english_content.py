@@ -409,22 +409,15 @@ def test_the_cooperative_writes_its_story_in_english(app, db, client, make):
 
 
 def test_the_office_writes_a_fair_in_english(app, db, client, make, today):
-    from datetime import timedelta
-
-    from core.submissions import new_form_token
+    from tests.test_fairs import _new_fair_form
 
     make.user(email="admin@example.vn", role="admin")
     login(client, "admin@example.vn")
-    form = {
-        "name": "Hội chợ Xuân", "name_en": "Spring Fair", "venue": "Vị Thanh",
-        "address": "TP Vị Thanh", "description": "Trưng bày sản phẩm.",
+    form = _new_fair_form(today) | {
+        "name_en": "Spring Fair",
+        "description": "Trưng bày sản phẩm.",
         "description_en": "Products on show.",
-        "starts_on": (today + timedelta(days=30)).isoformat(),
-        "ends_on": (today + timedelta(days=32)).isoformat(),
-        "registration_deadline": (today + timedelta(days=20)).isoformat(),
-        "hold_hours": "24", "grid-rows": "2", "grid-cols": "2", "grid-pattern": "{row}{col}",
-        "grid-zone": "", "grid-size": "", "grid-price": "0", "form_token": new_form_token(),
-    }  # fmt: skip
+    }
     assert client.post("/admin/fairs/new", data=form).status_code == 302
     fair = db.session.scalar(select(Fair))
     assert (fair.name_en, fair.description_en) == ("Spring Fair", "Products on show.")

@@ -94,6 +94,9 @@ class Product(db.Model):
     district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
     certifications: Mapped[str] = mapped_column(String(200), default="")
+    # The GS1 trade item number printed under the barcode (8, 12, 13 or 14 digits, stored as
+    # the 14-digit GTIN): a lot's QR is then a GS1 Digital Link (marketplace.gs1).
+    gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
     # Few are: the index finds them without reading every product (the plan dashboard).
     flagship: Mapped[bool] = mapped_column(default=False, index=True)
     active: Mapped[bool] = mapped_column(default=True)
@@ -180,6 +183,67 @@ class OcopRating(db.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return self.recognised_on <= day <= self.valid_until
+
+
+LOT_STATUSES = ("selling", "expired", "recalled")
+LOT_CODE_LENGTH = 20
+TRACE_CODE_LENGTH = 8
+
+
+class Lot(db.Model):
+    """One packing (or harvest) of a product: the units it gave and those left, when and where
+    it was grown and packed. With the product's and the cooperative's own facts it is the
+    trace record of Circular 02/2024/TT-BKHCN. A product's stock is the sum of its selling
+    lots' units_left (marketplace.lots keeps Product.stock so, in each change's transaction)."""
+
+    __tablename__ = "lots"
+    __table_args__ = (
+        UniqueConstraint("product_id", "code", name="uq_lots_product_code"),
+        CheckConstraint("units_left >= 0", name="units_not_negative"),
+        CheckConstraint("units_left <= quantity", name="units_within_packed"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        # First-expiring-first: a product's selling lots in the order orders take them.
+        Index("ix_lots_product_fefo", "product_id", "status", "expires_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    # The cooperative's lot number, printed on the label (GS1 AI 10: up to 20 characters).
+    code: Mapped[str] = mapped_column(String(LOT_CODE_LENGTH))
+    # The short code of the lot's site URL (/t/<trace_code>), for products without a GTIN.
+    trace_code: Mapped[str] = mapped_column(String(TRACE_CODE_LENGTH), unique=True)
+    quantity: Mapped[int]
+    units_left: Mapped[int]
+    packed_on: Mapped[date]
+    expires_on: Mapped[date | None] = mapped_column(index=True)
+    # The growing area or pond code (mã số vùng trồng / vùng nuôi), and the standard applied.
+    area_code: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    standard: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(String(10), default="selling", server_default="selling")
+    recalled_at: Mapped[datetime | None]
+    recall_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    recalled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # How many times its trace page was opened from the label (no personal data is kept).
+    scans: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product = relationship("Product")
+    recalled_by = relationship("User")
+
+
+class OrderLineLot(db.Model):
+    """The units of one lot that an order line took (first-expiring-first, at checkout)."""
+
+    __tablename__ = "order_line_lots"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), primary_key=True)
+    # Indexed: a recall finds the lines, hence the buyers, of one lot.
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), primary_key=True, index=True)
+    quantity: Mapped[int]
+
+    lot = relationship("Lot")
 
 
 ORDER_STATUSES = ("pending", "confirmed", "shipping", "delivered", "cancelled")
@@ -301,6 +365,7 @@ class OrderLine(db.Model):
 
     order = relationship("Order", back_populates="lines")
     product = relationship("Product")
+    lots = relationship("OrderLineLot", order_by="OrderLineLot.lot_id")
 
     @property
     def line_total(self) -> int:

@@ -77,6 +77,9 @@ class Product(db.Model):
         # The catalogue's sorts, each read in index order (no sort of the whole table).
         Index("ix_products_by_price", "listed", "price", "name", "id"),
         Index("ix_products_by_newest", "listed", "created_at", "id"),
+        # An index, not a constraint: added in place, where a constraint would make SQLite copy
+        # the table and lose its FTS5 triggers.
+        Index("uq_products_gtin", "gtin", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,7 +99,7 @@ class Product(db.Model):
     certifications: Mapped[str] = mapped_column(String(200), default="")
     # The GS1 trade item number printed under the barcode (8, 12, 13 or 14 digits, stored as
     # the 14-digit GTIN): a lot's QR is then a GS1 Digital Link (marketplace.gs1).
-    gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
+    gtin: Mapped[str | None] = mapped_column(String(14))
     # Few are: the index finds them without reading every product (the plan dashboard).
     flagship: Mapped[bool] = mapped_column(default=False, index=True)
     active: Mapped[bool] = mapped_column(default=True)

@@ -68,9 +68,9 @@ def upgrade():
     with op.batch_alter_table('order_line_lots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_order_line_lots_lot_id'), ['lot_id'], unique=False)
 
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('gtin', sa.String(length=14), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_products_gtin'), ['gtin'])
+    # In place, never by a batch copy of products: a copy would lose the FTS5 triggers.
+    op.add_column('products', sa.Column('gtin', sa.String(length=14), nullable=True))
+    op.create_index('uq_products_gtin', 'products', ['gtin'], unique=True)
 
 
     # The stock already there is one opening lot per product: stock = its lots' units left.
@@ -105,9 +105,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_products_gtin'), type_='unique')
-        batch_op.drop_column('gtin')
+    op.drop_index('uq_products_gtin', table_name='products')
+    op.drop_column('products', 'gtin')
 
     with op.batch_alter_table('order_line_lots', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_line_lots_lot_id'))

@@ -180,3 +180,19 @@ def test_behind_a_trusted_proxy_the_visitor_address_comes_from_the_proxy(monkeyp
     direct.add_url_rule("/whoami", view_func=whoami)
     forged = direct.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
     assert forged.text == "127.0.0.1"
+
+
+def test_the_migrations_keep_the_search_triggers(app, db):
+    """A later migration that copies products (SQLite's batch mode) drops its FTS5 triggers,
+    and search then finds nothing new: every migration must leave all three."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the FTS5 triggers are SQLite's; PostgreSQL searches by a trigram index")
+    with db.engine.connect() as connection:
+        triggers = connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'products'"
+        ).scalars()
+        assert set(triggers) == {
+            "products_fts_insert",
+            "products_fts_delete",
+            "products_fts_update",
+        }

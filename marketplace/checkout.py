@@ -13,7 +13,7 @@ from core.db import TryAgain, insert_unless_taken, write_transaction
 from core.extensions import db
 from core.models import utcnow
 from core.provinces import delivery_region
-from marketplace import addresses
+from marketplace import addresses, lots
 from marketplace.cart import OutOfStock, ProductUnavailable, remove_bought_lines
 from marketplace.models import Checkout, Cooperative, Order, OrderEvent, OrderLine, Product
 from payments.transfers import takes_transfers, takes_transfers_clause
@@ -212,8 +212,8 @@ def _write_orders(checkout, quantities, details, buyer_id, fees, free_from) -> N
     ).all()
     if len(products) != len(quantities):
         raise ProductUnavailable("gone")
-    for product in products:
-        _take_stock(product, quantities[product.id])
+    taken = {product.id: _take_stock(product, quantities[product.id]) for product in products}
+    written = []
     by_cooperative = groupby(
         sorted(products, key=lambda p: (p.cooperative_id, p.id)), key=lambda p: p.cooperative_id
     )
@@ -229,6 +229,7 @@ def _write_orders(checkout, quantities, details, buyer_id, fees, free_from) -> N
             )
             for p in items
         ]
+        written.extend(lines)
         subtotal = sum(line.line_total for line in lines)
         fee = delivery_fee(details.province, subtotal, fees, free_from)
         order = Order(
@@ -244,10 +245,16 @@ def _write_orders(checkout, quantities, details, buyer_id, fees, free_from) -> N
         order.events.append(OrderEvent(from_status=None, to_status="pending", actor_id=buyer_id))
         db.session.add(order)
     db.session.flush()
+    for line in written:
+        lots.record_taken(line, taken[line.product_id])
+    db.session.flush()
 
 
-def _take_stock(product: Product, quantity: int) -> None:
-    """Decrement in one conditional statement: never below zero, never two buyers' last unit."""
+def _take_stock(product: Product, quantity: int) -> list[tuple[int, int]]:
+    """Decrement in one conditional statement: never below zero, never two buyers' last unit.
+    That statement holds the product's row, so the units are then taken from its lots
+    first-expiring-first (marketplace.lots.take_units) by one buyer at a time; the
+    (lot id, units) taken are returned."""
     if quantity < 1:
         raise ProductUnavailable(product.name)
     taken = db.session.execute(
@@ -258,3 +265,8 @@ def _take_stock(product: Product, quantity: int) -> None:
     ).rowcount
     if taken != 1:
         raise OutOfStock(product)
+    try:
+        return lots.take_units(product.id, quantity)
+    except lots.LotsShort:
+        # The stock counts lots that expired today and the daily job has not withdrawn yet.
+        raise OutOfStock(product) from None

@@ -22,6 +22,7 @@ from core.db import write_transaction
 from core.extensions import db
 from core.models import User, utcnow
 from core.text import nfc
+from marketplace import lots
 from marketplace.checkout import payment_of, pays_by_transfer, pays_by_transfer_clause
 from marketplace.labels import ORDER_STATUS_NAMES, PAYMENT_NAMES
 from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, OrderEvent, Product
@@ -130,11 +131,20 @@ def cancel_terms(order: Order) -> CancelTerms:
 
 
 def _return_stock(order: Order) -> None:
+    """Each line's units go back to the lots they came from; the stock grows by those still
+    for sale. The product's row first, as the checkout takes it (no deadlock between them)."""
     for line in sorted(order.lines, key=lambda line: line.product_id):
         db.session.execute(
             update(Product)
             .where(Product.id == line.product_id)
-            .values(stock=Product.stock + line.quantity)
+            .values(stock=Product.stock)
+            .execution_options(synchronize_session=False)
+        )
+        back = lots.return_units(line)
+        db.session.execute(
+            update(Product)
+            .where(Product.id == line.product_id)
+            .values(stock=Product.stock + back)
             .execution_options(synchronize_session=False)
         )
 

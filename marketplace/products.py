@@ -8,7 +8,7 @@ its own products: someone else's id simply finds nothing, and the route says 404
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from core.accounts import unique_slug
@@ -17,6 +17,7 @@ from core.extensions import db
 from core.submissions import submit_once
 from core.text import fold, nfc
 from core.uploads import PreparedImage, delete_stored, store_image
+from marketplace import lots
 from marketplace.labels import GROUP_NAMES
 from marketplace.models import Cooperative, Product, ProductImage
 
@@ -88,6 +89,9 @@ def add_product(cooperative: Cooperative, *, name: str, **fields) -> Product:
         raise TryAgain()
     refresh_listing(product)
     product.search_text = product_search_text(product)
+    if product.stock:
+        # Its stock is a lot's units left, like any product's (marketplace.lots).
+        lots.count_stock(product, product.stock, 0)
     return product
 
 
@@ -280,23 +284,28 @@ def save_price_and_stock(
 
 
 def _write_price_and_stock(product: Product, price: int, stock: int, stock_seen) -> None:
-    conditions = [Product.id == product.id, Product.cooperative_id == product.cooperative_id]
+    """The stock typed is a stock count (kiểm kho): the lots follow it (lots.count_stock)."""
+    mine = [Product.id == product.id, Product.cooperative_id == product.cooperative_id]
+    # The product's row held first (as the checkout does), so the count and the lots agree.
+    current = db.session.scalar(select(Product.stock).where(*mine).with_for_update())
+    if current is None:
+        raise StockChanged(None)
     values = {"price": price}
     if stock_seen is None or stock != stock_seen:
+        # Still what the form showed, or already what it asks for (the same form saved
+        # twice: a double click, a resend): nothing of anyone else's is overwritten.
+        if stock_seen is not None and current not in (stock_seen, stock):
+            raise StockChanged(current)
         values["stock"] = stock
-        if stock_seen is not None:
-            # Still what the form showed, or already what it asks for (the same form saved
-            # twice: a double click, a resend): nothing of anyone else's is overwritten.
-            conditions.append(or_(Product.stock == stock_seen, Product.stock == stock))
-    written = db.session.execute(
+    db.session.execute(
         update(Product)
-        .where(*conditions)
+        .where(*mine)
         .values(**values)
         # The session's copy is refreshed after the commit.
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if written != 1:
-        raise StockChanged(db.session.scalar(select(Product.stock).where(Product.id == product.id)))
+    )
+    if "stock" in values:
+        lots.count_stock(product, stock, current)
 
 
 def set_active(product: Product, active: bool) -> Product:

@@ -889,6 +889,7 @@ VOLATILE_IN = {
     ("bank_feeds", "api_key"),
     ("statement_uploads", "token"),
     ("listing_images", "path"),  # core.uploads: an uploaded photo's name is made at random
+    ("lots", "trace_code"),  # marketplace.lots: a lot's short trace code is drawn at random
 }
 _ID_CODES = re.compile(r"\b(?:HG|BK)-\d{4}-\d{6}(?:-\d+)?\b")  # checkout, order, booking codes
 _REFERENCES = re.compile(r"\b(?:HG|BK)\d{10,16}[A-Z]\b")  # the same codes as transfer references

@@ -17,6 +17,7 @@ def init_app(app) -> None:
         account,
         bp,
         catalogue,
+        lots,  # noqa: F401  (its routes are on dashboard)
         payments,  # noqa: F401  (its routes are on dashboard)
         profile,  # noqa: F401  (its routes are on dashboard)
     )

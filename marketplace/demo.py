@@ -1,7 +1,10 @@
 """The marketplace's demo data: cooperatives, products, pictures and ratings."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
+from core.clock import today
 from core.demo import fill_english, get_or_create, iso, seed_account, seed_places
 from core.extensions import db
 from core.models import Commune
@@ -11,9 +14,11 @@ from marketplace.demo_data import (
     COOPERATIVE_STORIES_EN,
     COOPERATIVES,
     DEMO_PASSWORD,
+    LOTS,
     PRODUCTS,
     PRODUCTS_EN,
 )
+from marketplace.lots import add_lot
 from marketplace.models import Cooperative, Product, ProductImage
 from marketplace.products import add_product, product_search_text
 from marketplace.profile import holder_name
@@ -67,6 +72,20 @@ def seed_marketplace() -> None:
     db.session.commit()
 
 
+def _seed_lots(product, shelf_days, area_code, standard, packings):
+    for days_ago, units in packings:
+        packed_on = today() - timedelta(days=days_ago)
+        add_lot(
+            product,
+            quantity=units,
+            packed_on=packed_on,
+            expires_on=packed_on + timedelta(days=shelf_days) if shelf_days else None,
+            area_code=area_code,
+            standard=standard,
+        )
+    db.session.refresh(product)
+
+
 def _seed_product(
     cooperatives,
     key,
@@ -74,7 +93,7 @@ def _seed_product(
     group,
     unit,
     price,
-    stock,
+    _stock,  # its lots' (LOTS)
     picture,
     certs,
     flagship,
@@ -96,7 +115,6 @@ def _seed_product(
         group=group,
         unit=unit,
         price=price,
-        stock=stock,
         certifications=certs,
         flagship=flagship,
         description=description,
@@ -104,6 +122,8 @@ def _seed_product(
         description_en=description_en,
     )
     db.session.add(ProductImage(product=product, path=f"img/products/{picture}.svg", alt=name))
+    if name in LOTS:
+        _seed_lots(product, *LOTS[name])
     for criteria, a, b, c, level, decision, day in ratings:
         build_rating(
             product,

@@ -1057,3 +1057,52 @@ PRODUCTS_EN = {
         "Whole field climbing perch, dried for one day of sun.",
     ),
 }
+
+# Lots (marketplace.lots): how each product's stock above was packed. Demo data: the growing
+# area and pond codes are written in the style of the codes Hậu Giang's plant-protection and
+# fisheries offices give (93 = Hậu Giang's province code, then the district, then a number);
+# they are not real registrations. A lot: (days before the seed it was packed or harvested,
+# units); with the product's shelf life in days (None: handicrafts, plants), its growing area
+# or pond code, its standard. Each product's lots add up to its stock (tests/test_lots.py).
+LOTS = {
+    # Fresh pineapple keeps about two weeks: the oldest lot is the one the dashboard warns of.
+    "Khóm Cầu Đúc": (14, "93-VTH-0012", "VietGAP", [(9, 200), (4, 250), (1, 150)]),
+    "Mứt khóm Cầu Đúc": (365, "93-VTH-0015", "", [(60, 50), (20, 70)]),
+    "Siro khóm Cầu Đúc": (365, "93-VTH-0012", "", [(45, 80)]),
+    "Chanh không hạt đóng khay": (21, "93-CTH-0031", "GlobalGAP", [(10, 150), (3, 250)]),
+    "Chanh không hạt túi lưới": (21, "93-CTH-0031", "VietGAP", [(8, 400), (2, 500)]),
+    "Nước cốt chanh không hạt": (180, "93-CTH-0031", "", [(30, 60)]),
+    "Cá thát lát rút xương tẩm gia vị": (180, "93-PHG-AO-07", "HACCP", [(40, 70), (12, 80)]),
+    "Chả cá thát lát": (90, "93-PHG-AO-07", "HACCP", [(25, 40), (6, 50)]),
+    "Cá thát lát tươi": (3, "93-PHG-AO-03", "VietGAP", [(0, 300)]),
+    "Nấm bào ngư tẩm gia vị": (180, "", "", [(30, 140)]),
+    "Bột chuối An Phát": (365, "93-VTY-0102", "", [(90, 75)]),
+    "Chuối sấy giòn": (270, "93-VTY-0102", "", [(50, 80), (15, 120)]),
+    "Gạo sạch Liên Hưng": (365, "93-LMY-0208", "VietGAP", [(70, 100), (20, 150)]),
+    "Gạo lứt Liên Hưng": (180, "93-LMY-0208", "VietGAP", [(35, 100)]),
+    "Lạp xưởng Mỹ Yến": (90, "", "", [(30, 60), (8, 100)]),
+    "Lạp xưởng tôm Mỹ Yến": (90, "", "", [(10, 40)]),
+    "Khô cá sặc rằn một nắng": (180, "93-PHG-AO-11", "", [(20, 70)]),
+    "Khô cá sặc bổi": (180, "93-PHG-AO-11", "", [(25, 55)]),
+    "Giỏ lục bình đan tay": (None, "", "", [(30, 45)]),
+    "Túi xách lục bình": (None, "", "", [(30, 30)]),
+    "Thảm lục bình tròn": (None, "", "", [(45, 20)]),
+    "Trà mãng cầu xiêm": (365, "93-CTA-0044", "", [(60, 90)]),
+    "Mãng cầu xiêm sấy dẻo": (270, "93-CTA-0044", "", [(40, 60)]),
+    "Bưởi Năm Roi Hiệp Thành": (30, "93-NBY-0051", "VietGAP", [(12, 200), (4, 300)]),
+    "Rượu gấc Ngã Bảy": (730, "", "", [(120, 65)]),
+    "Bưởi da xanh Phú Hữu": (30, "93-CTH-0077", "VietGAP", [(6, 350)]),
+    "Quýt đường Long Trị": (21, "93-LMY-0019", "VietGAP", [(5, 280)]),
+    "Mít Thái ruột đỏ": (10, "93-CTH-0125", "VietGAP", [(2, 400)]),
+    "Mít sấy giòn": (270, "93-CTH-0125", "", [(35, 110)]),
+    "Mật ong tràm Lung Ngọc Hoàng": (730, "93-PHG-ONG-02", "", [(100, 50)]),
+    "Phấn hoa tràm": (365, "93-PHG-ONG-02", "", [(100, 25)]),
+    "Sữa dê Ngọc Đào": (7, "", "", [(1, 120)]),
+    "Lan Dendro chậu": (None, "", "", [(20, 35)]),
+    "Kiểng lá để bàn": (None, "", "", [(20, 50)]),
+    "Trà khổ qua rừng": (540, "", "", [(80, 130)]),
+    "Trà sả gừng": (540, "", "", [(80, 80)]),
+    "Khô cá lóc Vĩnh Viễn": (180, "93-LMY-AO-05", "", [(30, 40)]),
+    "Mắm cá lóc": (365, "93-LMY-AO-05", "", [(90, 60)]),
+    "Khô cá rô đồng": (180, "93-LMY-AO-05", "", [(30, 30)]),
+}

@@ -3,6 +3,7 @@
 from core import clock
 from core.db import write_transaction
 from core.jobs import crontab, periodic
+from marketplace.lots import expire_lots
 from marketplace.notifications import warn_expiring_certificates
 from marketplace.ratings import expire_ratings
 
@@ -20,3 +21,11 @@ def expire_ratings_daily() -> int:
 def warn_expiring_certificates_daily() -> int:
     with write_transaction():
         return warn_expiring_certificates(clock.today())
+
+
+# 00:15 in Vietnam: lots past their expiry stop being sold. Until it has run, the checkout
+# already skips them (marketplace.lots.sellable checks the date itself).
+@periodic(crontab(minute="15", hour="17"))
+def expire_lots_daily() -> int:
+    with write_transaction():
+        return expire_lots(clock.today())

@@ -50,6 +50,12 @@ ORDER_STATUS_NAMES = {
     "paid": N_("Đã thanh toán"),
 }
 
+LOT_STATUS_NAMES = {
+    "selling": N_("Đang bán"),
+    "expired": N_("Hết hạn"),
+    "recalled": N_("Đã thu hồi"),
+}
+
 PAYMENT_NAMES = {
     "cod": N_("Trả tiền mặt khi nhận hàng (COD)"),
     "vietqr": N_("Chuyển khoản VietQR"),

@@ -260,7 +260,13 @@ def expiry_warnings(cooperative_id: int, day: date | None = None) -> list[Lot]:
     ).all()
 
 
-def record_lot(
+def record_lot(product: Product, **fields) -> Lot:
+    """A packed lot of the product, recorded in a change of its own (add_lot's fields)."""
+    with write_transaction():
+        return add_lot(product, **fields)
+
+
+def add_lot(
     product: Product,
     *,
     quantity: int,
@@ -271,26 +277,25 @@ def record_lot(
     note: str = "",
     code: str | None = None,
 ) -> Lot:
-    """A packed lot of the product: its units join the product's stock in the same change.
-    LotCodeTaken for a typed code the product has already."""
-    with write_transaction():
-        lot = _insert_lot(
-            product,
-            quantity,
-            packed_on,
-            code=code,
-            # Recorded already past its expiry (a late entry): kept, never sold.
-            status="expired" if expires_on and expires_on < today() else "selling",
-            expires_on=expires_on,
-            area_code=area_code,
-            standard=standard,
-            note=note,
+    """A packed lot of the product: its units join the product's stock in the same change
+    (the caller's). LotCodeTaken for a typed code the product has already."""
+    lot = _insert_lot(
+        product,
+        quantity,
+        packed_on,
+        code=code,
+        # Recorded already past its expiry (a late entry): kept, never sold.
+        status="expired" if expires_on and expires_on < today() else "selling",
+        expires_on=expires_on,
+        area_code=area_code,
+        standard=standard,
+        note=note,
+    )
+    if is_sellable(lot):
+        db.session.execute(
+            update(Product)
+            .where(Product.id == product.id)
+            .values(stock=Product.stock + quantity)
+            .execution_options(synchronize_session=False)
         )
-        if is_sellable(lot):
-            db.session.execute(
-                update(Product)
-                .where(Product.id == product.id)
-                .values(stock=Product.stock + quantity)
-                .execution_options(synchronize_session=False)
-            )
     return lot

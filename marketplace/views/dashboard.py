@@ -24,6 +24,7 @@ from core.formatting import vnd
 from core.submissions import new_form_token, valid_form_token
 from core.text import whole_number
 from core.uploads import UploadRejected, max_image_bytes, upload_folder
+from marketplace import lots as shop_lots
 from marketplace import orders as shop_orders
 from marketplace import products as shop_products
 from marketplace import sales as shop_sales
@@ -113,6 +114,9 @@ def index():
         this_month=shop_sales.sales_by_month(cooperative_id, today(), 1)[0],
         unpaid=shop_orders.unpaid_count(cooperative_id),
         low_stock_at=low_stock_at,
+        expiring=shop_lots.expiry_warnings(cooperative_id),
+        expiry_days=shop_lots.EXPIRY_WARNING_DAYS,
+        today=today(),
     )
 
 

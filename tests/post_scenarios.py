@@ -30,6 +30,7 @@ from PIL import Image
 from sqlalchemy import DateTime, select
 from werkzeug.security import generate_password_hash
 
+from core import clock
 from core.accounts import password_reset_token
 from core.clock import VIETNAM
 from core.extensions import db
@@ -412,6 +413,21 @@ def new_product(s: Start) -> Request:
     return Request({}, form)
 
 
+def new_lot(s: Start) -> Request:
+    packed_on = clock.today()
+    form = {
+        "form_token": "khom-dua-ghe-lot-form-token",  # fixed: the same row in every build
+        "product": str(s.product.id),
+        "quantity": "120",
+        "packed_on": packed_on.isoformat(),
+        "expires_on": (packed_on + timedelta(days=12)).isoformat(),
+        "area_code": "93-VTH-0012",
+        "standard": "VietGAP",
+        "note": "Thu hoạch sáng",
+    }
+    return Request({}, form)
+
+
 def edit_product(s: Start) -> Request:
     form = _product_form("Khóm Đua Ghe loại 1", "40", stock_seen="50")
     return Request({"product_id": s.product.id}, form)
@@ -749,6 +765,7 @@ SCENARIOS = {
     "fairs.cancel_booth_request": Scenario("cooperative", cancel_booth_request, "once", "cancelling: " + ONE_MOVE),
     # the cooperative's dashboard
     "dashboard.new_product": Scenario("cooperative", new_product, "once", "a new product: " + ONE_NEW_ROW, table="products"),
+    "dashboard.new_lot": Scenario("cooperative", new_lot, "once", "a packed lot: " + ONE_NEW_ROW, table="lots"),
     "dashboard.edit_product": Scenario("cooperative", edit_product, "once", SAME_VALUES, table="products"),
     "dashboard.inline_product": Scenario("cooperative", inline_product, "once", SAME_VALUES, table="products"),
     "dashboard.product_visibility": Scenario("cooperative", product_visibility, "once", "hides the product: " + SAME_VALUES),

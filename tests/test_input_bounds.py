@@ -354,6 +354,8 @@ GET_FILTERS = {
     ),  # fmt: skip
     "tourism_host.listing": Filters("cooperative", {"month": "month"}),
     "tourism_host.bookings_list": Filters("cooperative", {"status": "text"}),
+    "dashboard.lots": Filters("cooperative", {"product": "integer"}),
+    "dashboard.new_lot": Filters("cooperative", {"product": "integer"}),
     "dashboard.orders": Filters("cooperative", {"status": "text", "page": "integer"}),
     "dashboard.payments": Filters(
         "cooperative",

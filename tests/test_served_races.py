@@ -24,8 +24,18 @@ from sqlalchemy import func, select
 from core import clock
 from core.extensions import db
 from core.models import User
+from marketplace import lots
 from marketplace.addresses import add_address
-from marketplace.models import CartItem, Checkout, Order, OrderLine, Product, SavedAddress
+from marketplace.models import (
+    CartItem,
+    Checkout,
+    Lot,
+    Order,
+    OrderLine,
+    OrderLineLot,
+    Product,
+    SavedAddress,
+)
 from payments import feeds
 from payments.models import BankTransaction
 from payments.references import reference_for
@@ -215,6 +225,46 @@ def test_30_buyers_10_logged_in_race_for_the_last_5_units(server, log_mark):
     assert not problems, "\n".join(problems) + server.explain(log_mark)
     assert (orders, stock) == (5, 0), server.explain(log_mark)
     assert set(winners) == codes, server.explain(log_mark)
+
+
+def test_30_guests_race_for_two_lots_of_3_and_2(server, log_mark):
+    """The units of two lots (3 expiring first, then 2), raced for by 30 guests: 5 orders,
+    each line's units recorded from the lots first-expiring-first, no lot below zero."""
+    with server.data():
+        make = Factories()
+        product = make.product("Cá thát lát tươi", transfer_shop(make), stock=0, price=185_000)
+        day = clock.today()
+        first = lots.record_lot(product, quantity=3, packed_on=day, expires_on=day + timedelta(3))
+        second = lots.record_lot(product, quantity=2, packed_on=day, expires_on=day + timedelta(5))
+        slug, product_id, lot_ids = product.slug, product.id, (first.id, second.id)
+    guests = [Person(server.url, fresh_address(), label=f"guest {n}") for n in range(30)]
+    ready = in_parallel(lambda person: (add_to_cart(person, slug, product_id), person)[1], guests)
+    outcomes = at_once(lambda person: person.post("/checkout", checkout_form(person)), ready)
+    problems = [
+        problem(person, outcome)
+        for person, outcome in zip(ready, outcomes, strict=True)
+        if isinstance(outcome, Exception) or outcome.is_error_page()
+    ]
+    won = [
+        code
+        for outcome in outcomes
+        if not isinstance(outcome, Exception) and (code := order_code(outcome))
+    ]
+    with server.data() as session:
+        lines = session.scalars(select(OrderLine).where(OrderLine.product_id == product_id)).all()
+        per_line = [sum(taken.quantity for taken in line.lots) for line in lines]
+        left = [session.get(Lot, lot_id).units_left for lot_id in lot_ids]
+        per_lot = dict(
+            session.execute(
+                select(OrderLineLot.lot_id, func.sum(OrderLineLot.quantity))
+                .where(OrderLineLot.lot_id.in_(lot_ids))
+                .group_by(OrderLineLot.lot_id)
+            ).all()
+        )
+        stock = session.get(Product, product_id).stock
+    assert not problems, "\n".join(problems) + server.explain(log_mark)
+    assert (len(won), len(lines), per_line) == (5, 5, [1] * 5), server.explain(log_mark)
+    assert (left, per_lot, stock) == ([0, 0], dict(zip(lot_ids, (3, 2), strict=True)), 0)
 
 
 # --- the cart -----------------------------------------------------------------------------

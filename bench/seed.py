@@ -3,18 +3,21 @@
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from core.extensions import db
 from core.models import Commune, District
 from core.text import fold, slugify
 from marketplace.demo import seed_marketplace
+from marketplace.lots import new_trace_code
 from marketplace.models import (
     Checkout,
     Cooperative,
+    Lot,
     OcopRating,
     Order,
     OrderLine,
+    OrderLineLot,
     Product,
     ProductImage,
 )
@@ -130,7 +133,27 @@ def seed_large_catalogue(products: int, cooperatives: int, seed: int = 603) -> N
             )
     db.session.execute(insert(ProductImage), images)
     db.session.execute(insert(OcopRating), ratings)
+    db.session.execute(insert(Lot), _bench_lots(ids, product_rows, today))
     db.session.commit()
+
+
+# A bench product's one lot: its stock left, out of units enough for the orders' history.
+BENCH_LOT_UNITS = 10_000
+
+
+def _bench_lots(product_ids, product_rows, today: date) -> list[dict]:
+    """One lot per bench product, holding its stock (Product.stock == its lot's units left)."""
+    return [
+        {
+            "product_id": product_id,
+            "code": "BENCH-1",
+            "trace_code": new_trace_code(),
+            "quantity": row["stock"] + BENCH_LOT_UNITS,
+            "units_left": row["stock"],
+            "packed_on": today - timedelta(days=730),
+        }
+        for product_id, row in zip(product_ids, product_rows, strict=True)
+    ]
 
 
 BUSY_COOPERATIVE = "htx-ky-nhu"  # the bench logs in as its owner; it gets BUSY_SHARE of orders
@@ -147,6 +170,10 @@ def seed_orders(count: int, seed: int = 603) -> None:
     by_cooperative: dict[int, list] = {}
     for product in products:
         by_cooperative.setdefault(product.cooperative_id, []).append(product)
+    # The first lot of each product (the bench's own, or the demo's first packing).
+    lot_of = dict(
+        db.session.execute(select(Lot.product_id, func.min(Lot.id)).group_by(Lot.product_id)).all()
+    )
     busy = db.session.scalar(select(Cooperative.id).where(Cooperative.slug == BUSY_COOPERATIVE))
     cooperatives = list(by_cooperative)
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -216,12 +243,20 @@ def seed_orders(count: int, seed: int = 603) -> None:
         order_ids = db.session.scalars(
             insert(Order).returning(Order.id, sort_by_parameter_order=True), orders
         ).all()
-        db.session.execute(
-            insert(OrderLine),
+        written = db.session.execute(
+            insert(OrderLine).returning(OrderLine.id, OrderLine.product_id, OrderLine.quantity),
             [
                 {**line, "order_id": order_id}
                 for order_id, order_lines in zip(order_ids, lines, strict=True)
                 for line in order_lines
             ],
-        )
+        ).all()
+        # Each line took its units from its product's lot (a recall finds its buyers so).
+        taken = [
+            {"order_line_id": line_id, "lot_id": lot_of[product_id], "quantity": quantity}
+            for line_id, product_id, quantity in written
+            if product_id in lot_of
+        ]
+        if taken:
+            db.session.execute(insert(OrderLineLot), taken)
         db.session.commit()

@@ -81,15 +81,19 @@ def prepare_database(postgres: str | None) -> str:
             leftover.unlink()
         url = f"sqlite:///{database}"
     with migrated_app(url):
-        from sqlalchemy import update
+        from sqlalchemy import select
 
+        from core.clock import today
         from core.demo import seed_account
         from core.extensions import db
         from marketplace.demo import seed_marketplace
+        from marketplace.lots import add_lot
         from marketplace.models import Product
 
         seed_marketplace()
-        db.session.execute(update(Product).where(Product.slug == PRODUCT).values(stock=10**6))
+        # Enough for every checkout of the run: a lot of its own (the stock is its lots').
+        product = db.session.scalar(select(Product).where(Product.slug == PRODUCT))
+        add_lot(product, quantity=10**6, packed_on=today())
         for n in range(1, 9):
             seed_account(buyer_email(n), f"Người mua thử {n}", "buyer", DEMO_PASSWORD)
         db.session.commit()

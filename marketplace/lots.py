@@ -28,15 +28,16 @@ def new_trace_code() -> str:
     return "".join(secrets.choice(TRACE_ALPHABET) for _ in range(8))
 
 
-def next_lot_code(product_id: int, packed_on: date) -> str:
-    """The next free code for a lot packed that day: the date, then its number (261201-2)."""
+def next_lot_code(product_id: int, packed_on: date, skip: int = 0) -> str:
+    """The next free code for a lot packed that day: the date, then its number (261201-2);
+    skip: how many codes after it were found taken."""
     prefix = packed_on.strftime("%y%m%d")
     taken = db.session.scalar(
         select(func.count())
         .select_from(Lot)
         .where(Lot.product_id == product_id, Lot.code.like(f"{prefix}-%"))
     )
-    return f"{prefix}-{taken + 1}"
+    return f"{prefix}-{taken + 1 + skip}"
 
 
 def is_sellable(lot: Lot, day: date | None = None) -> bool:
@@ -175,10 +176,10 @@ def _has_lot(product_id: int, code: str) -> bool:
 def _insert_lot(product: Product, quantity: int, packed_on: date, code=None, **fields) -> Lot:
     """Insert a lot; an automatic code taken by a lot recorded at the same moment is tried
     again with the next one. LotCodeTaken for a typed code that exists; TryAgain if busy."""
-    for _attempt in range(1 if code else CODE_ATTEMPTS):
+    for attempt in range(1 if code else CODE_ATTEMPTS):
         lot = Lot(
             product_id=product.id,
-            code=code or next_lot_code(product.id, packed_on),
+            code=code or next_lot_code(product.id, packed_on, skip=attempt),
             trace_code=new_trace_code(),
             quantity=quantity,
             units_left=quantity,

@@ -338,6 +338,15 @@ def test_no_warning_without_lots_expiring(client, db, shop):
 # --- demo data -------------------------------------------------------------------------------
 
 
+def test_the_seeded_demo_keeps_stock_and_lots_together(app, db):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    assert_stock_matches_lots()
+    pineapple = _db.session.scalar(select(Product).where(Product.name == "Khóm Cầu Đúc"))
+    assert lots.expiry_warnings(pineapple.cooperative_id), "no demo lot to warn of"
+    areas = _db.session.scalars(select(Lot.area_code).where(Lot.product_id == pineapple.id)).all()
+    assert set(areas) == {"93-VTH-0012"}
+
+
 def test_the_demo_lots_make_each_products_stock():
     stock = {row[1]: row[5] for row in PRODUCTS}
     for name, (_shelf, _area, _standard, packings) in LOTS.items():

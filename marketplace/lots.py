@@ -74,6 +74,17 @@ def sellable(product_id: int):
 FEFO = (Lot.expires_on.is_(None), Lot.expires_on, Lot.packed_on, Lot.id)
 
 
+def hold_product(product_id: int) -> None:
+    """Take the product's row before its lots, as the checkout's conditional update does:
+    every change to a product's lots waits for the one before it (and none deadlocks)."""
+    db.session.execute(
+        update(Product)
+        .where(Product.id == product_id)
+        .values(stock=Product.stock)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def take_units(product_id: int, quantity: int) -> list[tuple[int, int]]:
     """Take `quantity` units from the product's sellable lots, first-expiring-first: each
     lot by a conditional update (never below zero). Returns (lot id, units) taken. The
@@ -197,23 +208,19 @@ def expire_lots(day: date) -> int:
     """Lots past their expiry stop being sold: marked expired, their units leave the
     product's stock (once: an expired lot is not selling any more). Returns how many."""
     lots = db.session.execute(
-        select(Lot.id, Lot.product_id, Lot.units_left)
+        select(Lot.id, Lot.product_id)
         .where(Lot.status == "selling", Lot.expires_on < day)
         .order_by(Lot.product_id, Lot.id)
     ).all()
-    for lot_id, product_id, _units in lots:
-        # The product's row first, as the checkout does: it serialises with its buyers.
-        db.session.execute(
-            update(Product)
-            .where(Product.id == product_id)
-            .values(stock=Product.stock)
-            .execution_options(synchronize_session=False)
-        )
+    expired = 0
+    for lot_id, product_id in lots:
+        hold_product(product_id)
         units = db.session.scalar(
             select(Lot.units_left).where(Lot.id == lot_id, Lot.status == "selling")
         )
-        if units is None:
+        if units is None:  # recalled meanwhile
             continue
+        expired += 1
         db.session.execute(
             update(Lot)
             .where(Lot.id == lot_id)
@@ -226,7 +233,7 @@ def expire_lots(day: date) -> int:
             .values(stock=Product.stock - units)
             .execution_options(synchronize_session=False)
         )
-    return len(lots)
+    return expired
 
 
 def lots_of(cooperative_id: int, product_id: int | None = None) -> list[Lot]:

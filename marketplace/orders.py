@@ -134,12 +134,7 @@ def _return_stock(order: Order) -> None:
     """Each line's units go back to the lots they came from; the stock grows by those still
     for sale. The product's row first, as the checkout takes it (no deadlock between them)."""
     for line in sorted(order.lines, key=lambda line: line.product_id):
-        db.session.execute(
-            update(Product)
-            .where(Product.id == line.product_id)
-            .values(stock=Product.stock)
-            .execution_options(synchronize_session=False)
-        )
+        lots.hold_product(line.product_id)
         back = lots.return_units(line)
         db.session.execute(
             update(Product)

@@ -10,10 +10,12 @@ from marketplace.demo_data import (
     ACCOUNTS,
     COOPERATIVE_STORIES_EN,
     COOPERATIVES,
+    DEMO_GTINS,
     DEMO_PASSWORD,
     PRODUCTS,
     PRODUCTS_EN,
 )
+from marketplace.gs1 import normalise_gtin
 from marketplace.models import Cooperative, Product, ProductImage
 from marketplace.products import add_product, product_search_text
 from marketplace.profile import holder_name
@@ -102,6 +104,7 @@ def _seed_product(
         description=description,
         name_en=name_en,
         description_en=description_en,
+        gtin=normalise_gtin(DEMO_GTINS.get(name, "")),
     )
     db.session.add(ProductImage(product=product, path=f"img/products/{picture}.svg", alt=name))
     for criteria, a, b, c, level, decision, day in ratings:

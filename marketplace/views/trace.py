@@ -2,6 +2,8 @@
 /01/<GTIN>/10/<lot>), and the cooperative's label sheet of the lot (on the dashboard's
 blueprint). Rules in marketplace.trace and marketplace.lot_labels."""
 
+from contextlib import suppress
+
 from flask import Response, abort, g, redirect, render_template, request, url_for
 
 from core.clock import today
@@ -26,10 +28,9 @@ def _trace_page(lot):
     if lot is None:
         abort(404)
     if _is_person():
-        try:
+        # A scan not counted while the database is busy: the page matters more.
+        with suppress(TryAgain):
             trace.count_scan(lot.id)
-        except TryAgain:
-            pass  # a scan not counted while the database is busy: the page matters more
     product = lot.product
     day = today()
     return render_template(

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import BigInteger, Integer, SmallInteger, String, event, func, or_, select
 
 from core.extensions import db as _db
+from marketplace.lots import record_lot
 from tests.post_scenarios import (
     EMAILS,
     SCENARIOS,
@@ -355,6 +356,7 @@ GET_FILTERS = {
     "tourism_host.listing": Filters("cooperative", {"month": "month"}),
     "tourism_host.bookings_list": Filters("cooperative", {"status": "text"}),
     "dashboard.orders": Filters("cooperative", {"status": "text", "page": "integer"}),
+    "dashboard.lot_labels_pdf": Filters("cooperative", {"count": "integer"}),
     "dashboard.payments": Filters(
         "cooperative",
         {"statement": "text", "header": "integer"},
@@ -382,6 +384,7 @@ def get_world(app, today) -> World:
     placed = start.checkout("vietqr")  # by transfer: the order page has its QR pictures
     booking = start.booking(homestay)
     start.cart_line(1)
+    lot = record_lot(start.product, quantity=5, packed_on=today)
     values = {
         "product_slug": start.product.slug,
         "cooperative_slug": start.cooperative.slug,
@@ -394,6 +397,7 @@ def get_world(app, today) -> World:
         "listing_id": homestay.id,
         "guests": "2",
         "csv_table": "summary",
+        "lot_id": lot.id,
     }
     assert {homestay.slug, tour.slug} == set(BOTH_LISTINGS)
     _db.session.commit()

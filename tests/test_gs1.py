@@ -80,7 +80,7 @@ def test_parse(uri, expected):
     "uri",
     [
         "https://x.vn/01/08938505974195/10/L1",  # wrong check digit
-        "https://x.vn/01/0893850597419/10/L1",  # not a GTIN length... 13 digits, wrong digit
+        "https://x.vn/01/0893850597419/10/L1",  # 13 digits whose last is not the check digit
         "https://x.vn/01/abc/10/L1",
         "https://x.vn/01/08938505974194/10",  # a key with no value
         "https://x.vn/products/khom",

@@ -13,11 +13,13 @@ from marketplace.demo_data import (
     ACCOUNTS,
     COOPERATIVE_STORIES_EN,
     COOPERATIVES,
+    DEMO_GTINS,
     DEMO_PASSWORD,
     LOTS,
     PRODUCTS,
     PRODUCTS_EN,
 )
+from marketplace.gs1 import normalise_gtin
 from marketplace.lots import add_lot
 from marketplace.models import Cooperative, Product, ProductImage
 from marketplace.products import add_product, product_search_text
@@ -120,6 +122,7 @@ def _seed_product(
         description=description,
         name_en=name_en,
         description_en=description_en,
+        gtin=normalise_gtin(DEMO_GTINS.get(name, "")),
     )
     db.session.add(ProductImage(product=product, path=f"img/products/{picture}.svg", alt=name))
     if name in LOTS:

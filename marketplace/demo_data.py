@@ -867,6 +867,16 @@ COOPERATIVE_STORIES_EN = {
     "Vĩnh Viễn A.",
 }
 
+# GTINs of a few packed products, so the demo's labels show GS1 Digital Link QR codes. They are
+# invented for the demo (893 is GS1 Vietnam's prefix, the check digits are right), not codes
+# registered with GS1 Vietnam: the others keep the site's short /t/ address.
+DEMO_GTINS = {
+    "Mứt khóm Cầu Đúc": "8938602110013",
+    "Cá thát lát rút xương tẩm gia vị": "8938602110020",
+    "Lạp xưởng Mỹ Yến": "8938602110037",
+    "Trà mãng cầu xiêm": "8938602110044",
+}
+
 PRODUCTS_EN = {
     "Khóm Cầu Đúc": (
         "Cầu Đúc pineapple",

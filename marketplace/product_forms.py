@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from core.bounds import INT_MAX, TypedLength
 from core.forms import REQUIRED
 from core.text import parse_whole_number, whole_number
+from marketplace.gs1 import normalise_gtin
 from marketplace.labels import GROUP_NAMES, UNIT_NAMES
 from marketplace.models import OCOP_GROUPS
 from marketplace.products import MAX_PRICE, MAX_STOCK, ProductData
@@ -41,6 +42,14 @@ INVALID_STOCK = _l("Tồn kho phải là số nguyên, ví dụ 0, 25 hoặc 1.0
 STALE_STOCK = _l(
     "Không rõ tồn kho lúc bạn mở trang. Chưa lưu gì; hãy kiểm tra lại số tồn kho rồi bấm lưu."
 )
+
+# 14 digits and the spaces or dashes people type between groups of them.
+GTIN_TYPED_LENGTH = 24
+INVALID_GTIN = _l(
+    "Mã GTIN gồm 8, 12, 13 hoặc 14 chữ số, chữ số cuối là số kiểm tra; hãy xem lại các số in "
+    "dưới mã vạch."
+)
+GTIN_TAKEN = _l("Mã GTIN này đã dùng cho một sản phẩm khác. Mỗi sản phẩm có một mã GTIN riêng.")
 
 
 class NumberBetween:
@@ -146,6 +155,15 @@ class ProductForm(_StockSeen, FlaskForm):
         validators=[Optional(), Length(max=200, message=_l("Tối đa %(max)s ký tự."))],
         filters=[_strip],
     )
+    gtin = StringField(
+        _l("Mã GTIN (mã vạch)"),
+        validators=[
+            Optional(),
+            Length(max=GTIN_TYPED_LENGTH, message=INVALID_GTIN),
+        ],
+        filters=[_strip],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
     picture = FileField(
         _l("Thêm ảnh sản phẩm"),
         render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"},
@@ -154,6 +172,10 @@ class ProductForm(_StockSeen, FlaskForm):
     def validate_group(self, field):
         if field.data not in OCOP_GROUPS:
             raise ValidationError(_l("Vui lòng chọn nhóm sản phẩm."))
+
+    def validate_gtin(self, field):
+        if field.data and normalise_gtin(field.data) is None:
+            raise ValidationError(INVALID_GTIN)
 
     def validate_unit(self, field):
         if field.data not in UNIT_NAMES:
@@ -170,6 +192,7 @@ class ProductForm(_StockSeen, FlaskForm):
             certifications=self.certifications.data or "",
             name_en=self.name_en.data or "",
             description_en=self.description_en.data or "",
+            gtin=normalise_gtin(self.gtin.data or ""),
         )
 
 

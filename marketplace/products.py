@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from core.accounts import unique_slug
@@ -114,6 +115,12 @@ class ProductData:
     # The English versions, "" where the cooperative wrote none.
     name_en: str = ""
     description_en: str = ""
+    # The GTIN-14 (marketplace.gs1.normalise_gtin), None when the product has none.
+    gtin: str | None = None
+
+
+class GtinTaken(Exception):
+    """Another product already has this GTIN; nothing was saved."""
 
 
 class StockChanged(Exception):
@@ -181,6 +188,7 @@ def create_product(
     try:
         with write_transaction():
             product = add_product(cooperative, name=data.name, **_clean_fields(data))
+            _write_gtin(product, data.gtin)
             if picture:
                 stored.append(store_image(picture, upload_folder))
                 db.session.add(
@@ -191,6 +199,20 @@ def create_product(
         _delete_files(stored, upload_folder)
         raise
     return product
+
+
+def _write_gtin(product: Product, gtin: str | None) -> None:
+    """Give the product its GTIN, in a savepoint: GtinTaken when another product has it, even
+    one saved at the same moment (the unique constraint refuses it, and the change stops
+    there, with nothing saved)."""
+    if product.gtin == gtin:
+        return
+    try:
+        with db.session.begin_nested():
+            product.gtin = gtin
+            db.session.flush()
+    except IntegrityError as error:
+        raise GtinTaken(gtin) from error
 
 
 def _delete_files(paths: list[str], upload_folder: str) -> None:
@@ -252,6 +274,7 @@ def update_product(
             for key, value in fields.items():
                 setattr(product, key, value)
             db.session.flush()
+            _write_gtin(product, data.gtin)
             product.search_text = product_search_text(product)
             refresh_listing(product)
             if stored:

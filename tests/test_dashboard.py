@@ -16,6 +16,7 @@ from core import uploads
 from core.clock import VIETNAM
 from core.db import TryAgain
 from core.submissions import new_form_token
+from marketplace.lots import record_lot
 from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductImage
 from marketplace.sales import sales_by_month, sales_chart, top_products
 from payments import matching
@@ -831,10 +832,12 @@ TRANSACTION_ROUTES = [
     ("post", "/dashboard/payments/transactions/{transaction}/assign"),
     ("post", "/dashboard/payments/transactions/{transaction}/dismiss"),
 ]
+LOT_ROUTES = [("get", "/dashboard/lots/{lot}/labels.pdf")]
+OWNED_ROUTES = PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES + LOT_ROUTES
 
 
 @pytest.fixture()
-def theirs(db, other):
+def theirs(db, make, other):
     cooperative, product = other
     order = make_order(db, cooperative, [(product, 2)], payment="vietqr")
     refund = Refund(
@@ -846,13 +849,15 @@ def theirs(db, other):
     credit = matching.take_in(
         cooperative.id, BankLine("sepay", "1", order.created_at, 7_000, "in", "chuyen tien")
     )
+    # A lot of another of their products: its units would change the stock checked below.
+    lot = record_lot(make.product("Lô của HTX khác", cooperative), quantity=3, packed_on=date(2026, 1, 5))  # fmt: skip
     return {
         "product": product.id, "image": product.images[0].id, "order": order.id,
-        "refund": refund.id, "transaction": credit.id,
+        "refund": refund.id, "transaction": credit.id, "lot": lot.id,
     }  # fmt: skip
 
 
-@pytest.mark.parametrize(("method", "url"), PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES)
+@pytest.mark.parametrize(("method", "url"), OWNED_ROUTES)
 def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db, method, url):
     data = {
         **product_form(),
@@ -884,9 +889,7 @@ def test_own_product_with_another_products_image_is_not_found(signed_in, coop, m
 
 def test_every_dashboard_route_with_an_id_is_in_the_owner_check(app):
     """A new dashboard route taking an id must be added to the lists above."""
-    listed = {
-        (method.upper(), url) for method, url in PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES
-    }
+    listed = {(method.upper(), url) for method, url in OWNED_ROUTES}
     found = set()
     for rule in app.url_map.iter_rules():
         shared = ("dashboard.upload",)

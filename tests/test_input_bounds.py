@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import BigInteger, Integer, SmallInteger, String, event, func, or_, select
 
 from core.extensions import db as _db
+from marketplace.lots import record_lot
 from tests.post_scenarios import (
     EMAILS,
     SCENARIOS,
@@ -357,6 +358,7 @@ GET_FILTERS = {
     "dashboard.lots": Filters("cooperative", {"product": "integer"}),
     "dashboard.new_lot": Filters("cooperative", {"product": "integer"}),
     "dashboard.orders": Filters("cooperative", {"status": "text", "page": "integer"}),
+    "dashboard.lot_labels_pdf": Filters("cooperative", {"count": "integer"}),
     "dashboard.payments": Filters(
         "cooperative",
         {"statement": "text", "header": "integer"},
@@ -384,6 +386,7 @@ def get_world(app, today) -> World:
     placed = start.checkout("vietqr")  # by transfer: the order page has its QR pictures
     booking = start.booking(homestay)
     start.cart_line(1)
+    lot = record_lot(start.product, quantity=5, packed_on=today)
     values = {
         "product_slug": start.product.slug,
         "cooperative_slug": start.cooperative.slug,
@@ -396,6 +399,7 @@ def get_world(app, today) -> World:
         "listing_id": homestay.id,
         "guests": "2",
         "csv_table": "summary",
+        "lot_id": lot.id,
     }
     assert {homestay.slug, tour.slug} == set(BOTH_LISTINGS)
     _db.session.commit()

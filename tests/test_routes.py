@@ -32,6 +32,7 @@ from core.models import Message, User
 from fairs import booths
 from marketplace import addresses
 from marketplace import checkout as checkouts
+from marketplace.lots import record_lot
 from payments import matching
 from payments.matching import BankLine
 from payments.models import Refund
@@ -85,6 +86,7 @@ OWNED = {
     "dashboard.order_status": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_refund": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.edit_product": (("cooperative",), SHOP_INTRUDERS),
+    "dashboard.lot_labels_pdf": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.delete_image": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.inline_product": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.product_visibility": (("cooperative",), SHOP_INTRUDERS),
@@ -233,7 +235,8 @@ def world(app, db, make, today):
         bank_account="7700205123456", bank_account_name="HTX DI KHAP",
     )  # fmt: skip
     theirs = make.cooperative("HTX Hàng Xóm", district=district, owner=users["other_cooperative"])
-    product = make.product("Khóm Đi Khắp", mine, stock=50)
+    product = make.product("Khóm Đi Khắp", mine, stock=50, gtin="08938602110013")
+    lot = record_lot(product, quantity=10, packed_on=today, area_code="HG-VT-1")
     make.product("Cá Hàng Xóm", theirs)
     listing = Listing(
         host=mine, kind="homestay", slug="homestay-di-khap", title="Homestay Đi Khắp",
@@ -342,6 +345,10 @@ def world(app, db, make, today):
         "message_id": message.id,
         "transaction_id": credit.id,
         "address_id": address.id,
+        "lot_id": lot.id,
+        "trace_code": lot.trace_code,
+        # The GS1 Digital Link's path after /01/: the GTIN, then the lot (/10/).
+        "rest": f"{product.gtin}/10/{lot.code}",
         "action": "approve",
         "name": upload.name,
         "token": password_reset_token(users["buyer"]),  # the buyer's password reset link
@@ -361,6 +368,7 @@ SLUG_BY_PREFIX = {
 CODE_BY_PREFIX = {
     "/orders/": "checkout_code",
     "/bookings/": "booking_code",
+    "/t/": "trace_code",
     "/fairs/": "booth_code",
 }
 

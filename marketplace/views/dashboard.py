@@ -33,7 +33,13 @@ from marketplace.forms import RefundForm
 from marketplace.labels import ORDER_STATUS_NAMES
 from marketplace.orders import AlreadyInStatus, AlreadyPaid, IllegalTransition, UnpaidShipment
 from marketplace.payables import payment_state
-from marketplace.product_forms import InlineForm, NewProductForm, ProductForm, seen_stock
+from marketplace.product_forms import (
+    GTIN_TAKEN,
+    InlineForm,
+    NewProductForm,
+    ProductForm,
+    seen_stock,
+)
 from payments.refunds import REASONS as REFUND_REASONS
 from payments.refunds import refunds_of
 
@@ -192,6 +198,8 @@ def new_product():
                     upload_folder=upload_folder(),
                     address=lambda product: url_for(".products") + f"#product-{product.id}",
                 )
+            except shop_products.GtinTaken:
+                form.gtin.errors = [*form.gtin.errors, GTIN_TAKEN]
             except TryAgain:
                 flash(try_again(), "error")
             else:
@@ -223,6 +231,8 @@ def edit_product(product_id: int):
             except shop_products.StockChanged as changed:
                 form.stock.errors = [*form.stock.errors, _stock_changed_message(changed)]
                 form.stock_seen.data = str(changed.current)
+            except shop_products.GtinTaken:
+                form.gtin.errors = [*form.gtin.errors, GTIN_TAKEN]
             except TryAgain:
                 flash(try_again(), "error")
             else:

@@ -160,22 +160,26 @@ def test_a_second_recall_is_the_same_recall(app, db, lot, admin, owner, five_buy
 
 
 def test_two_recalls_at_once_are_one(app, db, lot, admin, owner, five_buyers):
+    # Plain ids: the threads must not touch this session's objects.
+    lot_id, owner_id, admin_id, product_id = lot.id, owner.id, admin.id, lot.product_id
+    user_model = type(admin)
+
     def recall(actor_id):
         with app.test_request_context():
-            actor = _db.session.get(type(admin), actor_id)
+            actor = _db.session.get(user_model, actor_id)
             try:
-                recalls.recall_lot(lot.id, reason=f"Lý do {actor_id}", actor=actor)
+                recalls.recall_lot(lot_id, reason=f"Lý do {actor_id}", actor=actor)
                 return "recalled"
             except recalls.AlreadyRecalled:
                 return "already"
             finally:
                 _db.session.remove()
 
-    outcomes = at_once(app, lambda: recall(owner.id), lambda: recall(admin.id))
-    assert sorted(outcomes) == ["already", "recalled"]
+    outcomes = at_once(app, lambda: recall(owner_id), lambda: recall(admin_id))
+    assert sorted(map(str, outcomes)) == ["already", "recalled"]
     assert len([m for m in buyer_messages() if m.channel == "mail"]) == 3
     assert _db.session.scalar(select(func.count()).where(AuditEvent.action == "lot.recall")) == 1
-    stock_invariant(lot.product_id)
+    stock_invariant(product_id)
 
 
 def test_the_stock_keeps_to_the_selling_lots(app, db, product, lot, admin, five_buyers):

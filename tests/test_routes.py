@@ -32,6 +32,7 @@ from core.models import Message, User
 from fairs import booths
 from marketplace import addresses
 from marketplace import checkout as checkouts
+from marketplace.lots import record_lot
 from payments import matching
 from payments.matching import BankLine
 from payments.models import Refund
@@ -84,6 +85,7 @@ OWNED = {
     "dashboard.order_paid": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_status": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_refund": (("cooperative",), SHOP_INTRUDERS),
+    "dashboard.recall_lot": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.edit_product": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.delete_image": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.inline_product": (("cooperative",), SHOP_INTRUDERS),
@@ -314,6 +316,7 @@ def world(app, db, make, today):
     credit = matching.take_in(
         mine.id, BankLine("sepay", "1", checkout.created_at, 12_345, "in", "chuyen tien")
     )
+    lot = record_lot(product, quantity=5, packed_on=today, code="DI-KHAP-1")
     upload = Path(app.config["UPLOAD_FOLDER"]) / f"{secrets.token_hex(16)}.webp"
     upload.write_bytes(b"RIFF0000WEBP")  # served as it is; no one decodes it
 
@@ -342,6 +345,7 @@ def world(app, db, make, today):
         "message_id": message.id,
         "transaction_id": credit.id,
         "address_id": address.id,
+        "lot_id": lot.id,
         "action": "approve",
         "name": upload.name,
         "token": password_reset_token(users["buyer"]),  # the buyer's password reset link

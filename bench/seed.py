@@ -3,7 +3,7 @@
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from core.extensions import db
 from core.models import Commune, District
@@ -12,9 +12,11 @@ from marketplace.demo import seed_marketplace
 from marketplace.models import (
     Checkout,
     Cooperative,
+    Lot,
     OcopRating,
     Order,
     OrderLine,
+    OrderLineLot,
     Product,
     ProductImage,
 )
@@ -138,9 +140,39 @@ BUSY_SHARE = 0.1
 BATCH = 5000
 
 
+def seed_lots() -> dict[int, int]:
+    """One lot per product that has none, holding its stock (stock = its selling lots' units
+    left); product id -> the id of its lot (the first, where it had some)."""
+    lotless = db.session.execute(
+        select(Product.id, Product.stock, Product.created_at).where(
+            ~Product.id.in_(select(Lot.product_id))
+        )
+    ).all()
+    if lotless:
+        db.session.execute(
+            insert(Lot),
+            [
+                {
+                    "product_id": product_id,
+                    "code": "BENCH-1",
+                    "trace_code": f"B{product_id:07d}",
+                    "quantity": max(stock, 1),
+                    "units_left": stock,
+                    "packed_on": (created_at or datetime.now(UTC)).date(),
+                }
+                for product_id, stock, created_at in lotless
+            ],
+        )
+    return dict(
+        db.session.execute(select(Lot.product_id, func.min(Lot.id)).group_by(Lot.product_id)).all()
+    )
+
+
 def seed_orders(count: int, seed: int = 603) -> None:
-    """`count` orders of the last two years, one checkout each, with one to three lines."""
+    """`count` orders of the last two years, one checkout each, with one to three lines, each
+    line's units taken from its product's lot (order_line_lots, as a recall reads them)."""
     rng = random.Random(seed)
+    lot_of = seed_lots()
     products = db.session.execute(
         select(Product.id, Product.cooperative_id, Product.name, Product.unit, Product.price)
     ).all()
@@ -216,12 +248,35 @@ def seed_orders(count: int, seed: int = 603) -> None:
         order_ids = db.session.scalars(
             insert(Order).returning(Order.id, sort_by_parameter_order=True), orders
         ).all()
+        flat = [
+            {**line, "order_id": order_id}
+            for order_id, order_lines in zip(order_ids, lines, strict=True)
+            for line in order_lines
+        ]
+        line_ids = db.session.scalars(
+            insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), flat
+        ).all()
         db.session.execute(
-            insert(OrderLine),
+            insert(OrderLineLot),
             [
-                {**line, "order_id": order_id}
-                for order_id, order_lines in zip(order_ids, lines, strict=True)
-                for line in order_lines
-            ],
+                {
+                    "order_line_id": line_id,
+                    "lot_id": lot_of[line["product_id"]],
+                    "quantity": line["quantity"],
+                }
+                for line_id, line in zip(line_ids, flat, strict=True)
+            ],  # fmt: skip
         )
         db.session.commit()
+    # A lot packed what it has left and what its lines took.
+    taken = (
+        select(func.sum(OrderLineLot.quantity))
+        .where(OrderLineLot.lot_id == Lot.id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Lot)
+        .where(Lot.id.in_(select(OrderLineLot.lot_id)))
+        .values(quantity=Lot.units_left + taken)
+    )
+    db.session.commit()

@@ -142,8 +142,8 @@ class Start:
         """A lot of the product, bought by the buyer's checkout (its units recorded as the
         lots' checkout records them); its trace code fixed, as every name here is."""
         lot = record_lot(self.product, quantity=5, packed_on=self.today, code="DUA-1")
-        lot.trace_code = "DUAGHE22"
         order = self.checkout().orders[0]
+        lot.trace_code = "DUAGHE22"
         db.session.add(OrderLineLot(order_line_id=order.lines[0].id, lot_id=lot.id, quantity=2))
         db.session.commit()
         return lot

@@ -22,7 +22,7 @@ from core.models import Message, User, utcnow
 from core.notifications import Recipient, notify, site_link
 from core.text import phone_for_reading
 from marketplace.models import Checkout, Lot, Order, OrderLine, OrderLineLot, Product
-from marketplace.notifications import buyer_of
+from marketplace.notifications import recipient_for
 
 REASON_LENGTH = Lot.recall_reason.type.length
 BUYER_EVENT = "lot.recalled"
@@ -48,8 +48,13 @@ class Buyer:
 
     order_id: int
     order_code: str
-    checkout: Checkout
     units: int
+    # The checkout's: who ordered, and how to reach them.
+    buyer_id: int | None
+    name: str
+    phone: str
+    email: str | None
+    language: str
 
 
 def reason_given(reason: str | None) -> str:
@@ -60,20 +65,23 @@ def reason_given(reason: str | None) -> str:
 
 
 def buyers_of(lot_id: int) -> list[Buyer]:
-    """Every order whose lines took units of the lot, with its checkout: one query, through
+    """Every order whose lines took units of the lot, with its buyer: one query, through
     order_line_lots' index on lot_id. Cancelled orders are left out: their goods never left
     the cooperative (cancelling puts the stock back), so their buyers hold nothing to stop
     using."""
+    # Columns, not objects: a lot may have thousands of buyers, and loading as many Checkout
+    # objects is most of the time (bench/bench_recall.py).
+    who = (Checkout.buyer_id, Checkout.name, Checkout.phone, Checkout.email, Checkout.language)
     rows = db.session.execute(
-        select(Order.id, Order.code, Checkout, func.sum(OrderLineLot.quantity))
+        select(Order.id, Order.code, func.sum(OrderLineLot.quantity), *who)
         .join(OrderLine, OrderLine.id == OrderLineLot.order_line_id)
         .join(Order, Order.id == OrderLine.order_id)
         .join(Checkout, Checkout.id == Order.checkout_id)
         .where(OrderLineLot.lot_id == lot_id, Order.status != "cancelled")
-        .group_by(Order.id, Order.code, Checkout.id)
+        .group_by(Order.id, Order.code, *who)
         .order_by(Order.id)
     ).all()
-    return [Buyer(order_id, code, checkout, units) for order_id, code, checkout, units in rows]
+    return [Buyer(*row) for row in rows]
 
 
 def buyer_once_key(lot_id: int, order_id: int) -> str:
@@ -133,13 +141,13 @@ def recall_lot(lot_id: int, *, reason: str, actor: User) -> list[Buyer]:
 
 def _tell_buyers(lot: Lot, buyers: list[Buyer]) -> None:
     cooperative = lot.product.cooperative
-    # The buyers' accounts in one query; buyer_of then finds them in the session.
-    account_ids = {b.checkout.buyer_id for b in buyers if b.checkout.buyer_id is not None}
+    # The buyers' accounts in one query; recipient_for then finds them in the session.
+    account_ids = {b.buyer_id for b in buyers if b.buyer_id is not None}
     if account_ids:
         db.session.scalars(select(User).where(User.id.in_(account_ids))).all()
     link = trace_link(lot)
     for buyer in buyers:
-        recipient = buyer_of(buyer.checkout)
+        recipient = recipient_for(buyer.buyer_id, buyer.email, buyer.language, buyer.phone)
         if recipient is None:  # a guest who left no email: the office calls (its buyers page)
             continue
         notify(
@@ -149,7 +157,7 @@ def _tell_buyers(lot: Lot, buyers: list[Buyer]) -> None:
             _l("Thu hồi sản phẩm: %(product)s, lô %(lot)s",
                product=InReadersLanguage(lot.product, "name"), lot=lot.code),
             once_key=buyer_once_key(lot.id, buyer.order_id),
-            params={"order_code": buyer.order_code, "customer_name": buyer.checkout.name},
+            params={"order_code": buyer.order_code, "customer_name": buyer.name},
             lot=lot,
             buyer=buyer,
             cooperative=cooperative,
@@ -272,11 +280,10 @@ def reach(lot_id: int) -> Reach:
     people, unreachable = set(), 0
     buyers = buyers_of(lot_id)
     for buyer in buyers:
-        checkout = buyer.checkout
-        if checkout.buyer_id is not None:
-            people.add(("account", checkout.buyer_id))
-        elif checkout.email:
-            people.add(("email", checkout.email.lower()))
+        if buyer.buyer_id is not None:
+            people.add(("account", buyer.buyer_id))
+        elif buyer.email:
+            people.add(("email", buyer.email.lower()))
         else:
             unreachable += 1
     return Reach(orders=len(buyers), people=len(people), unreachable=unreachable)

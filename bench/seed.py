@@ -162,7 +162,8 @@ BATCH = 5000
 
 
 def seed_orders(count: int, seed: int = 603) -> None:
-    """`count` orders of the last two years, one checkout each, with one to three lines."""
+    """`count` orders of the last two years, one checkout each, with one to three lines, each
+    line's units taken from its product's lot (order_line_lots, as a recall reads them)."""
     rng = random.Random(seed)
     products = db.session.execute(
         select(Product.id, Product.cooperative_id, Product.name, Product.unit, Product.price)

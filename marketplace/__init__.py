@@ -20,6 +20,7 @@ def init_app(app) -> None:
         lots,  # noqa: F401  (its routes are on dashboard)
         payments,  # noqa: F401  (its routes are on dashboard)
         profile,  # noqa: F401  (its routes are on dashboard)
+        recalls,  # noqa: F401  (its routes are on dashboard)
         trace,  # noqa: F401  (the labels' route is on dashboard)
     )
     from marketplace.views.dashboard import dashboard

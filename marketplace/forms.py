@@ -1,5 +1,5 @@
 """Forms of the shop: checkout and the buyer's saved addresses, a buyer cancelling, a
-cooperative recording a refund."""
+cooperative recording a refund or recalling a lot."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -142,3 +142,9 @@ class RefundForm(FlaskForm):
     bank_reference = StringField(
         _l("Mã giao dịch hoàn tiền"), validators=[InputRequired(REQUIRED), _at_most(60)]
     )
+
+
+class RecallForm(FlaskForm):
+    """The cooperative recalls one of its lots: the reason its buyers will read."""
+
+    reason = TextAreaField(_l("Lý do thu hồi"), validators=[InputRequired(REQUIRED), _at_most(300)])

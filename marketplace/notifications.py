@@ -36,15 +36,18 @@ def order_link(checkout: Checkout) -> str:
 def buyer_of(checkout: Checkout) -> Recipient | None:
     """The buyer's account, or the guest's email in the language of the checkout page; None
     when a guest left no email."""
-    if checkout.buyer_id is not None:
-        buyer = db.session.get(User, checkout.buyer_id)
+    return recipient_for(checkout.buyer_id, checkout.email, checkout.language, checkout.phone)
+
+
+def recipient_for(buyer_id, email, language, phone) -> Recipient | None:
+    """buyer_of, from a checkout's columns (a recall reads thousands without loading them)."""
+    if buyer_id is not None:
+        buyer = db.session.get(User, buyer_id)
         if buyer is not None:
             # The phone of the order reaches them on Zalo even when the account has none.
-            return replace(Recipient.of(buyer), phone=buyer.phone or checkout.phone)
-    if checkout.email:
-        return Recipient(
-            address=checkout.email, language=checkout.language or "vi", phone=checkout.phone
-        )
+            return replace(Recipient.of(buyer), phone=buyer.phone or phone)
+    if email:
+        return Recipient(address=email, language=language or "vi", phone=phone)
     return None
 
 

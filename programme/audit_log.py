@@ -25,7 +25,7 @@ from core.models import Message
 from fairs.labels import BOOTH_REQUEST_STATUS_NAMES
 from fairs.models import Booth, BoothRequest, Fair
 from marketplace.labels import ORDER_STATUS_NAMES
-from marketplace.models import Cooperative, Order, Product
+from marketplace.models import Cooperative, Lot, Order, Product
 from payments.models import BankFeed, BankTransaction, Refund
 from programme.models import Training, TrainingRegistration
 from tourism.labels import BOOKING_STATUS_NAMES
@@ -56,6 +56,7 @@ EVENT_NAMES = {
     "bank_transaction.assign": N_("Gán giao dịch ngân hàng"),
     "bank_transaction.dismiss": N_("Bỏ qua giao dịch ngân hàng"),
     "refund.record": N_("Ghi nhận hoàn tiền"),
+    "lot.recall": N_("Thu hồi lô sản phẩm"),
 }
 OTHER_EVENT = N_("Thao tác khác")
 
@@ -75,6 +76,7 @@ SUBJECT_KIND_NAMES = {
     "bank_feed": N_("Nguồn báo có"),
     "bank_transaction": N_("Giao dịch ngân hàng"),
     "refund": N_("Hoàn tiền"),
+    "lot": N_("Lô sản phẩm"),
 }
 
 # The statuses a "from → to" detail names, by the subject they belong to.
@@ -210,6 +212,13 @@ def _cooperatives(ids):
     return {
         c.id: Subject(c.name, url_for("admin.cooperatives", _anchor=f"cooperative-{c.id}"))
         for c in _rows(Cooperative, ids)
+    }
+
+
+def _lots(ids):
+    return {
+        lot.id: Subject(f"{lot.product.name} · {lot.code}", url_for("admin.recall", lot_id=lot.id))
+        for lot in _rows(Lot, ids, joinedload(Lot.product))
     }
 
 
@@ -354,4 +363,5 @@ SUBJECTS: dict[str, Callable[[set[int]], dict[int, Subject]]] = {
     "bank_feed": _bank_feeds,
     "bank_transaction": _bank_transactions,
     "refund": _refunds,
+    "lot": _lots,
 }

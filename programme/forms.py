@@ -3,7 +3,7 @@ a one-time token (core.submissions); every field is bounded (core.bounds)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange
 
 from core import clock
@@ -74,3 +74,9 @@ class TrainingForm(FlaskForm):
         _l("Số chỗ"),
         validators=[InputRequired(REQUIRED), NumberRange(1, 1000, _l("Từ 1 đến 1000 chỗ."))],
     )
+
+
+class RecallForm(FlaskForm):
+    """The office recalls a lot: the reason its buyers will read."""
+
+    reason = TextAreaField(_l("Lý do thu hồi"), validators=[InputRequired(REQUIRED), at_most(300)])

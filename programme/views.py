@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 import programme.plan_views  # noqa: F401  (the plan's dashboard, /admin/plan)
+import programme.recall_views  # noqa: F401  (recalls, /admin/recalls)
 from core import formatting
 from core.admin import admin
 from core.audit import AuditEvent

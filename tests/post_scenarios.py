@@ -41,7 +41,8 @@ from fairs.models import Booth
 from marketplace import addresses, orders
 from marketplace import checkout as checkouts
 from marketplace.cart import SESSION_KEY
-from marketplace.models import CartItem
+from marketplace.lots import record_lot
+from marketplace.models import CartItem, OrderLineLot
 from payments import feeds, matching, statements
 from payments.matching import BankLine, take_in
 from payments.references import reference_for
@@ -137,6 +138,16 @@ class Start:
             },
             make_default=default,
         )  # fmt: skip
+
+    def lot(self):
+        """A lot of the product, bought by the buyer's checkout (its units recorded as the
+        lots' checkout records them); its trace code fixed, as every name here is."""
+        lot = record_lot(self.product, quantity=5, packed_on=self.today, code="DUA-1")
+        order = self.checkout().orders[0]
+        lot.trace_code = "DUAGHE22"
+        db.session.add(OrderLineLot(order_line_id=order.lines[0].id, lot_id=lot.id, quantity=2))
+        db.session.commit()
+        return lot
 
     def homestay(self) -> Listing:
         listing = Listing(
@@ -596,6 +607,10 @@ def hide_product(s: Start) -> Request:
     return Request({"product_id": s.product.id}, {"reason": "Ảnh không đúng sản phẩm"})
 
 
+def recall_lot(s: Start) -> Request:
+    return Request({"lot_id": s.lot().id}, {"reason": "Bao bì bị hở"})
+
+
 def send_message_again(s: Start) -> Request:
     message = Message(
         event="order.placed", channel="mail", user_id=s.users["buyer"].id,
@@ -774,6 +789,7 @@ SCENARIOS = {
     "dashboard.order_status": Scenario("cooperative", order_status, "once", ONE_MOVE, columns={"note": "order_events.note"}),
     "dashboard.cancel_order": Scenario("cooperative", cancel_order_by_cooperative, "once", "cancelling (stock back once): " + ONE_MOVE, columns={"reason": "orders.cancel_reason"}),
     "dashboard.order_paid": Scenario("cooperative", order_paid, "once", "a transfer arrives once: " + ONE_MOVE),
+    "dashboard.recall_lot": Scenario("cooperative", recall_lot, "once", "recalling a lot (logged, the buyers told once): " + ONE_DECISION, columns={"reason": "lots.recall_reason"}),
     "dashboard.order_refund": Scenario("cooperative", order_refund, "once", "recording a refund (logged, the buyer told): " + ONE_DECISION, columns={"bank_reference": "refunds.bank_reference"}),
     "dashboard.rotate_key": Scenario("cooperative", rotate_key, "once", "one new key: the second click carries the mark of the key it replaced"),
     "dashboard.upload_statement": Scenario("cooperative", upload_statement, "once", "the same statement twice is the same transactions (fingerprints)"),
@@ -808,6 +824,7 @@ SCENARIOS = {
     # the OCOP office
     "admin.moderate_cooperative": Scenario("admin", moderate_cooperative, "once", "suspending: " + ONE_DECISION, columns={"reason": "cooperatives.moderation_reason"}),
     "admin.hide_product": Scenario("admin", hide_product, "once", "hiding (logged, the owner told): " + ONE_DECISION, columns={"reason": "products.hidden_reason"}),
+    "admin.recall": Scenario("admin", recall_lot, "once", "recalling a lot (logged, the buyers told once): " + ONE_DECISION, columns={"reason": "lots.recall_reason"}),
     "admin.send_message_again": Scenario("admin", send_message_again, "once", "sending a failed message again (logged, sent once): " + ONE_DECISION),
     "admin.hide_listing": Scenario("admin", hide_listing, "once", "hiding (logged): " + ONE_DECISION, columns={"reason": "listings.hidden_reason"}),
     "admin.product_ratings": Scenario("admin", rate_product, "once", "rating a product: " + ONE_NEW_ROW, table="ocop_ratings"),

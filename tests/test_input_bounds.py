@@ -369,6 +369,11 @@ GET_FILTERS = {
     ),
     "admin.plan": Filters("admin", {"year": "integer"}),
     "admin.office_messages": Filters("admin", {"status": "text"}),
+    "admin.recalls_page": Filters(
+        "admin",
+        {"trace": "text", "product": "integer", "lot": "text"},
+        columns={"trace": "lots.trace_code", "lot": "lots.code"},
+    ),
     "admin.plan_csv": Filters(
         "admin", {"table": "text", "year": "integer"}, base={"table": "csv_table"}
     ),

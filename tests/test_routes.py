@@ -85,6 +85,7 @@ OWNED = {
     "dashboard.order_paid": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_status": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.order_refund": (("cooperative",), SHOP_INTRUDERS),
+    "dashboard.recall_lot": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.edit_product": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.lot_labels_pdf": (("cooperative",), SHOP_INTRUDERS),
     "dashboard.delete_image": (("cooperative",), SHOP_INTRUDERS),

@@ -1,0 +1,289 @@
+"""Recalls: a lot taken off sale with a reason, by its cooperative or the OCOP office, and
+every buyer whose order line took units from it told what to do.
+
+A recall is one conditional UPDATE of the lot's status (selling or expired → recalled): of two
+recalls at once, or one sent twice, one happens and the other finds it made. In the same
+write transaction the units the lot still had leave the product's stock (a product's stock
+is its selling lots' units left, marketplace.lots), each buyer is written a message (once per
+recall and order), the other side is told (the cooperative when the office recalled, the
+office when the cooperative did) and the recall is audited.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from core import audit
+from core.db import write_transaction
+from core.extensions import db
+from core.i18n import InReadersLanguage
+from core.models import Message, User, utcnow
+from core.notifications import Recipient, notify, site_link
+from core.text import phone_for_reading
+from marketplace.models import Checkout, Lot, Order, OrderLine, OrderLineLot, Product
+from marketplace.notifications import recipient_for
+
+REASON_LENGTH = Lot.recall_reason.type.length
+BUYER_EVENT = "lot.recalled"
+STAFF_EVENT = "lot.recalled_staff"
+RECALLABLE = ("selling", "expired")
+
+
+class RecallError(ValueError):
+    pass
+
+
+class ReasonRequired(RecallError):
+    pass
+
+
+class AlreadyRecalled(RecallError):
+    pass
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """One order that took units of the lot: whom to tell, and how many units they have."""
+
+    order_id: int
+    order_code: str
+    units: int
+    # The checkout's: who ordered, and how to reach them.
+    buyer_id: int | None
+    name: str
+    phone: str
+    email: str | None
+    language: str
+
+
+def reason_given(reason: str | None) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ReasonRequired()
+    return reason[:REASON_LENGTH]
+
+
+def buyers_of(lot_id: int) -> list[Buyer]:
+    """Every order whose lines took units of the lot, with its buyer: one query, through
+    order_line_lots' index on lot_id. Cancelled orders are left out: their goods never left
+    the cooperative (cancelling puts the stock back), so their buyers hold nothing to stop
+    using."""
+    # Columns, not objects: a lot may have thousands of buyers, and loading as many Checkout
+    # objects is most of the time (bench/bench_recall.py).
+    who = (Checkout.buyer_id, Checkout.name, Checkout.phone, Checkout.email, Checkout.language)
+    rows = db.session.execute(
+        select(Order.id, Order.code, func.sum(OrderLineLot.quantity), *who)
+        .join(OrderLine, OrderLine.id == OrderLineLot.order_line_id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .join(Checkout, Checkout.id == Order.checkout_id)
+        .where(OrderLineLot.lot_id == lot_id, Order.status != "cancelled")
+        .group_by(Order.id, Order.code, *who)
+        .order_by(Order.id)
+    ).all()
+    return [Buyer(*row) for row in rows]
+
+
+def buyer_once_key(lot_id: int, order_id: int) -> str:
+    return f"{BUYER_EVENT}:{lot_id}:{order_id}"
+
+
+def trace_link(lot: Lot) -> str:
+    """The lot's public trace page (/t/<trace_code>). The page is the trace branch's; until
+    its endpoint exists here the address is built from the home page's, as site_link would."""
+    home = site_link("marketplace.home")
+    return f"{home.rstrip('/')}/t/{lot.trace_code}" if home else ""
+
+
+def tel_url(phone: str | None) -> str:
+    return f"tel:+84{phone[1:]}" if phone else ""
+
+
+def recall_lot(lot_id: int, *, reason: str, actor: User) -> list[Buyer]:
+    """Recall the lot; the buyers told. AlreadyRecalled when it was (by anyone, even a moment
+    ago in another request): nothing changes and nobody is told again."""
+    reason = reason_given(reason)
+    with write_transaction():
+        now = utcnow()
+        values = {"status": "recalled", "recalled_at": now, "recall_reason": reason,
+                  "recalled_by_id": actor.id}  # fmt: skip
+        # Selling first: its units left leave the stock. An expired lot's left it already.
+        was_selling = db.session.execute(
+            update(Lot)
+            .where(Lot.id == lot_id, Lot.status == "selling")
+            .values(**values)
+            .returning(Lot.product_id, Lot.units_left)
+        ).first()
+        if was_selling is not None:
+            db.session.execute(
+                update(Product)
+                .where(Product.id == was_selling.product_id)
+                .values(stock=Product.stock - was_selling.units_left)
+                .execution_options(synchronize_session=False)
+            )
+        else:
+            was_expired = db.session.execute(
+                update(Lot).where(Lot.id == lot_id, Lot.status == "expired").values(**values)
+            ).rowcount
+            if not was_expired:
+                raise AlreadyRecalled()
+        lot = db.session.get(Lot, lot_id, populate_existing=True)
+        db.session.refresh(lot.product)
+        buyers = buyers_of(lot_id)
+        _tell_buyers(lot, buyers)
+        _tell_staff(lot, actor, len(buyers))
+        audit.record(
+            actor.id, "lot.recall", "lot", lot.id,
+            f"{lot.product.name} · {lot.code}: {reason}",
+        )  # fmt: skip
+    return buyers
+
+
+def _tell_buyers(lot: Lot, buyers: list[Buyer]) -> None:
+    cooperative = lot.product.cooperative
+    # The buyers' accounts in one query; recipient_for then finds them in the session.
+    account_ids = {b.buyer_id for b in buyers if b.buyer_id is not None}
+    if account_ids:
+        db.session.scalars(select(User).where(User.id.in_(account_ids))).all()
+    link = trace_link(lot)
+    for buyer in buyers:
+        recipient = recipient_for(buyer.buyer_id, buyer.email, buyer.language, buyer.phone)
+        if recipient is None:  # a guest who left no email: the office calls (its buyers page)
+            continue
+        notify(
+            BUYER_EVENT,
+            recipient,
+            "lot_recalled",
+            _l("Thu hồi sản phẩm: %(product)s, lô %(lot)s",
+               product=InReadersLanguage(lot.product, "name"), lot=lot.code),
+            once_key=buyer_once_key(lot.id, buyer.order_id),
+            params={"order_code": buyer.order_code, "customer_name": buyer.name},
+            lot=lot,
+            buyer=buyer,
+            cooperative=cooperative,
+            phone=phone_for_reading(cooperative.phone),
+            tel=tel_url(cooperative.phone),
+            link=link,
+        )  # fmt: skip
+
+
+def _tell_staff(lot: Lot, actor: User, buyers: int) -> None:
+    """The side that did not recall: the cooperative's owner when the office did, the office's
+    accounts when the cooperative did."""
+    if actor.role == "admin":
+        owner = lot.product.cooperative.owner
+        people = [owner] if owner is not None else []
+    else:
+        people = db.session.scalars(
+            select(User).where(User.role == "admin").order_by(User.id)
+        ).all()
+    for person in people:
+        notify(
+            STAFF_EVENT,
+            Recipient.of(person),
+            "lot_recalled_staff",
+            _l("Lô %(lot)s của %(product)s đã bị thu hồi",
+               product=InReadersLanguage(lot.product, "name"), lot=lot.code),
+            once_key=f"{STAFF_EVENT}:{lot.id}:{person.id}",
+            lot=lot,
+            buyers=buyers,
+            by_office=actor.role == "admin",
+            for_office=person.role == "admin",
+        )  # fmt: skip
+
+
+# --- what the office reads ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Told:
+    """The messages of a recall by status: sent, waiting (queued or retrying), failed."""
+
+    buyers: int
+    sent: int = 0
+    waiting: int = 0
+    failed: int = 0
+
+    @property
+    def unreachable(self) -> int:
+        return max(self.buyers - self.sent - self.waiting - self.failed, 0)
+
+
+def _buyer_messages(lot_id: int):
+    """The mail (and Zalo) messages of a recall, by (order id, channel)."""
+    prefix = f"{BUYER_EVENT}:{lot_id}:"
+    found = {}
+    for message in db.session.scalars(
+        select(Message).where(
+            Message.event == BUYER_EVENT, Message.once_key.startswith(prefix, autoescape=True)
+        )
+    ):
+        order_id, _sep, channel = message.once_key.removeprefix(prefix).partition(":")
+        found.setdefault(int(order_id), []).append(message)
+    return found
+
+
+def told(lot_id: int) -> Told:
+    """How many buyers the recall tells, and where each one's mail is."""
+    buyers = buyers_of(lot_id)
+    counts = {"sent": 0, "waiting": 0, "failed": 0}
+    for messages in _buyer_messages(lot_id).values():
+        mail = next((m for m in messages if m.channel == "mail"), messages[0])
+        counts[{"sent": "sent", "failed": "failed"}.get(mail.status, "waiting")] += 1
+    return Told(buyers=len(buyers), **counts)
+
+
+def recalls(limit: int = 100) -> list[Lot]:
+    """The recalled lots, newest recall first."""
+    return db.session.scalars(
+        select(Lot)
+        .where(Lot.status == "recalled")
+        .order_by(Lot.recalled_at.desc(), Lot.id.desc())
+        .limit(limit)
+    ).all()
+
+
+@dataclass(frozen=True)
+class BuyerTold:
+    buyer: Buyer
+    messages: list[Message]
+
+
+def buyers_told(lot_id: int) -> list[BuyerTold]:
+    """Each buyer of a recalled lot with the messages that told them (none: no address)."""
+    messages = _buyer_messages(lot_id)
+    return [BuyerTold(b, messages.get(b.order_id, [])) for b in buyers_of(lot_id)]
+
+
+def find_lot(*, trace_code: str = "", product_id: int | None = None, code: str = "") -> Lot | None:
+    """A lot by the code of its trace page, or by its product and the lot code on the label."""
+    if trace_code:
+        return db.session.scalar(select(Lot).where(Lot.trace_code == trace_code.strip().upper()))
+    if product_id and code:
+        return db.session.scalar(
+            select(Lot).where(Lot.product_id == product_id, Lot.code == code.strip())
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who a recall of the lot would tell: its orders, the people behind them (an account, or
+    a guest's email), and the orders of guests who left no email (the office calls them)."""
+
+    orders: int
+    people: int
+    unreachable: int
+
+
+def reach(lot_id: int) -> Reach:
+    people, unreachable = set(), 0
+    buyers = buyers_of(lot_id)
+    for buyer in buyers:
+        if buyer.buyer_id is not None:
+            people.add(("account", buyer.buyer_id))
+        elif buyer.email:
+            people.add(("email", buyer.email.lower()))
+        else:
+            unreachable += 1
+    return Reach(orders=len(buyers), people=len(people), unreachable=unreachable)

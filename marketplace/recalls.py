@@ -22,6 +22,7 @@ from core.models import Message, User, utcnow
 from core.notifications import Recipient, notify, site_link
 from core.text import phone_for_reading
 from marketplace.models import Checkout, Lot, Order, OrderLine, OrderLineLot, Product
+from marketplace.lots import hold_product
 from marketplace.notifications import recipient_for
 
 REASON_LENGTH = Lot.recall_reason.type.length
@@ -89,10 +90,8 @@ def buyer_once_key(lot_id: int, order_id: int) -> str:
 
 
 def trace_link(lot: Lot) -> str:
-    """The lot's public trace page (/t/<trace_code>). The page is the trace branch's; until
-    its endpoint exists here the address is built from the home page's, as site_link would."""
-    home = site_link("marketplace.home")
-    return f"{home.rstrip('/')}/t/{lot.trace_code}" if home else ""
+    """The lot's public trace page, by its short address (the mail's link need not be GS1's)."""
+    return site_link("marketplace.trace_lot", code=lot.trace_code)
 
 
 def tel_url(phone: str | None) -> str:
@@ -104,6 +103,12 @@ def recall_lot(lot_id: int, *, reason: str, actor: User) -> list[Buyer]:
     ago in another request): nothing changes and nobody is told again."""
     reason = reason_given(reason)
     with write_transaction():
+        product_id = db.session.scalar(select(Lot.product_id).where(Lot.id == lot_id))
+        if product_id is None:
+            raise AlreadyRecalled()
+        # The product's row before the lot's, in the checkout's order: a recall and a checkout
+        # of the same product wait for each other instead of deadlocking.
+        hold_product(product_id)
         now = utcnow()
         values = {"status": "recalled", "recalled_at": now, "recall_reason": reason,
                   "recalled_by_id": actor.id}  # fmt: skip

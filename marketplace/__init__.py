@@ -19,6 +19,7 @@ def init_app(app) -> None:
         catalogue,
         payments,  # noqa: F401  (its routes are on dashboard)
         profile,  # noqa: F401  (its routes are on dashboard)
+        reviews,  # noqa: F401  (its routes are on dashboard)
     )
     from marketplace.views.dashboard import dashboard
     from payments import payables

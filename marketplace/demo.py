@@ -14,6 +14,7 @@ from marketplace.demo_data import (
     PRODUCTS,
     PRODUCTS_EN,
 )
+from marketplace.demo_reviews import seed_product_reviews
 from marketplace.models import Cooperative, Product, ProductImage
 from marketplace.products import add_product, product_search_text
 from marketplace.profile import holder_name
@@ -65,6 +66,7 @@ def seed_marketplace() -> None:
     for row in PRODUCTS:
         _seed_product(cooperatives, *row)
     db.session.commit()
+    seed_product_reviews()
 
 
 def _seed_product(

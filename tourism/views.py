@@ -32,6 +32,7 @@ from core.text import normalise_international_phone, same_secret
 from payments.refunds import REASONS as REFUND_REASONS
 from payments.refunds import refunds_of
 from tourism import bookings, notifications, picker, practical
+from tourism import reviews as guest_reviews
 from tourism.availability import FEW_LEFT, month_view
 from tourism.deposits import deposit_terms, takes_deposits
 from tourism.forms import BookingForm
@@ -230,13 +231,22 @@ def listing(slug: str):
     quote, message = _quote_or_error(item, form)  # arriving from a search with a date
     if tapped and selection.awaits_check_out(item):  # no price until the check-out is tapped
         quote, message = None, None
+    page = guest_reviews.listing_reviews(item.id)
     return render_template(
         "tourism/listing.html",
         form=form,
         quote=quote,
         message=message,
+        page=page,
+        more_url=more_reviews_url(item, page),
         **_calendar_context(item, request.args.get("month"), selection, form.guests.data, tapped),
     )
+
+
+def more_reviews_url(listing: Listing, page) -> str | None:
+    if not page.more:
+        return None
+    return url_for("tourism.listing_reviews", slug=listing.slug, page=page.page + 1)
 
 
 @bp.get("/tourism/<slug>/calendar")
@@ -436,6 +446,10 @@ def booking(code: str):
     return render_template(
         "tourism/booking.html",
         booking=item,
+        review=guest_reviews.review_of_booking(item.id),
+        may_review=guest_reviews.may_review(
+            item, current_user.id if current_user.is_authenticated else None
+        ),
         token=request.args.get("token", ""),
         can_cancel=bookings.can_cancel(item, day),
         cancel_terms=bookings.cancel_terms(item, day),

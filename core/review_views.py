@@ -2,7 +2,7 @@
 checked by the upload pipeline, the size a review's request may have, its 413 page, and the
 htmx "Xem thêm" answer."""
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from core import reviews, uploads
@@ -31,14 +31,25 @@ def prepared_pictures(form) -> list | None:
     return prepared
 
 
-def form_page(form, what: str, back_url: str):
+def form_page(form, what: str, back_url: str, *, existing=None, refusal=None, verified=""):
+    """The review form; instead of it the review written already (`existing`), or why none
+    can be written (`refusal`, a ReviewError)."""
     return render_template(
         "core/review_form.html",
         form=form,
         what=what,
         back_url=back_url,
+        existing=existing,
+        refusal=refusal,
+        verified=verified,
         max_image_mb=uploads.megabytes(max_image_bytes()),
     )
+
+
+def refused(error, back_url: str):
+    """A POST that cannot be a review: back to the order or booking, told why."""
+    flash(error.message, "info" if isinstance(error, reviews.AlreadyReviewed) else "error")
+    return redirect(back_url)
 
 
 def too_large_page():

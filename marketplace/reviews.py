@@ -120,15 +120,18 @@ def all_reviews(page: int = 1) -> ReviewPage:
     return page_of(ProductReview, query, page, LIST_PER_PAGE)
 
 
-def reply(cooperative_id: int, review_id: int, text: str) -> bool:
-    """The cooperative's one reply to a review of its product; False when the review is not
-    of its products (the route says 404); AlreadyReplied, ReplyRequired."""
-    owned = db.session.scalar(
-        select(ProductReview.id)
+def own_review(cooperative_id: int, review_id: int) -> ProductReview | None:
+    """The review, if it is of this cooperative's products; None otherwise (the route says 404)."""
+    return db.session.scalar(
+        select(ProductReview)
         .join(Product, Product.id == ProductReview.product_id)
         .where(ProductReview.id == review_id, Product.cooperative_id == cooperative_id)
     )
-    if owned is None:
-        return False
+
+
+def reply(cooperative_id: int, review_id: int, text: str) -> None:
+    """The one reply to a review of its own: AlreadyReplied, ReplyRequired; LookupError for
+    another's review."""
+    if own_review(cooperative_id, review_id) is None:
+        raise LookupError(review_id)
     reviews.reply_to(ProductReview, review_id, text)
-    return True

@@ -288,7 +288,8 @@ def test_the_cooperative_replies_once_and_no_other_can(db, client, delivered, bu
     orders.confirm_receipt(order.id, buyer.id)
     review = write(order.lines[0].id, buyer.id)
     stranger = make.cooperative("HTX Hàng Xóm")
-    assert shop_reviews.reply(stranger.id, review.id, "Cảm ơn") is False
+    with pytest.raises(LookupError):
+        shop_reviews.reply(stranger.id, review.id, "Cảm ơn")
     login(client, shop[0])
     response = client.post(f"/dashboard/reviews/{review.id}/reply", data={"reply": "Cảm ơn chị!"})
     assert response.status_code == 302

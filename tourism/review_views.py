@@ -16,6 +16,7 @@ from core.review_views import (
     form_page,
     more_reviews,
     prepared_pictures,
+    refused,
     review_request_bytes,
     too_large_page,
 )
@@ -63,17 +64,22 @@ def review_booking(code: str):
     token = request.values.get("token", "")
     back = url_for("tourism.booking", code=booking.code, token=token or None)
     user_id = current_user.id if current_user.is_authenticated else None
-    if guest_reviews.review_of_booking(booking.id):
-        flash(reviews.AlreadyReviewed.message, "info")
-        return redirect(back)
-    if not guest_reviews.may_review(booking, user_id):
-        flash(reviews.NotYours.message, "error")
-        return redirect(back)
-    if not guest_reviews.reviews_open(booking):
-        flash(reviews.ReviewClosed.message, "error")
-        return redirect(back)
     form = ReviewForm()
     what = localized(booking.listing, "title")
+    existing = guest_reviews.review_of_booking(booking.id)
+    refusal = None
+    if existing is not None:
+        refusal = reviews.AlreadyReviewed()
+    elif not guest_reviews.may_review(booking, user_id):
+        refusal = reviews.NotYours()
+    elif not guest_reviews.reviews_open(booking):
+        refusal = reviews.ReviewClosed()
+    if refusal is not None:
+        if request.method == "POST":
+            return refused(refusal, back)
+        return form_page(
+            form, what, back, existing=existing, refusal=refusal, verified=_("Đã trải nghiệm")
+        )
     if form.validate_on_submit():
         pictures = prepared_pictures(form)
         if pictures is not None:
@@ -109,6 +115,8 @@ def reviews_page():
 
 @tourism_host.post("/reviews/<int:review_id>/reply")
 def reply_review(review_id: int):
+    if guest_reviews.own_review(g.cooperative.id, review_id) is None:
+        abort(404)
     form = ReplyForm()
     back = url_for("tourism_host.reviews_page") + f"#review-{review_id}"
     if not form.validate():
@@ -116,8 +124,7 @@ def reply_review(review_id: int):
             flash(error, "error")
         return redirect(back)
     try:
-        if not guest_reviews.reply(g.cooperative.id, review_id, form.reply.data):
-            abort(404)
+        guest_reviews.reply(g.cooperative.id, review_id, form.reply.data)
         flash(_("Đã gửi trả lời."), "success")
     except reviews.AlreadyReplied as error:
         flash(error.message, "info")

@@ -86,14 +86,18 @@ def all_reviews(page: int = 1) -> ReviewPage:
     return page_of(ListingReview, query, page, LIST_PER_PAGE)
 
 
-def reply(host_id: int, review_id: int, text: str) -> bool:
-    """The host's one reply; False when the review is not of its listings (404)."""
-    owned = db.session.scalar(
-        select(ListingReview.id)
+def own_review(host_id: int, review_id: int) -> ListingReview | None:
+    """The review, if it is of this host's listings; None otherwise (the route says 404)."""
+    return db.session.scalar(
+        select(ListingReview)
         .join(Listing, Listing.id == ListingReview.listing_id)
         .where(ListingReview.id == review_id, Listing.host_id == host_id)
     )
-    if owned is None:
-        return False
+
+
+def reply(host_id: int, review_id: int, text: str) -> None:
+    """The one reply to a review of its own: AlreadyReplied, ReplyRequired; LookupError for
+    another's review."""
+    if own_review(host_id, review_id) is None:
+        raise LookupError(review_id)
     reviews.reply_to(ListingReview, review_id, text)
-    return True

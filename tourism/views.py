@@ -231,16 +231,20 @@ def listing(slug: str):
     quote, message = _quote_or_error(item, form)  # arriving from a search with a date
     if tapped and selection.awaits_check_out(item):  # no price until the check-out is tapped
         quote, message = None, None
-    page = guest_reviews.listing_reviews(item.id)
     return render_template(
         "tourism/listing.html",
         form=form,
         quote=quote,
         message=message,
-        page=page,
-        more_url=more_reviews_url(item, page),
+        **_reviews_context(item),
         **_calendar_context(item, request.args.get("month"), selection, form.guests.data, tapped),
     )
+
+
+def _reviews_context(listing: Listing) -> dict:
+    """The listing page's reviews: the newest, and where "Xem thêm" leads."""
+    page = guest_reviews.listing_reviews(listing.id)
+    return {"page": page, "more_url": more_reviews_url(listing, page)}
 
 
 def more_reviews_url(listing: Listing, page) -> str | None:
@@ -403,7 +407,12 @@ def book(slug: str):
     selection = picker.selection_from(item, form.check_in.data, form.check_out.data, today())
     context = _calendar_context(item, None, selection, form.guests.data)
     return render_template(
-        "tourism/listing.html", form=form, quote=quote, booking_message=message, **context
+        "tourism/listing.html",
+        form=form,
+        quote=quote,
+        booking_message=message,
+        **_reviews_context(item),
+        **context,
     )
 
 

@@ -15,10 +15,17 @@ from core.db import TryAgain
 from core.extensions import db
 from core.forms import ReviewForm
 from core.i18n import current_language, localized
+from core.labels import N_
 from core.limits import limited
 from core.models import utcnow
 from core.provinces import is_province
-from core.review_views import form_page, prepared_pictures, review_request_bytes, too_large_page
+from core.review_views import (
+    form_page,
+    prepared_pictures,
+    refused,
+    review_request_bytes,
+    too_large_page,
+)
 from core.text import same_secret, whole_number
 from core.uploads import upload_folder
 from marketplace import addresses, orders
@@ -397,17 +404,20 @@ def review_line(code: str, line_id: int):
     line = _own_line(checkout, line_id)
     back = _order_url(checkout) + f"#order-part-{line.order_id}"
     user_id = current_user.id if current_user.is_authenticated else None
-    if shop_reviews.reviews_of_lines([line.id]):
-        flash(reviews.AlreadyReviewed.message, "info")
-        return redirect(back)
     form = ReviewForm()
     what = localized(line, "name")
-    if not shop_reviews.may_review(checkout, user_id):
-        flash(reviews.NotYours.message, "error")
-        return redirect(back)
-    if not shop_reviews.reviews_open(line.order, utcnow()):
-        flash(reviews.ReviewClosed.message, "error")
-        return redirect(back)
+    existing = shop_reviews.reviews_of_lines([line.id]).get(line.id)
+    refusal = None
+    if existing is not None:
+        refusal = reviews.AlreadyReviewed()
+    elif not shop_reviews.may_review(checkout, user_id):
+        refusal = reviews.NotYours()
+    elif not shop_reviews.reviews_open(line.order, utcnow()):
+        refusal = reviews.ReviewClosed()
+    if refusal is not None:
+        if request.method == "POST":
+            return refused(refusal, back)
+        return form_page(form, what, back, existing=existing, refusal=refusal, verified=VERIFIED)
     if form.validate_on_submit():
         pictures = prepared_pictures(form)
         if pictures is not None:
@@ -432,3 +442,6 @@ def review_line(code: str, line_id: int):
             except TryAgain:
                 flash(_("Hệ thống đang bận, chưa lưu được. Vui lòng thử lại."), "error")
     return form_page(form, what, back)
+
+
+VERIFIED = N_("Đã mua hàng")

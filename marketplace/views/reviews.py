@@ -23,6 +23,8 @@ def reviews_page():
 
 @dashboard.post("/reviews/<int:review_id>/reply")
 def reply_review(review_id: int):
+    if shop_reviews.own_review(g.cooperative.id, review_id) is None:
+        abort(404)
     form = ReplyForm()
     back = url_for("dashboard.reviews_page") + f"#review-{review_id}"
     if not form.validate():
@@ -30,8 +32,7 @@ def reply_review(review_id: int):
             flash(error, "error")
         return redirect(back)
     try:
-        if not shop_reviews.reply(g.cooperative.id, review_id, form.reply.data):
-            abort(404)
+        shop_reviews.reply(g.cooperative.id, review_id, form.reply.data)
         flash(_("Đã gửi trả lời."), "success")
     except reviews.AlreadyReplied as error:
         flash(error.message, "info")

@@ -146,6 +146,9 @@ class ReviewPage:
     more: bool  # another page follows
 
 
+NO_REVIEWS = ReviewPage(reviews=[], page=1, more=False)
+
+
 def page_of(model, query, page: int, per_page: int = PER_PAGE) -> ReviewPage:
     """One page of a query of `model`'s reviews, newest first."""
     page = max(page, 1)

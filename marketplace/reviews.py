@@ -17,7 +17,7 @@ from core import reviews
 from core.db import write_transaction
 from core.extensions import db
 from core.models import User
-from core.reviews import LIST_PER_PAGE, NotYours, ReviewClosed, ReviewPage, page_of
+from core.reviews import LIST_PER_PAGE, NO_REVIEWS, NotYours, ReviewClosed, ReviewPage, page_of
 from core.uploads import PreparedImage
 from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductReview
 
@@ -93,10 +93,13 @@ def reviews_of_lines(line_ids: list[int]) -> dict[int, ProductReview]:
     return {review.order_line_id: review for review in found}
 
 
-def product_reviews(product_id: int, page: int = 1) -> ReviewPage:
-    """The product's visible reviews, newest first, PER_PAGE a page."""
+def product_reviews(product: Product, page: int = 1) -> ReviewPage:
+    """The product's visible reviews, newest first, PER_PAGE a page; no query when its cached
+    count says there are none (most products' pages)."""
+    if not product.review_count:
+        return NO_REVIEWS
     query = select(ProductReview).where(
-        ProductReview.product_id == product_id, ProductReview.hidden_at.is_(None)
+        ProductReview.product_id == product.id, ProductReview.hidden_at.is_(None)
     )
     return page_of(ProductReview, query, page)
 

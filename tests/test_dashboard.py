@@ -16,7 +16,15 @@ from core import uploads
 from core.clock import VIETNAM
 from core.db import TryAgain
 from core.submissions import new_form_token
-from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductImage
+from marketplace.models import (
+    Checkout,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ProductImage,
+    ProductReview,
+)
 from marketplace.sales import sales_by_month, sales_chart, top_products
 from payments import matching
 from payments.matching import BankLine
@@ -831,6 +839,7 @@ TRANSACTION_ROUTES = [
     ("post", "/dashboard/payments/transactions/{transaction}/assign"),
     ("post", "/dashboard/payments/transactions/{transaction}/dismiss"),
 ]
+REVIEW_ROUTES = [("post", "/dashboard/reviews/{review}/reply")]
 
 
 @pytest.fixture()
@@ -846,13 +855,20 @@ def theirs(db, other):
     credit = matching.take_in(
         cooperative.id, BankLine("sepay", "1", order.created_at, 7_000, "in", "chuyen tien")
     )
+    review = ProductReview(
+        order_line_id=order.lines[0].id, product_id=product.id, author_name="Lan N.", stars=5
+    )
+    db.session.add(review)
+    db.session.commit()
     return {
         "product": product.id, "image": product.images[0].id, "order": order.id,
-        "refund": refund.id, "transaction": credit.id,
+        "refund": refund.id, "transaction": credit.id, "review": review.id,
     }  # fmt: skip
 
 
-@pytest.mark.parametrize(("method", "url"), PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES)
+@pytest.mark.parametrize(
+    ("method", "url"), PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES + REVIEW_ROUTES
+)
 def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db, method, url):
     data = {
         **product_form(),
@@ -862,6 +878,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
         "stock_seen": "9",
         "bank_reference": "FT26001",
         "code": "HG-2026-000001-1",
+        "reply": "Cảm ơn",
     }
     kwargs = {"data": data} if method == "post" else {}
     response = getattr(signed_in, method)(url.format(**theirs), **kwargs)
@@ -874,6 +891,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
     assert (order.status, order.paid_at) == ("pending", None)
     assert db.session.get(Refund, theirs["refund"]).status == "due"
     assert db.session.get(BankTransaction, theirs["transaction"]).status == "unmatched"
+    assert db.session.get(ProductReview, theirs["review"]).reply == ""
 
 
 def test_own_product_with_another_products_image_is_not_found(signed_in, coop, make, theirs):
@@ -885,7 +903,8 @@ def test_own_product_with_another_products_image_is_not_found(signed_in, coop, m
 def test_every_dashboard_route_with_an_id_is_in_the_owner_check(app):
     """A new dashboard route taking an id must be added to the lists above."""
     listed = {
-        (method.upper(), url) for method, url in PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES
+        (method.upper(), url)
+        for method, url in PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES + REVIEW_ROUTES
     }
     found = set()
     for rule in app.url_map.iter_rules():

@@ -46,9 +46,7 @@ def review_too_large(error):
 def listing_reviews(slug: str):
     """More of the listing's reviews ("Xem thêm"): ?page=2, 3, …"""
     item = _listing(slug)
-    page = guest_reviews.listing_reviews(
-        item.id, number_arg(request.args.get("page"), 1, 10_000) or 1
-    )
+    page = guest_reviews.listing_reviews(item, number_arg(request.args.get("page"), 1, 10_000) or 1)
     return more_reviews(
         page,
         more_reviews_url(item, page),

@@ -10,7 +10,7 @@ from core import reviews
 from core.db import write_transaction
 from core.extensions import db
 from core.models import User
-from core.reviews import LIST_PER_PAGE, NotYours, ReviewClosed, ReviewPage, page_of
+from core.reviews import LIST_PER_PAGE, NO_REVIEWS, NotYours, ReviewClosed, ReviewPage, page_of
 from core.uploads import PreparedImage
 from tourism.models import Booking, Listing, ListingReview
 
@@ -61,9 +61,12 @@ def review_of_booking(booking_id: int) -> ListingReview | None:
     return db.session.scalar(select(ListingReview).where(ListingReview.booking_id == booking_id))
 
 
-def listing_reviews(listing_id: int, page: int = 1) -> ReviewPage:
+def listing_reviews(listing: Listing, page: int = 1) -> ReviewPage:
+    """The listing's visible reviews, newest first; no query when there are none."""
+    if not listing.review_count:
+        return NO_REVIEWS
     query = select(ListingReview).where(
-        ListingReview.listing_id == listing_id, ListingReview.hidden_at.is_(None)
+        ListingReview.listing_id == listing.id, ListingReview.hidden_at.is_(None)
     )
     return page_of(ListingReview, query, page)
 

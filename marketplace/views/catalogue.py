@@ -83,7 +83,7 @@ def product(slug: str):
     )
     if item is None:
         abort(404)
-    page = shop_reviews.product_reviews(item.id)
+    page = shop_reviews.product_reviews(item)
     return render_template(
         "marketplace/product.html",
         product=item,
@@ -107,9 +107,7 @@ def product_reviews(slug: str):
     item = db.session.scalar(catalogue.visible_products().where(Product.slug == slug))
     if item is None:
         abort(404)
-    page = shop_reviews.product_reviews(
-        item.id, number_arg(request.args.get("page"), 1, 10_000) or 1
-    )
+    page = shop_reviews.product_reviews(item, number_arg(request.args.get("page"), 1, 10_000) or 1)
     return more_reviews(
         page,
         _more_reviews_url(item, page),

@@ -204,7 +204,7 @@ def confirm_receipt(order_id: int, buyer_id: int | None) -> Order:
         ).rowcount
         if moved != 1:
             raise NotReceivable(order_id)
-        audit.record(buyer_id, "order.received", "order", order.id, order.status)
+        audit.record(buyer_id, "order.received", "order", order.id, order.code or "")
         db.session.add(
             OrderEvent(
                 order_id=order.id, from_status=order.status, to_status="received", actor_id=buyer_id

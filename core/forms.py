@@ -4,6 +4,7 @@ Vietnamese msgids, translated for the reader."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,9 +15,11 @@ from wtforms import (
     RadioField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
+from core import reviews
 from core.accounts import MIN_PASSWORD_LENGTH
 from core.bounds import INT_MAX
 from core.submissions import valid_form_token
@@ -220,3 +223,50 @@ class ForgotPasswordForm(FlaskForm):
     space after it)."""
 
     email = EmailField(_l("Email"), validators=EMAIL, filters=[_strip])
+
+
+# --- reviews (core.reviews): the buyer's or guest's review, the reply, the office's reason ---
+
+REVIEW_PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/gif"
+
+
+class ReviewForm(FlaskForm):
+    """Stars (required), text (optional, at least TEXT_MIN characters when given), photos."""
+
+    stars = RadioField(
+        _l("Số sao"),
+        choices=[(str(n), str(n)) for n in range(5, 0, -1)],
+        validators=[InputRequired(_l("Hãy chọn từ 1 đến 5 sao."))],
+    )
+    body = TextAreaField(
+        _l("Nhận xét (không bắt buộc)"),
+        validators=[Optional(), at_most(reviews.TEXT_MAX)],
+        filters=[_strip],
+    )
+    photos = MultipleFileField(
+        _l("Ảnh (tối đa 3)"), render_kw={"accept": REVIEW_PHOTO_TYPES, "multiple": True}
+    )
+
+    def validate_body(self, field):
+        if field.data and len(field.data) < reviews.TEXT_MIN:
+            raise ValidationError(reviews.TextTooShort.message)
+
+    def validate_photos(self, _field):
+        if len(self.files()) > reviews.MAX_PHOTOS:
+            raise ValidationError(reviews.TooManyPhotos.message)
+
+    def files(self) -> list:
+        """The files sent, without the empty part a browser sends when none is chosen."""
+        return [f for f in (self.photos.data or []) if getattr(f, "filename", "")]
+
+
+class ReplyForm(FlaskForm):
+    reply = TextAreaField(
+        _l("Trả lời"),
+        validators=[InputRequired(REQUIRED), at_most(reviews.REPLY_MAX)],
+        filters=[_strip],
+    )
+
+
+class HideReviewForm(FlaskForm):
+    reason = StringField(_l("Lý do ẩn"), validators=[Optional(), at_most(reviews.REASON_MAX)])

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from core import accounts, hooks
+from core import accounts, hooks, reviews
 from core.accounts import EmailTaken, authenticate, register_user
 from core.db import TryAgain, database_is_reachable
 from core.extensions import db, login_manager
@@ -258,6 +258,12 @@ def healthz():
     if database_is_reachable():
         return {"status": "ok"}, 200
     return {"status": "database unreachable"}, 503
+
+
+@bp.record_once
+def register_template_globals(state):
+    # A global, not a context variable: macros imported without context (cards) use it.
+    state.app.jinja_env.globals["review_average"] = reviews.average_text
 
 
 @bp.app_context_processor

@@ -21,6 +21,7 @@ def init_app(app) -> None:
         payments,  # noqa: F401  (its routes are on dashboard)
         profile,  # noqa: F401  (its routes are on dashboard)
         recalls,  # noqa: F401  (its routes are on dashboard)
+        reviews,  # noqa: F401  (its routes are on dashboard)
         trace,  # noqa: F401  (the labels' route is on dashboard)
     )
     from marketplace.views.dashboard import dashboard

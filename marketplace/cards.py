@@ -36,6 +36,8 @@ def _card_key(product: Product, today: date) -> tuple:
         is_expired(product, today),
         cover.path if cover else None,
         product.cooperative.name,
+        product.review_count,
+        product.review_stars_total,
     )
 
 

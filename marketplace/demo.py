@@ -19,6 +19,7 @@ from marketplace.demo_data import (
     PRODUCTS,
     PRODUCTS_EN,
 )
+from marketplace.demo_reviews import seed_product_reviews
 from marketplace.gs1 import normalise_gtin
 from marketplace.lots import add_lot
 from marketplace.models import Cooperative, Product, ProductImage
@@ -72,6 +73,7 @@ def seed_marketplace() -> None:
     for row in PRODUCTS:
         _seed_product(cooperatives, *row)
     db.session.commit()
+    seed_product_reviews()
 
 
 def _seed_lots(product, shelf_days, area_code, standard, packings):

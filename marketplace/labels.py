@@ -48,6 +48,7 @@ ORDER_STATUS_NAMES = {
     "delivered": N_("Đã giao"),
     "cancelled": N_("Đã hủy"),
     "paid": N_("Đã thanh toán"),
+    "received": N_("Người mua đã nhận hàng"),  # an event (confirm_receipt), not a status
 }
 
 LOT_STATUS_NAMES = {

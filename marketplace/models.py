@@ -1,4 +1,4 @@
-"""Cooperatives, their products and the products' OCOP ratings."""
+"""Cooperatives, their products, the products' OCOP ratings, orders and their buyers' reviews."""
 
 from datetime import date, datetime
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.models import utcnow
+from core.reviews import ReviewMixin
 
 COOPERATIVE_KINDS = ("cooperative", "enterprise", "household")
 
@@ -117,6 +118,10 @@ class Product(db.Model):
     # (expire_ratings). `stars_valid_until` stays, to tell "expired" from "never rated".
     stars: Mapped[int] = mapped_column(SmallInteger, default=0)
     stars_valid_until: Mapped[date | None] = mapped_column(index=True)
+    # Its buyers' reviews not hidden: how many, and their stars added up (core.reviews keeps
+    # them in each review's transaction), so a card shows the average without a query.
+    review_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    review_stars_total: Mapped[int] = mapped_column(default=0, server_default="0")
 
     cooperative = relationship("Cooperative", back_populates="products")
     district = relationship("District")
@@ -345,6 +350,8 @@ class Order(db.Model):
     refunded_amount: Mapped[int] = mapped_column(default=0, server_default="0")
     paid_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
+    # When the buyer said "Đã nhận hàng" (marketplace.orders.confirm_receipt): reviews open.
+    received_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     checkout = relationship("Checkout", back_populates="orders")
@@ -390,3 +397,19 @@ class OrderEvent(db.Model):
 
     order = relationship("Order", back_populates="events")
     actor = relationship("User")
+
+
+class ProductReview(ReviewMixin, db.Model):
+    """A buyer's review of a product they received: one per order line (core.reviews)."""
+
+    __tablename__ = "product_reviews"
+    __table_args__ = (
+        Index("ix_product_reviews_product", "product_id", "created_at"),
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_1_to_5"),
+    )
+
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), unique=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+
+    line = relationship("OrderLine")
+    product = relationship("Product")

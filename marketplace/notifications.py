@@ -95,6 +95,21 @@ def tell_placed(checkout: Checkout) -> None:
         )
 
 
+def tell_received(order: Order) -> None:
+    """The cooperative hears that the buyer has the parcel (and may now review it)."""
+    owner = order.cooperative.owner
+    if owner is None:
+        return
+    notify(
+        "order.received",
+        Recipient.of(owner),
+        "order_received",
+        _l("Người mua đã nhận đơn %(code)s", code=order.code),
+        order=order,
+        checkout=order.checkout,
+    )
+
+
 def _params(checkout: Checkout, code: str) -> dict:
     """What a Zalo template of an order shows (core.zalo)."""
     return {"order_code": code, "customer_name": checkout.name}

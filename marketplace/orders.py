@@ -26,7 +26,7 @@ from marketplace import lots
 from marketplace.checkout import payment_of, pays_by_transfer, pays_by_transfer_clause
 from marketplace.labels import ORDER_STATUS_NAMES, PAYMENT_NAMES
 from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, OrderEvent, Product
-from marketplace.notifications import tell_refunded, tell_step
+from marketplace.notifications import tell_received, tell_refunded, tell_step
 from marketplace.payables import payment_state
 from payments.models import Refund
 from payments.refunds import CancelTerms, RefundError, owed_back, record_refund, refund_due
@@ -182,6 +182,42 @@ def cancel_by_buyer(order_id: int, buyer_id: int | None, reason: str = "") -> Or
         from_statuses=BUYER_CANCELLABLE,
         by_buyer=True,
     )
+
+
+RECEIVABLE = ("shipping", "delivered")
+
+
+class NotReceivable(ValueError):
+    """Not on its way or delivered (yet, or any more), or confirmed received already."""
+
+
+def confirm_receipt(order_id: int, buyer_id: int | None) -> Order:
+    """The buyer says "Đã nhận hàng": one conditional UPDATE (an order still shipping becomes
+    delivered), its OrderEvent, the cooperative told; reviews open (marketplace.reviews).
+    NotReceivable for any other status, or a second click."""
+    with write_transaction():
+        order = db.session.get(Order, order_id)
+        moved = db.session.execute(
+            update(Order)
+            .where(
+                Order.id == order_id,
+                Order.status.in_(RECEIVABLE),
+                Order.received_at.is_(None),
+            )
+            .values(received_at=utcnow(), status="delivered")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if moved != 1:
+            raise NotReceivable(order_id)
+        audit.record(buyer_id, "order.received", "order", order.id, order.code or "")
+        db.session.add(
+            OrderEvent(
+                order_id=order.id, from_status=order.status, to_status="received", actor_id=buyer_id
+            )
+        )
+        db.session.refresh(order)
+        tell_received(order)
+    return order
 
 
 def checkouts_of_buyer(buyer_id: int) -> list[Checkout]:

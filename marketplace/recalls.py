@@ -21,8 +21,8 @@ from core.i18n import InReadersLanguage
 from core.models import Message, User, utcnow
 from core.notifications import Recipient, notify, site_link
 from core.text import phone_for_reading
-from marketplace.models import Checkout, Lot, Order, OrderLine, OrderLineLot, Product
 from marketplace.lots import hold_product
+from marketplace.models import Checkout, Lot, Order, OrderLine, OrderLineLot, Product
 from marketplace.notifications import recipient_for
 
 REASON_LENGTH = Lot.recall_reason.type.length

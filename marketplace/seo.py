@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from core.i18n import localized
 from core.pictures import image_url
+from core.reviews import ld_rating
 from marketplace.labels import GROUP_NAMES
 from marketplace.ratings import current_stars
 
@@ -15,7 +16,9 @@ def _image(path: str | None) -> str | None:
     return image_url(path, external=True) if path else None
 
 
-def product_ld(product, today: date) -> dict:
+def product_ld(product, today: date, reviews=()) -> dict:
+    """The product with its offer, its OCOP stars and (once it has visible reviews) its
+    buyers' average and newest reviews."""
     data = {
         "@type": "Product",
         "name": localized(product, "name"),
@@ -37,6 +40,7 @@ def product_ld(product, today: date) -> dict:
     stars = current_stars(product, today)
     if stars:
         data["award"] = f"OCOP {stars}★"
+    data.update(ld_rating(product.review_count, product.review_stars_total, list(reviews)))
     return data
 
 

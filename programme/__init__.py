@@ -6,7 +6,7 @@ trainings page (/dashboard/trainings)."""
 def init_app(app) -> None:
     """The office's pages (on core's /admin blueprint, which the app registers after the
     areas), the cooperative's trainings page, and `flask approve-cooperative`."""
-    from programme import jobs, views  # noqa: F401  (views adds the office's pages to /admin)
+    from programme import jobs, review_views, views  # noqa: F401  (views add the office's pages)
     from programme.cli import approve
 
     app.register_blueprint(views.bp)

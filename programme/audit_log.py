@@ -25,15 +25,18 @@ from core.models import Message
 from fairs.labels import BOOTH_REQUEST_STATUS_NAMES
 from fairs.models import Booth, BoothRequest, Fair
 from marketplace.labels import ORDER_STATUS_NAMES
-from marketplace.models import Cooperative, Lot, Order, Product
+from marketplace.models import Cooperative, Lot, Order, Product, ProductReview
 from payments.models import BankFeed, BankTransaction, Refund
 from programme.models import Training, TrainingRegistration
 from tourism.labels import BOOKING_STATUS_NAMES
-from tourism.models import Booking, Listing
+from tourism.models import Booking, Listing, ListingReview
 
 EVENT_NAMES = {
     "order.status": N_("Trạng thái đơn hàng"),
     "order.paid": N_("Đơn hàng đã thanh toán"),
+    "order.received": N_("Người mua đã nhận hàng"),
+    "review.hide": N_("Ẩn đánh giá"),
+    "review.unhide": N_("Hiện lại đánh giá"),
     "booking.status": N_("Trạng thái đặt chỗ"),
     "booth_request.status": N_("Trạng thái đăng ký gian hàng"),
     "fair.create": N_("Tạo hội chợ"),
@@ -77,6 +80,8 @@ SUBJECT_KIND_NAMES = {
     "bank_transaction": N_("Giao dịch ngân hàng"),
     "refund": N_("Hoàn tiền"),
     "lot": N_("Lô sản phẩm"),
+    "product_review": N_("Đánh giá sản phẩm"),
+    "listing_review": N_("Đánh giá dịch vụ du lịch"),
 }
 
 # The statuses a "from → to" detail names, by the subject they belong to.
@@ -348,6 +353,26 @@ def _payable_codes(refunds) -> dict[tuple[str, int], str]:
     return codes
 
 
+def _product_reviews(ids):
+    return {
+        r.id: Subject(
+            f"{r.author_name} · {r.product.name}",
+            url_for("admin.reviews", _anchor=f"product-review-{r.id}"),
+        )
+        for r in _rows(ProductReview, ids, joinedload(ProductReview.product))
+    }
+
+
+def _listing_reviews(ids):
+    return {
+        r.id: Subject(
+            f"{r.author_name} · {r.listing.title}",
+            url_for("admin.reviews", _anchor=f"listing-review-{r.id}"),
+        )
+        for r in _rows(ListingReview, ids, joinedload(ListingReview.listing))
+    }
+
+
 SUBJECTS: dict[str, Callable[[set[int]], dict[int, Subject]]] = {
     "product": _products,
     "cooperative": _cooperatives,
@@ -364,4 +389,6 @@ SUBJECTS: dict[str, Callable[[set[int]], dict[int, Subject]]] = {
     "bank_transaction": _bank_transactions,
     "refund": _refunds,
     "lot": _lots,
+    "product_review": _product_reviews,
+    "listing_review": _listing_reviews,
 }

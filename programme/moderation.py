@@ -1,5 +1,5 @@
-"""Approving, rejecting, suspending and restoring cooperatives; hiding products and listings
-that break the rules. Each is recorded in the audit log with its reason, in the same
+"""Approving, rejecting, suspending and restoring cooperatives; hiding products, listings and
+reviews that break the rules. Each is recorded in the audit log with its reason, in the same
 transaction as the change.
 
 A decision is taken on the row locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's write
@@ -11,13 +11,13 @@ the first did, without telling the cooperative a second time).
 
 from sqlalchemy import select
 
-from core import audit
+from core import audit, reviews
 from core.db import write_transaction
 from core.extensions import db
 from core.models import utcnow
-from marketplace.models import Cooperative, Product
+from marketplace.models import Cooperative, Product, ProductReview
 from marketplace.products import refresh_cooperative_listings, refresh_listing
-from tourism.models import Listing
+from tourism.models import Listing, ListingReview
 
 REASON_LENGTH = Cooperative.moderation_reason.type.length
 
@@ -151,4 +151,40 @@ def unhide_listing(listing_id: int, actor_id: int) -> bool:
             return False
         listing.hidden_reason = ""
         audit.record(actor_id, "listing.unhide", "listing", listing.id, listing.title)
+    return True
+
+
+# --- reviews: hidden with a reason the author and the cooperative read, or shown again ------
+
+REVIEW_KINDS = {
+    # kind → (review model, reviewed model, its column on the review, the audit's subject)
+    "product": (ProductReview, Product, "product_id", "product_review"),
+    "listing": (ListingReview, Listing, "listing_id", "listing_review"),
+}
+
+
+def hide_review(kind: str, review_id: int, actor_id: int, reason: str) -> bool:
+    """Hide a review (the average leaves it, core.reviews.set_hidden); False when it was
+    hidden already. ReasonRequired without a reason."""
+    model, target, column, subject = REVIEW_KINDS[kind]
+    with write_transaction():
+        try:
+            review = reviews.set_hidden(model, target, column, review_id, True, reason)
+        except reviews.ReasonRequired:
+            raise ReasonRequired() from None
+        except reviews.NothingChanged:
+            return False
+        audit.record(actor_id, "review.hide", subject, review.id, review.hidden_reason)
+    return True
+
+
+def show_review(kind: str, review_id: int, actor_id: int) -> bool:
+    """Show a hidden review again (it counts in the average again); False when it was shown."""
+    model, target, column, subject = REVIEW_KINDS[kind]
+    with write_transaction():
+        try:
+            review = reviews.set_hidden(model, target, column, review_id, False)
+        except reviews.NothingChanged:
+            return False
+        audit.record(actor_id, "review.unhide", subject, review.id, review.author_name)
     return True

@@ -40,6 +40,7 @@ from fairs import booths as fairs
 from fairs.models import Booth
 from marketplace import addresses, orders
 from marketplace import checkout as checkouts
+from marketplace import reviews as shop_reviews
 from marketplace.cart import SESSION_KEY
 from marketplace.lots import record_lot
 from marketplace.models import CartItem, OrderLineLot
@@ -53,6 +54,7 @@ from tests.conftest import TEST_PASSWORD, Factories, _empty_tables
 from tests.test_routes import World, _where, client_for
 from tests.tourism_fixtures import CONTACT
 from tourism import bookings
+from tourism import reviews as guest_reviews
 from tourism.models import Listing, ListingImage
 
 # --- the people -------------------------------------------------------------------------------
@@ -126,6 +128,35 @@ class Start:
             form_token=checkouts.new_form_token(),
             fees=current_app.config["DELIVERY_FEES"],
             free_from=current_app.config["FREE_DELIVERY_FROM"],
+        )  # fmt: skip
+
+    def received(self):
+        """An order delivered and said received by the buyer: its reviews are open."""
+        placed = self.checkout()
+        order = placed.orders[0]
+        for status in ("confirmed", "shipping", "delivered"):
+            orders.change_status(order.id, status, actor_id=self.users["cooperative"].id)
+        orders.confirm_receipt(order.id, self.users["buyer"].id)
+        return placed, order
+
+    def product_review(self):
+        _placed, order = self.received()
+        return shop_reviews.write_review(
+            order.lines[0].id, user_id=self.users["buyer"].id, stars=4,
+            body="Khóm ngọt, giao nhanh.", language="vi", pictures=[],
+            upload_folder=current_app.config["UPLOAD_FOLDER"], now=utcnow(),
+        )  # fmt: skip
+
+    def completed_booking(self):
+        booking = self.booking(self.tour())  # instant booking: confirmed at once
+        bookings.change_booking_status(booking.id, "completed", actor_id=None, today=self.today)
+        return booking
+
+    def listing_review(self):
+        return guest_reviews.write_review(
+            self.completed_booking().id, user_id=self.users["buyer"].id, stars=5,
+            body="Chuyến đi rất vui.", language="vi", pictures=[],
+            upload_folder=current_app.config["UPLOAD_FOLDER"],
         )  # fmt: skip
 
     def saved_address(self, street: str = "8 Ngô Quốc Trị", *, default: bool = False):
@@ -365,6 +396,38 @@ def cancel_order_by_buyer(s: Start) -> Request:
     placed = s.checkout()
     values = {"code": placed.code, "order_id": placed.orders[0].id}
     return Request(values, {"token": placed.access_token, "reason": "Đặt nhầm"})
+
+
+def order_received(s: Start) -> Request:
+    placed = s.checkout()
+    order = placed.orders[0]
+    for status in ("confirmed", "shipping", "delivered"):
+        orders.change_status(order.id, status, actor_id=s.users["cooperative"].id)
+    return Request({"code": placed.code, "order_id": order.id}, {"token": placed.access_token})
+
+
+def review_line(s: Start) -> Request:
+    placed, order = s.received()
+    values = {"code": placed.code, "line_id": order.lines[0].id}
+    return Request(values, {"stars": "5", "body": "Khóm ngọt thanh, giao nhanh."})
+
+
+def review_booking(s: Start) -> Request:
+    booking = s.completed_booking()
+    return Request({"code": booking.code}, {"stars": "4", "body": "Chủ nhà thân thiện, vui."})
+
+
+def reply_product_review(s: Start) -> Request:
+    return Request({"review_id": s.product_review().id}, {"reply": "Cảm ơn chị đã ủng hộ!"})
+
+
+def reply_listing_review(s: Start) -> Request:
+    return Request({"review_id": s.listing_review().id}, {"reply": "Hẹn gặp lại!"})
+
+
+def hide_review(s: Start) -> Request:
+    values = {"kind": "product", "review_id": s.product_review().id}
+    return Request(values, {"reason": "Có số điện thoại cá nhân"})
 
 
 def book_tour(s: Start) -> Request:
@@ -769,6 +832,13 @@ SCENARIOS = {
     "marketplace.cart_update": Scenario("buyer", cart_update, "once", "sets the quantity to 3: " + SAME_VALUES),
     "marketplace.checkout": Scenario("buyer", checkout, "once", "one checkout form (form_token): one order", table="checkouts"),
     "marketplace.cancel_order": Scenario("buyer", cancel_order_by_buyer, "once", "cancelling: " + ONE_MOVE, columns={"reason": "orders.cancel_reason"}),
+    "marketplace.order_received": Scenario("buyer", order_received, "once", "“Đã nhận hàng”: " + ONE_MOVE),
+    # reviews: one per order line or booking (a unique key), one reply, the office's hiding
+    "marketplace.review_line": Scenario("buyer", review_line, "once", "a review of an order line: " + ONE_NEW_ROW, table="product_reviews"),
+    "tourism.review_booking": Scenario("buyer", review_booking, "once", "a review of a booking: " + ONE_NEW_ROW, table="listing_reviews"),
+    "dashboard.reply_review": Scenario("cooperative", reply_product_review, "once", "the one reply: " + ONE_DECISION, columns={"reply": "product_reviews.reply"}),
+    "tourism_host.reply_review": Scenario("cooperative", reply_listing_review, "once", "the one reply: " + ONE_DECISION, columns={"reply": "listing_reviews.reply"}),
+    "admin.hide_review": Scenario("admin", hide_review, "once", "hiding a review (logged): " + ONE_DECISION, columns={"reason": "product_reviews.hidden_reason"}),
     # the buyer's address book
     "marketplace.addresses_page": Scenario("buyer", new_address, "once", "a new address (form_token): " + ONE_NEW_ROW, table="saved_addresses"),
     "marketplace.edit_address": Scenario("buyer", edit_address, "once", "the address changed and made the default: " + SAME_VALUES, table="saved_addresses"),

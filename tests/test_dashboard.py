@@ -17,7 +17,15 @@ from core.clock import VIETNAM
 from core.db import TryAgain
 from core.submissions import new_form_token
 from marketplace.lots import record_lot
-from marketplace.models import Checkout, Order, OrderEvent, OrderLine, Product, ProductImage
+from marketplace.models import (
+    Checkout,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ProductImage,
+    ProductReview,
+)
 from marketplace.sales import sales_by_month, sales_chart, top_products
 from payments import matching
 from payments.matching import BankLine
@@ -833,7 +841,8 @@ TRANSACTION_ROUTES = [
     ("post", "/dashboard/payments/transactions/{transaction}/dismiss"),
 ]
 LOT_ROUTES = [("get", "/dashboard/lots/{lot}/labels.pdf")]
-OWNED_ROUTES = PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES + LOT_ROUTES
+REVIEW_ROUTES = [("post", "/dashboard/reviews/{review}/reply")]
+OWNED_ROUTES = PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES + LOT_ROUTES + REVIEW_ROUTES
 
 
 @pytest.fixture()
@@ -851,9 +860,14 @@ def theirs(db, make, other):
     )
     # A lot of another of their products: its units would change the stock checked below.
     lot = record_lot(make.product("Lô của HTX khác", cooperative), quantity=3, packed_on=date(2026, 1, 5))  # fmt: skip
+    review = ProductReview(
+        order_line_id=order.lines[0].id, product_id=product.id, author_name="Lan N.", stars=5
+    )
+    db.session.add(review)
+    db.session.commit()
     return {
         "product": product.id, "image": product.images[0].id, "order": order.id,
-        "refund": refund.id, "transaction": credit.id, "lot": lot.id,
+        "refund": refund.id, "transaction": credit.id, "lot": lot.id, "review": review.id,
     }  # fmt: skip
 
 
@@ -867,6 +881,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
         "stock_seen": "9",
         "bank_reference": "FT26001",
         "code": "HG-2026-000001-1",
+        "reply": "Cảm ơn",
     }
     kwargs = {"data": data} if method == "post" else {}
     response = getattr(signed_in, method)(url.format(**theirs), **kwargs)
@@ -879,6 +894,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
     assert (order.status, order.paid_at) == ("pending", None)
     assert db.session.get(Refund, theirs["refund"]).status == "due"
     assert db.session.get(BankTransaction, theirs["transaction"]).status == "unmatched"
+    assert db.session.get(ProductReview, theirs["review"]).reply == ""
 
 
 def test_own_product_with_another_products_image_is_not_found(signed_in, coop, make, theirs):

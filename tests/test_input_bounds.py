@@ -378,6 +378,19 @@ GET_FILTERS = {
         "admin", {"table": "text", "year": "integer"}, base={"table": "csv_table"}
     ),
     "core.login": Filters("guest", {"next": "text"}),
+    # Reviews: "Xem thêm" pages, the cooperative's, the host's and the office's lists; the
+    # guest's review of a booking (its tokened link).
+    "marketplace.product_reviews": Filters("guest", {"page": "integer"}),
+    "tourism.listing_reviews": Filters("guest", {"page": "integer"}),
+    "dashboard.reviews_page": Filters("cooperative", {"page": "integer"}),
+    "tourism_host.reviews_page": Filters("cooperative", {"page": "integer"}),
+    "admin.reviews": Filters("admin", {"page": "integer"}),
+    "tourism.review_booking": Filters(
+        "guest",
+        {"token": "text"},
+        base={"token": "booking_token"},
+        columns={"token": "bookings.access_token"},
+    ),  # fmt: skip
 }
 
 _READS_ARGS = re.compile(r"request\.(?:args|values)\b")

@@ -241,7 +241,9 @@ def test_a_cooperative_records_a_lot_and_sees_it(client, db, shop):
     assert (lot.quantity, lot.area_code, lot.standard) == (120, "93-VTH-0012", "VietGAP")
     listing = client.get("/dashboard/lots").get_data(as_text=True)
     assert f'id="lot-{lot.id}"' in listing and lot.code in listing
-    assert '<span class="lot-actions"></span>' in listing
+    # Each lot's labels, trace page and recall are a tap away.
+    assert f"/dashboard/lots/{lot.id}/labels.pdf" in listing
+    assert f"/t/{lot.trace_code}" in listing and f"/dashboard/lots/{lot.id}/recall" in listing
     assert _db.session.get(Product, product.id).stock == 120
     # The products list links to the product's lots; the menu to every lot.
     assert f"/dashboard/lots?product={product.id}" in client.get("/dashboard/products").get_data(

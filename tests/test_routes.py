@@ -33,6 +33,7 @@ from fairs import booths
 from marketplace import addresses
 from marketplace import checkout as checkouts
 from marketplace.lots import record_lot
+from marketplace.models import ProductReview
 from payments import matching
 from payments.matching import BankLine
 from payments.models import Refund
@@ -41,7 +42,7 @@ from programme.models import Training
 from tests.conftest import TEST_PASSWORD
 from tests.tourism_fixtures import CONTACT
 from tourism import bookings
-from tourism.models import Listing, ListingImage
+from tourism.models import Listing, ListingImage, ListingReview
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,6 +107,11 @@ OWNED = {
     "tourism_host.delete_photo": (("cooperative",), SHOP_INTRUDERS),
     "tourism_host.photo_alt": (("cooperative",), SHOP_INTRUDERS),
     "fairs.cancel_booth_request": (("cooperative",), SHOP_INTRUDERS),
+    "marketplace.order_received": (("buyer",), ORDER_INTRUDERS),
+    "marketplace.review_line": (("buyer",), ORDER_INTRUDERS),
+    "tourism.review_booking": (("buyer", "cooperative"), ORDER_INTRUDERS),
+    "dashboard.reply_review": (("cooperative",), SHOP_INTRUDERS),
+    "tourism_host.reply_review": (("cooperative",), SHOP_INTRUDERS),
 }
 # Rules with ids under /dashboard, /orders or /bookings that belong to no one in particular.
 NOT_OWNED = {
@@ -318,6 +324,20 @@ def world(app, db, make, today):
     credit = matching.take_in(
         mine.id, BankLine("sepay", "1", checkout.created_at, 12_345, "in", "chuyen tien")
     )
+    # A review of the order's line and one of the booking (written as rows: the walk's order
+    # is not delivered, its booking not completed), both first of their tables: id 1.
+    line = checkout.orders[0].lines[0]
+    product_review = ProductReview(
+        order_line_id=line.id, product_id=line.product_id, user_id=users["buyer"].id,
+        author_name="Lan N.", stars=5, body="Khóm ngọt, giao nhanh.",
+    )  # fmt: skip
+    listing_review = ListingReview(
+        booking_id=booking.id, listing_id=listing.id, user_id=users["buyer"].id,
+        author_name="Lan N.", stars=4,
+    )  # fmt: skip
+    db.session.add_all([product_review, listing_review])
+    db.session.commit()
+    assert product_review.id == listing_review.id
     upload = Path(app.config["UPLOAD_FOLDER"]) / f"{secrets.token_hex(16)}.webp"
     upload.write_bytes(b"RIFF0000WEBP")  # served as it is; no one decodes it
 
@@ -350,6 +370,9 @@ def world(app, db, make, today):
         "trace_code": lot.trace_code,
         # The GS1 Digital Link's path after /01/: the GTIN, then the lot (/10/).
         "rest": f"{product.gtin}/10/{lot.code}",
+        "line_id": line.id,
+        "review_id": product_review.id,
+        "kind": "product",
         "action": "approve",
         "name": upload.name,
         "token": password_reset_token(users["buyer"]),  # the buyer's password reset link

@@ -14,7 +14,7 @@ from tests.conftest import TEST_PASSWORD
 from tests.tourism_fixtures import book, taken
 from tourism import bookings, hosting
 from tourism.availability import free_units
-from tourism.models import Booking, BookingEvent, Listing, ListingImage, Slot
+from tourism.models import Booking, BookingEvent, Listing, ListingImage, ListingReview, Slot
 
 # --- helpers and fixtures ------------------------------------------------------------------
 
@@ -733,6 +733,8 @@ BOOKING_ROUTES = [
     ("get", "/dashboard/tourism/bookings/{booking}"),
     ("post", "/dashboard/tourism/bookings/{booking}/status"),
     ("post", "/dashboard/tourism/bookings/{booking}/refund"),
+    # a guest's review of the booking: the one reply is the host's own
+    ("post", "/dashboard/tourism/reviews/{review}/reply"),
 ]
 
 
@@ -741,8 +743,14 @@ def theirs(db, homestay, today):
     booking = book(homestay, today + timedelta(days=5), today + timedelta(days=6), today=today)
     photo = ListingImage(listing_id=homestay.id, path="img/tourism/homestay.svg", alt="Nhà")
     db.session.add(photo)
+    review = ListingReview(
+        booking_id=booking.id, listing_id=homestay.id, author_name="Schmidt A.", stars=5
+    )
+    db.session.add(review)
     db.session.commit()
-    return {"listing": homestay.id, "booking": booking.id, "photo": photo.id}
+    return {
+        "listing": homestay.id, "booking": booking.id, "photo": photo.id, "review": review.id
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(("method", "url"), LISTING_ROUTES + BOOKING_ROUTES)
@@ -760,6 +768,7 @@ def test_another_hosts_listing_and_booking_are_not_found(
         "close-action": "close",
         "to": "declined",
         "note": "thử",
+        "reply": "Cảm ơn",
     }
     kwargs = {"data": data} if method == "post" else {}
     headers = {"HX-Request": "true"} if htmx else {}
@@ -779,6 +788,7 @@ def test_another_hosts_listing_and_booking_are_not_found(
     slots = db.session.scalars(select(Slot).where(Slot.listing_id == listing.id)).all()
     assert [(s.capacity, s.taken, s.closed) for s in slots] == [(2, 1, False)]
     assert [(i.id, i.alt) for i in listing.images] == [(theirs["photo"], "Nhà")]
+    assert db.session.get(ListingReview, theirs["review"]).reply == ""
 
 
 def test_ids_that_do_not_exist_are_not_found(signed_in):

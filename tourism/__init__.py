@@ -8,7 +8,7 @@ def init_app(app) -> None:
     of payable (payments matches the bank's notices to them)."""
     from core import hooks
     from payments import payables
-    from tourism import jobs, photo_views, views  # noqa: F401  (jobs: the periodic ones; photo_views: on tourism_host)
+    from tourism import jobs, photo_views, review_views, views  # noqa: F401  (jobs: the periodic ones; photo_views: on tourism_host)
     from tourism.demo import seed_tourism
     from tourism.host_views import tourism_host
     from tourism.payables import BookingPayable

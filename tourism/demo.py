@@ -1,22 +1,73 @@
-"""The tourism demo data: Hậu Giang's community tourism listings, linked to products."""
+"""The tourism demo data: Hậu Giang's community tourism listings, linked to products, and a
+few guests' reviews of them."""
 
-from datetime import time
+import secrets
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
 from core.demo import fill_english
 from core.extensions import db
-from core.models import Commune, District
+from core.models import Commune, District, User, utcnow
+from core.reviews import shown_name
 from core.text import slugify
 from marketplace.models import Cooperative, Product
 from tourism.demo_data import LISTINGS, MEETING_POINTS_EN, PRACTICAL
 from tourism.demo_drawings import DRAWINGS
-from tourism.models import Listing, ListingImage
+from tourism.models import Booking, Listing, ListingImage, ListingReview
 
 
 def seed_tourism() -> None:
     for row in LISTINGS:
         _seed_listing(*row)
+    db.session.commit()
+    _seed_reviews()
+
+
+# Guests' reviews of stays and tours they completed: (listing title, guest, email, country,
+# days ago, stars, text, the host's reply).
+REVIEWS = [
+    ("Tour cánh đồng khóm Cầu Đúc", "Trần Thị Mai", "buyer@ocop.demo", "Việt Nam", 20, 5,
+     "Được tự tay hái khóm, nghe chú kể chuyện trồng khóm trên đất phèn. Bọn nhỏ rất thích, trưa ăn "
+     "gỏi khóm tôm khô ngon tuyệt.",
+     "Cảm ơn gia đình chị Mai! Mùa khóm sau nhớ ghé lại làng nha."),
+    ("Homestay Mương Đình", "Lê Hoàng Nam", "nam.le@example.vn", "Việt Nam", 12, 4,
+     "Nhà vườn yên tĩnh, sáng sớm chèo xuồng ra chợ nổi Ngã Bảy rất vui. Phòng sạch, muỗi hơi nhiều "
+     "nên mang theo kem chống muỗi.", ""),
+]  # fmt: skip
+
+
+def _seed_reviews() -> None:
+    """Once: a completed booking for each review, and the review, counted on its listing."""
+    if db.session.scalar(select(ListingReview.id).limit(1)) is not None:
+        return
+    now = utcnow()
+    for number, (title, name, email, country, days, stars, text, reply) in enumerate(REVIEWS, 1):
+        listing = db.session.scalar(select(Listing).where(Listing.title == title))
+        if listing is None:
+            continue
+        user = db.session.scalar(select(User).where(User.email == email))
+        day = (now - timedelta(days=days + 1)).date()
+        booking = Booking(
+            code=f"DEMOBK{number:02d}", form_token=secrets.token_hex(16),
+            access_token=secrets.token_urlsafe(24), listing_id=listing.id,
+            user_id=user.id if user else None, check_in=day,
+            check_out=day + timedelta(days=1), guests=2, units=1 if listing.is_stay else 2,
+            total=listing.price * (1 if listing.is_stay else 2), status="completed", name=name,
+            phone="0909123456", email=email, country=country, created_at=now - timedelta(days=days + 10),
+        )  # fmt: skip
+        db.session.add(booking)
+        db.session.flush()
+        written = now - timedelta(days=days)
+        db.session.add(
+            ListingReview(
+                booking_id=booking.id, listing_id=listing.id, user_id=booking.user_id,
+                author_name=shown_name(name), stars=stars, body=text, language="vi", reply=reply,
+                replied_at=written + timedelta(hours=3) if reply else None, created_at=written,
+            )
+        )  # fmt: skip
+        listing.review_count += 1
+        listing.review_stars_total += stars
     db.session.commit()
 
 

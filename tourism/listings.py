@@ -11,6 +11,7 @@ from core.extensions import db
 from core.i18n import localized
 from core.models import District
 from core.pictures import image_url
+from core.reviews import ld_rating
 from marketplace.models import Cooperative
 from tourism.availability import day_state, units_needed
 from tourism.models import LISTING_KINDS, Listing, ListingProduct, Slot
@@ -110,8 +111,9 @@ def featured_listings(limit: int = 4) -> list[Listing]:
     return chosen[:limit]
 
 
-def listing_ld(listing) -> dict:
-    """schema.org: a homestay is a LodgingBusiness, a tour or experience a TouristTrip."""
+def listing_ld(listing, reviews=()) -> dict:
+    """schema.org: a homestay is a LodgingBusiness, a tour or experience a TouristTrip; with
+    its guests' average and newest reviews once it has visible ones."""
     from flask import url_for
 
     common = {
@@ -120,6 +122,7 @@ def listing_ld(listing) -> dict:
         "url": url_for("tourism.listing", slug=listing.slug, _external=True),
         "image": [image_url(i.path, external=True) for i in listing.images],
     }
+    common.update(ld_rating(listing.review_count, listing.review_stars_total, list(reviews)))
     offer = {"@type": "Offer", "price": listing.price, "priceCurrency": "VND"}
     if listing.is_stay:
         return {

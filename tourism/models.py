@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
 from core.models import utcnow
+from core.reviews import ReviewMixin
 
 LISTING_KINDS = ("homestay", "tour", "experience")
 # awaiting_deposit: the nights or seats are held until Booking.pay_by for the deposit's
@@ -72,6 +73,9 @@ class Listing(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Hidden by the OCOP office for breaking the rules; the reason is shown to the host.
     hidden_reason: Mapped[str] = mapped_column(String(300), default="")
+    # Its guests' reviews not hidden, counted and added up (core.reviews), for the cards.
+    review_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    review_stars_total: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     host = relationship("Cooperative")
@@ -195,3 +199,19 @@ class BookingEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ListingReview(ReviewMixin, db.Model):
+    """A guest's review of a stay or tour they completed: one per booking (core.reviews)."""
+
+    __tablename__ = "listing_reviews"
+    __table_args__ = (
+        Index("ix_listing_reviews_listing", "listing_id", "created_at"),
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_1_to_5"),
+    )
+
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), unique=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"))
+
+    booking = relationship("Booking")
+    listing = relationship("Listing")

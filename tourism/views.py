@@ -32,6 +32,7 @@ from core.text import normalise_international_phone, same_secret
 from payments.refunds import REASONS as REFUND_REASONS
 from payments.refunds import refunds_of
 from tourism import bookings, notifications, picker, practical
+from tourism import reviews as guest_reviews
 from tourism.availability import FEW_LEFT, month_view
 from tourism.deposits import deposit_terms, takes_deposits
 from tourism.forms import BookingForm
@@ -235,8 +236,21 @@ def listing(slug: str):
         form=form,
         quote=quote,
         message=message,
+        **_reviews_context(item),
         **_calendar_context(item, request.args.get("month"), selection, form.guests.data, tapped),
     )
+
+
+def _reviews_context(listing: Listing) -> dict:
+    """The listing page's reviews: the newest, and where "Xem thêm" leads."""
+    page = guest_reviews.listing_reviews(listing)
+    return {"page": page, "more_url": more_reviews_url(listing, page)}
+
+
+def more_reviews_url(listing: Listing, page) -> str | None:
+    if not page.more:
+        return None
+    return url_for("tourism.listing_reviews", slug=listing.slug, page=page.page + 1)
 
 
 @bp.get("/tourism/<slug>/calendar")
@@ -393,7 +407,12 @@ def book(slug: str):
     selection = picker.selection_from(item, form.check_in.data, form.check_out.data, today())
     context = _calendar_context(item, None, selection, form.guests.data)
     return render_template(
-        "tourism/listing.html", form=form, quote=quote, booking_message=message, **context
+        "tourism/listing.html",
+        form=form,
+        quote=quote,
+        booking_message=message,
+        **_reviews_context(item),
+        **context,
     )
 
 
@@ -436,6 +455,10 @@ def booking(code: str):
     return render_template(
         "tourism/booking.html",
         booking=item,
+        review=guest_reviews.review_of_booking(item.id),
+        may_review=guest_reviews.may_review(
+            item, current_user.id if current_user.is_authenticated else None
+        ),
         token=request.args.get("token", ""),
         can_cancel=bookings.can_cancel(item, day),
         cancel_terms=bookings.cancel_terms(item, day),

@@ -1,14 +1,19 @@
 """Public marketplace pages: home, catalogue, product, cooperatives."""
 
 from flask import abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from core.bounds import number_arg
 from core.clock import today
 from core.extensions import db
+from core.i18n import localized
 from core.models import District
 from core.pictures import image_url
+from core.review_views import more_reviews
 from marketplace import catalogue, seo
+from marketplace import reviews as shop_reviews
 from marketplace.cards import product_card
 from marketplace.checkout import payment_of, pays_by_transfer
 from marketplace.labels import (
@@ -79,12 +84,37 @@ def product(slug: str):
     )
     if item is None:
         abort(404)
+    page = shop_reviews.product_reviews(item)
     return render_template(
         "marketplace/product.html",
         product=item,
         rating=certificate_of(item),
         related=catalogue.related_products(item),
         today=today(),
+        page=page,
+        more_url=_more_reviews_url(item, page),
+    )
+
+
+def _more_reviews_url(item: Product, page) -> str | None:
+    if not page.more:
+        return None
+    return url_for("marketplace.product_reviews", slug=item.slug, page=page.page + 1)
+
+
+@bp.get("/products/<slug>/reviews")
+def product_reviews(slug: str):
+    """More of the product's reviews ("Xem thêm"): ?page=2, 3, …"""
+    item = db.session.scalar(catalogue.visible_products().where(Product.slug == slug))
+    if item is None:
+        abort(404)
+    page = shop_reviews.product_reviews(item, number_arg(request.args.get("page"), 1, 10_000) or 1)
+    return more_reviews(
+        page,
+        _more_reviews_url(item, page),
+        title=_("Đánh giá “%(name)s”", name=localized(item, "name")),
+        back_url=url_for("marketplace.product", slug=item.slug) + "#reviews",
+        verified=_("Đã mua hàng"),
     )
 
 

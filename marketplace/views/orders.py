@@ -8,18 +8,32 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from core import reviews
 from core.db import TryAgain
 from core.extensions import db
+from core.forms import ReviewForm
 from core.i18n import current_language, localized
+from core.labels import N_
 from core.limits import limited
+from core.models import utcnow
 from core.provinces import is_province
+from core.review_views import (
+    form_page,
+    prepared_pictures,
+    refused,
+    review_request_bytes,
+    too_large_page,
+)
 from core.text import same_secret, whole_number
+from core.uploads import upload_folder
 from marketplace import addresses, orders
 from marketplace import cart as carts
 from marketplace import checkout as checkouts
+from marketplace import reviews as shop_reviews
 from marketplace.forms import NO_TRANSFERS, CancelForm, CheckoutForm
-from marketplace.models import PAYMENT_METHODS, Checkout, Order, SavedAddress
+from marketplace.models import PAYMENT_METHODS, Checkout, Order, OrderLine, SavedAddress
 from marketplace.notifications import tell_placed
 from marketplace.payables import TransferStep, checkout_totals, transfer_steps
 from marketplace.views import bp
@@ -240,6 +254,21 @@ def _cancel_context(checkout: Checkout) -> dict:
     }
 
 
+def _review_context(checkout: Checkout) -> dict:
+    """What the order page shows of receipt and reviews: each line's review, the orders whose
+    reviews are open, whether this visitor may write them."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    now = utcnow()
+    return {
+        "line_reviews": shop_reviews.reviews_of_lines(
+            [line.id for o in checkout.orders for line in o.lines]
+        ),
+        "reviewable": {o.id for o in checkout.orders if shop_reviews.reviews_open(o, now)},
+        "may_review": shop_reviews.may_review(checkout, user_id),
+        "receivable": orders.RECEIVABLE,
+    }
+
+
 @bp.get("/orders/<code>")
 def order(code: str):
     checkout = _visible_checkout(code)
@@ -256,7 +285,12 @@ def order(code: str):
             )
     else:
         response = current_app.make_response(
-            render_template("marketplace/order.html", **context, **_cancel_context(checkout))
+            render_template(
+                "marketplace/order.html",
+                **context,
+                **_cancel_context(checkout),
+                **_review_context(checkout),
+            )
         )
     response.vary.add("HX-Request")
     return response
@@ -309,3 +343,105 @@ def cancel_order(code: str, order_id: int):
     except TryAgain:
         flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
     return redirect(_order_url(checkout))
+
+
+# --- "Đã nhận hàng" and the buyer's reviews (marketplace.reviews) ----------------------------
+
+REVIEW_ENDPOINT = "marketplace.review_line"
+
+
+@bp.url_value_preprocessor
+def limit_review_upload(endpoint, _values):
+    # Before CSRF protection reads the form: three photos, a little room for the rest.
+    if request.method == "POST" and endpoint == REVIEW_ENDPOINT:
+        request.max_content_length = review_request_bytes()
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def review_too_large(error):
+    if request.endpoint != REVIEW_ENDPOINT:
+        return error
+    return too_large_page()
+
+
+def _own_line(checkout: Checkout, line_id: int) -> OrderLine:
+    for order_ in checkout.orders:
+        for line in order_.lines:
+            if line.id == line_id:
+                return line
+    abort(404)
+
+
+@bp.post("/orders/<code>/<int:order_id>/received")
+def order_received(code: str, order_id: int):
+    checkout = _visible_checkout(code)
+    order_ = next((o for o in checkout.orders if o.id == order_id), None)
+    if order_ is None:
+        abort(404)
+    user_id = current_user.id if current_user.is_authenticated else None
+    try:
+        orders.confirm_receipt(order_.id, user_id)
+        flash(
+            _("Cảm ơn bạn! Đơn %(code)s đã được ghi nhận là đã nhận hàng.", code=order_.code),
+            "success",
+        )
+    except orders.NotReceivable:
+        if order_.received_at is not None:  # a second click
+            flash(_("Đơn %(code)s đã được ghi nhận là đã nhận hàng.", code=order_.code), "info")
+        else:
+            flash(
+                _("Đơn %(code)s chưa được giao nên chưa thể xác nhận.", code=order_.code), "error"
+            )
+    except TryAgain:
+        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+    return redirect(_order_url(checkout) + f"#order-part-{order_.id}")
+
+
+@bp.route("/orders/<code>/lines/<int:line_id>/review", methods=["GET", "POST"])
+def review_line(code: str, line_id: int):
+    """The review of one product of a delivered order: the form, or (POST) the review."""
+    checkout = _visible_checkout(code)
+    line = _own_line(checkout, line_id)
+    back = _order_url(checkout) + f"#order-part-{line.order_id}"
+    user_id = current_user.id if current_user.is_authenticated else None
+    form = ReviewForm()
+    what = localized(line, "name")
+    existing = shop_reviews.reviews_of_lines([line.id]).get(line.id)
+    refusal = None
+    if existing is not None:
+        refusal = reviews.AlreadyReviewed()
+    elif not shop_reviews.may_review(checkout, user_id):
+        refusal = reviews.NotYours()
+    elif not shop_reviews.reviews_open(line.order, utcnow()):
+        refusal = reviews.ReviewClosed()
+    if refusal is not None:
+        if request.method == "POST":
+            return refused(refusal, back)
+        return form_page(form, what, back, existing=existing, refusal=refusal, verified=VERIFIED)
+    if form.validate_on_submit():
+        pictures = prepared_pictures(form)
+        if pictures is not None:
+            try:
+                shop_reviews.write_review(
+                    line.id,
+                    user_id=user_id,
+                    stars=form.stars.data,
+                    body=form.body.data,
+                    language=current_language(),
+                    pictures=pictures,
+                    upload_folder=upload_folder(),
+                    now=utcnow(),
+                )
+                flash(_("Cảm ơn bạn đã đánh giá %(name)s!", name=what), "success")
+                return redirect(back)
+            except reviews.AlreadyReviewed as error:
+                flash(error.message, "info")
+                return redirect(back)
+            except reviews.ReviewError as error:
+                form.stars.errors = [*form.stars.errors, error.message]
+            except TryAgain:
+                flash(_("Hệ thống đang bận, chưa lưu được. Vui lòng thử lại."), "error")
+    return form_page(form, what, back)
+
+
+VERIFIED = N_("Đã mua hàng")

@@ -19,6 +19,7 @@ from core.submissions import new_form_token
 from marketplace.lots import record_lot
 from marketplace.models import (
     Checkout,
+    Lot,
     Order,
     OrderEvent,
     OrderLine,
@@ -840,7 +841,11 @@ TRANSACTION_ROUTES = [
     ("post", "/dashboard/payments/transactions/{transaction}/assign"),
     ("post", "/dashboard/payments/transactions/{transaction}/dismiss"),
 ]
-LOT_ROUTES = [("get", "/dashboard/lots/{lot}/labels.pdf")]
+LOT_ROUTES = [
+    ("get", "/dashboard/lots/{lot}/labels.pdf"),
+    ("get", "/dashboard/lots/{lot}/recall"),
+    ("post", "/dashboard/lots/{lot}/recall"),
+]
 REVIEW_ROUTES = [("post", "/dashboard/reviews/{review}/reply")]
 OWNED_ROUTES = PRODUCT_ROUTES + ORDER_ROUTES + TRANSACTION_ROUTES + LOT_ROUTES + REVIEW_ROUTES
 
@@ -895,6 +900,7 @@ def test_another_cooperatives_objects_are_not_found(signed_in, coop, theirs, db,
     assert db.session.get(Refund, theirs["refund"]).status == "due"
     assert db.session.get(BankTransaction, theirs["transaction"]).status == "unmatched"
     assert db.session.get(ProductReview, theirs["review"]).reply == ""
+    assert db.session.get(Lot, theirs["lot"]).status == "selling"
 
 
 def test_own_product_with_another_products_image_is_not_found(signed_in, coop, make, theirs):

@@ -19,7 +19,7 @@ from marketplace.models import Cooperative, ProductImage
 from marketplace.products import add_product
 from marketplace.ratings import build_rating, council_for, stars_for_score
 
-pytest_plugins = ["tests.tourism_fixtures"]
+pytest_plugins = ["tests.tourism_fixtures", "tests.qr_reading"]
 
 TEST_PASSWORD = "secret-pass-1"
 

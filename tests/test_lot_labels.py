@@ -2,10 +2,6 @@
 bounded number of labels, and one QR per label that a phone's reader decodes to the lot's
 address. The PDF is rendered to PNG (pypdfium2, 200 dpi) and read back with zbarimg."""
 
-import io
-import os
-import shutil
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -13,22 +9,7 @@ import pytest
 from marketplace import lot_labels
 from marketplace.lots import record_lot
 from tests.conftest import TEST_PASSWORD
-
-DPI = 200
-
-
-@pytest.fixture(scope="session")
-def zbarimg():
-    path = shutil.which("zbarimg")
-    if path is None:
-        message = (
-            "No zbarimg found: the label sheet's QR codes are not read back. Install it with "
-            "`apt-get install zbar-tools`."
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+from tests.qr_reading import codes_per_label
 
 
 @pytest.fixture()
@@ -46,39 +27,6 @@ def lot_of(make, coop, **product_values):
     return record_lot(
         product, quantity=30, packed_on=date(2026, 11, 28), expires_on=date(2027, 5, 28)
     )
-
-
-def pages_as_png(pdf: bytes) -> list:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    return [page.render(scale=DPI / 72).to_pil() for page in document]
-
-
-def decode(zbarimg, image) -> list[str]:
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    found = subprocess.run(
-        [zbarimg, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", "-"],
-        input=buffer.getvalue(),
-        capture_output=True,
-        check=False,
-    )
-    return found.stdout.decode().split()
-
-
-def codes_per_label(zbarimg, pdf: bytes) -> list[list[str]]:
-    """What each sticker's place on the sheets decodes to, sticker by sticker (one crop each:
-    zbar reading two dozen codes on one page at once sometimes misses one)."""
-    mm = DPI / 25.4
-    found = []
-    for image in pages_as_png(pdf):
-        for n in range(lot_labels.PER_SHEET):
-            column, row = n % lot_labels.COLUMNS, n // lot_labels.COLUMNS
-            left, top = column * lot_labels.LABEL_W, lot_labels.TOP + row * lot_labels.LABEL_H
-            box = (left, top, left + lot_labels.LABEL_W, top + lot_labels.LABEL_H)
-            found.append(decode(zbarimg, image.crop(tuple(round(v * mm) for v in box))))
-    return found
 
 
 def test_one_qr_per_label_decodes_to_the_gs1_link(client, make, coop, zbarimg):

@@ -242,7 +242,8 @@ def world(app, db, make, today):
         bank_account="7700205123456", bank_account_name="HTX DI KHAP",
     )  # fmt: skip
     theirs = make.cooperative("HTX Hàng Xóm", district=district, owner=users["other_cooperative"])
-    product = make.product("Khóm Đi Khắp", mine, stock=50, gtin="08938602110013")
+    # Not a demo GTIN: the browser walks load the demo data into this world too.
+    product = make.product("Khóm Đi Khắp", mine, stock=50, gtin="08938602990011")
     lot = record_lot(product, quantity=10, packed_on=today, area_code="HG-VT-1")
     make.product("Cá Hàng Xóm", theirs)
     listing = Listing(

@@ -337,3 +337,12 @@ def test_the_same_gtin_saved_on_two_products_at_once(app, db, make, coop):
     assert sorted(map(type, results), key=str) == sorted([str, GtinTaken, GtinTaken, GtinTaken], key=str), results  # fmt: skip
     db.session.rollback()  # the threads' commits, not this session's snapshot
     assert db.session.scalar(select(func.count()).where(Product.gtin == "08938602110013")) == 1
+
+
+def test_what_buyers_say_is_linked_once_there_are_reviews(client, db, lot, product):
+    assert "Người mua đánh giá" not in page(client, f"/t/{lot.trace_code}")
+    product.review_count, product.review_stars_total = 2, 9  # as core.reviews keeps them
+    db.session.commit()
+    text = text_of(page(client, f"/t/{lot.trace_code}"))
+    assert "Người mua đánh giá ★ 4,5 (2)" in text
+    assert f'/products/{product.slug}#reviews"' in page(client, f"/t/{lot.trace_code}")

@@ -1,5 +1,7 @@
 """Security headers for every response (DESIGN.md)."""
 
+from urllib.parse import urlsplit
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -50,3 +52,13 @@ def refuse_nul_bytes():
         request.args = cleaned(request.args)
     if request.method == "POST" and carries_nul(request.form):
         request.form = cleaned(request.form)
+
+
+def is_local_path(target: str) -> bool:
+    """A path of this site that a redirect may follow (`next`), never another host: an open
+    redirect. "/\\evil.example" is "//evil.example" to a browser; a control character can
+    hide either."""
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or not target.isprintable():
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

@@ -3,7 +3,6 @@ parts of the account page) it registers in core.hooks; the cart joins the accoun
 through Flask-Login's user_logged_in signal, which marketplace connects."""
 
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -35,6 +34,7 @@ from core.i18n import localized
 from core.labels import ROLE_NAMES
 from core.limits import limited
 from core.models import District, User
+from core.security import is_local_path
 from core.submissions import new_form_token
 from core.text import normalise_phone, same_secret, whole_number
 
@@ -59,11 +59,8 @@ def _landing(user: User) -> str:
     """Where a person goes after logging in or signing up: back where they were (`next`, a
     path on this site only, never another host: an open redirect), else their role's home."""
     target = request.args.get("next", "")
-    # "/\evil.example" is "//evil.example" to a browser; a control character can hide either.
-    if target.startswith("/") and not target.startswith(("//", "/\\")) and target.isprintable():
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
+    if is_local_path(target):
+        return target
     if user.is_admin:
         return url_for("admin.index")
     signup = hooks.cooperative_signup()

@@ -16,6 +16,7 @@ import segno
 from babel.dates import format_date
 from fpdf import FPDF
 
+from core.bounds import number_arg
 from core.formatting import DATE_FORMATS
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
@@ -36,9 +37,7 @@ TEXT_W = LABEL_W - QR_SIZE - 2 * PADDING
 def label_count(asked: str | None) -> int:
     """How many labels a ?count= asks for, within 1 … MAX_LABELS; one sheet when it says
     nothing readable."""
-    if not asked or not asked.strip().isdigit() or len(asked.strip()) > 6:
-        return PER_SHEET
-    return max(1, min(MAX_LABELS, int(asked)))
+    return number_arg(asked, 1, MAX_LABELS) or PER_SHEET
 
 
 def _vi_date(value: date | None) -> str:

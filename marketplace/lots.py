@@ -54,6 +54,14 @@ class LotsShort(Exception):
     """The product's sellable lots do not hold the units asked for (nothing was taken)."""
 
 
+# A product's stock at most: what the product forms accept, far below INTEGER.
+MAX_STOCK = 1_000_000
+
+
+class StockFull(Exception):
+    """The lot's units would take the product's stock past MAX_STOCK (nothing was recorded)."""
+
+
 # Tries for a lot code when another lot of the same product and day was recorded at once.
 CODE_ATTEMPTS = 5
 # The dashboard warns of lots expiring within this many days.
@@ -71,6 +79,12 @@ def sellable(product_id: int):
     return and_(Lot.product_id == product_id, still_sold(), Lot.units_left > 0)
 
 
+def counted_in_stock(product_id: int):
+    """The product's lots whose units Product.stock counts: those selling, by their status
+    (a lot past its date stays counted until the daily job withdraws it)."""
+    return and_(Lot.product_id == product_id, Lot.status == "selling", Lot.units_left > 0)
+
+
 FEFO = (Lot.expires_on.is_(None), Lot.expires_on, Lot.packed_on, Lot.id)
 
 
@@ -85,7 +99,7 @@ def hold_product(product_id: int) -> None:
     )
 
 
-def take_units(product_id: int, quantity: int) -> list[tuple[int, int]]:
+def take_units(product_id: int, quantity: int, among=None) -> list[tuple[int, int]]:
     """Take `quantity` units from the product's sellable lots, first-expiring-first: each
     lot by a conditional update (never below zero). Returns (lot id, units) taken. The
     caller holds the product's row (its own conditional update on Product.stock), so two
@@ -94,7 +108,9 @@ def take_units(product_id: int, quantity: int) -> list[tuple[int, int]]:
     taken = []
     left = quantity
     lots = db.session.execute(
-        select(Lot.id, Lot.units_left).where(sellable(product_id)).order_by(*FEFO)
+        select(Lot.id, Lot.units_left)
+        .where(sellable(product_id) if among is None else among)
+        .order_by(*FEFO)
     ).all()
     for lot_id, units_left in lots:
         if left == 0:
@@ -121,9 +137,11 @@ def record_taken(line: OrderLine, taken: list[tuple[int, int]]) -> None:
 
 def return_units(line: OrderLine) -> int:
     """A cancelled line's units go back to the lots they came from; returns how many of them
-    are for sale again (those of lots still sellable: a recalled or expired lot takes its
-    units back but does not sell them). The caller moves Product.stock by that many."""
-    day = today()
+    count in the stock again (those of lots still selling: a recalled or expired lot takes
+    its units back but does not sell them). The caller moves Product.stock by that many.
+
+    By the lot's status, not its date: a lot past its date but not yet withdrawn by the
+    daily job is still in the stock, and the job takes all its units out when it runs."""
     back = 0
     taken_from = db.session.scalars(
         select(OrderLineLot)
@@ -142,7 +160,7 @@ def return_units(line: OrderLine) -> int:
             .values(units_left=Lot.units_left + taken.quantity)
             .execution_options(synchronize_session=False)
         )
-        if is_sellable(taken.lot, day):
+        if taken.lot.status == "selling":
             back += taken.quantity
     return back
 
@@ -154,10 +172,13 @@ def count_stock(product: Product, counted: int, seen: int) -> None:
     if counted > seen:
         _add_counted(product, counted - seen)
     elif counted < seen:
-        sellable_units = db.session.scalar(
-            select(func.coalesce(func.sum(Lot.units_left), 0)).where(sellable(product.id))
+        # From every lot in the stock, one past its date not yet withdrawn first: its units
+        # are in `seen`, and the daily job would take them out a second time.
+        in_stock = counted_in_stock(product.id)
+        units = db.session.scalar(
+            select(func.coalesce(func.sum(Lot.units_left), 0)).where(in_stock)
         )
-        take_units(product.id, min(seen - counted, sellable_units))
+        take_units(product.id, min(seen - counted, units), among=in_stock)
 
 
 def _add_counted(product: Product, units: int) -> None:
@@ -174,7 +195,7 @@ def _add_counted(product: Product, units: int) -> None:
             .execution_options(synchronize_session=False)
         )
     else:
-        _insert_lot(product, units, today(), note="Kiểm kho: thêm vào tồn kho")
+        _insert_lot(product, units, today())
 
 
 def _has_lot(product_id: int, code: str) -> bool:
@@ -262,6 +283,8 @@ def expiry_warnings(cooperative_id: int, day: date | None = None) -> list[Lot]:
             Lot.units_left > 0,
             Lot.status.in_(("selling", "expired")),
             Lot.expires_on <= day + timedelta(days=EXPIRY_WARNING_DAYS),
+            # An expired lot's units are out of the stock already: told for two weeks.
+            Lot.expires_on >= day - timedelta(days=EXPIRY_WARNING_DAYS),
         )
         .options(joinedload(Lot.product))
         .order_by(Lot.expires_on, Lot.id)
@@ -300,10 +323,12 @@ def add_lot(
         note=note,
     )
     if is_sellable(lot):
-        db.session.execute(
+        added = db.session.execute(
             update(Product)
-            .where(Product.id == product.id)
+            .where(Product.id == product.id, Product.stock <= MAX_STOCK - quantity)
             .values(stock=Product.stock + quantity)
             .execution_options(synchronize_session=False)
-        )
+        ).rowcount
+        if added != 1:
+            raise StockFull()
     return lot

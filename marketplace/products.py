@@ -99,7 +99,7 @@ def add_product(cooperative: Cooperative, *, name: str, **fields) -> Product:
 # --- the cooperative's own products (its shop, /dashboard/products) ---------------------
 
 MAX_PRICE = 1_000_000_000
-MAX_STOCK = 1_000_000
+MAX_STOCK = lots.MAX_STOCK
 LOW_STOCK = 5
 
 

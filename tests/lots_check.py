@@ -4,7 +4,6 @@ its selling lots' units left (marketplace.lots), and no lot is below zero or abo
 from sqlalchemy import func, select
 
 from core.extensions import db
-from marketplace.lots import still_sold
 from marketplace.models import Lot, Product
 
 
@@ -16,7 +15,7 @@ def assert_stock_matches_lots(*products: Product) -> None:
         stock = db.session.scalar(select(Product.stock).where(Product.id == product_id))
         in_lots = db.session.scalar(
             select(func.coalesce(func.sum(Lot.units_left), 0)).where(
-                Lot.product_id == product_id, still_sold()
+                Lot.product_id == product_id, Lot.status == "selling"
             )
         )
         assert stock == in_lots, f"product {product_id}: stock {stock}, selling lots {in_lots}"

@@ -14,6 +14,8 @@ COUNTED = re.compile(r"(?<![n\w])_l?\(\s*\"([^\"]*%\(\w+\)s (?:" + NOUNS + r")\b
 # Counts that are never one: fixed settings and limits.
 NEVER_ONE = {
     "Chứng nhận hết hạn trong %(n)s ngày tới",  # EXPIRY_WARNING_DAYS, 90
+    # marketplace.lots.EXPIRY_WARNING_DAYS, 14
+    "Lô còn hàng hết hạn trong %(n)s ngày tới, hoặc đã hết hạn: lô quá hạn không được bán.",
     "Sổ địa chỉ đã đủ %(n)s địa chỉ; hãy xóa bớt một địa chỉ.",  # the book's limit
     "Giỏ hàng đã đủ %(n)s sản phẩm khác nhau.",  # the cart's limit
     "Tệp có hơn %(rows)s dòng. Hãy tách sao kê thành nhiều tệp.",  # the statement's limit

@@ -61,7 +61,8 @@ def test_the_qr_symbol_is_big_enough():
 @pytest.mark.parametrize(
     ("asked", "count"),
     [(None, 24), ("", 24), ("abc", 24), ("-3", 24), ("0", 1), ("5", 5), ("240", 240),
-     ("241", 240), ("99999999999", 24), ("1e9", 24)],
+     ("241", 240), ("99999999999", 240), ("1e9", 24),
+     ("²", 24), ("٣", 24)],  # digits to str.isdigit(), not to int()
 )  # fmt: skip
 def test_label_count_is_bounded(asked, count):
     assert lot_labels.label_count(asked) == count

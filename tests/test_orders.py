@@ -254,6 +254,15 @@ def test_cart_without_javascript_redirects(client, two_coops):
     assert "Giỏ hàng của bạn đang trống" in client.get("/cart").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "away", ["//evil.example", "/\\evil.example", "https://evil.example/", "/\t/evil"]
+)
+def test_cart_add_never_sends_the_buyer_to_another_site(client, two_coops, away):
+    pineapple, _fish = two_coops
+    response = client.post("/cart/add", data={"product_id": pineapple.id, "next": away})
+    assert response.status_code == 302 and response.headers["Location"] == "/cart"
+
+
 def test_cart_quantity_kept_between_1_and_stock(client, two_coops):
     _pineapple, fish = two_coops
     add(client, fish, 99)

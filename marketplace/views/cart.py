@@ -19,6 +19,7 @@ from core.bounds import INT_MAX
 from core.db import TryAgain
 from core.i18n import localized
 from core.provinces import province_names
+from core.security import is_local_path
 from core.text import whole_number
 from marketplace import cart as carts
 from marketplace.views import bp
@@ -132,7 +133,7 @@ def cart_update():
 def _back() -> str:
     """Where the add button was: a path on this site, else the cart."""
     target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    if is_local_path(target):
         return target
     return url_for("marketplace.cart")
 

@@ -69,6 +69,10 @@ def new_lot():
             address = submit_once(form.form_token.data, record)
         except TryAgain:
             flash(try_again(), "error")
+        except shop_lots.StockFull:
+            form.quantity.errors = [
+                _("Lô này làm tồn kho của sản phẩm vượt quá 1.000.000; hãy ghi số lượng nhỏ hơn.")
+            ]
         else:
             if recorded:
                 flash(_("Đã ghi lô %(code)s của “%(name)s”.", code=recorded[0], name=product.name), "success")  # fmt: skip

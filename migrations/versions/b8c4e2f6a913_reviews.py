@@ -78,18 +78,18 @@ def upgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('received_at', sa.DateTime(), nullable=True))
 
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('review_count', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('review_stars_total', sa.Integer(), server_default='0', nullable=False))
+    # In place, never by a batch copy of products: a copy would lose the FTS5 triggers.
+    op.add_column('products', sa.Column('review_count', sa.Integer(), server_default='0', nullable=False))
+    op.add_column('products', sa.Column('review_stars_total', sa.Integer(), server_default='0', nullable=False))
 
 
 
 
 def downgrade():
 
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.drop_column('review_stars_total')
-        batch_op.drop_column('review_count')
+    # In place (SQLite 3.35+ drops a column itself): the products' FTS5 triggers stay.
+    op.drop_column('products', 'review_stars_total')
+    op.drop_column('products', 'review_count')
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_column('received_at')

@@ -46,6 +46,8 @@ from urllib.request import (
 
 import pytest
 
+from tests.ci import not_available
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 14
 WORKERS, THREADS = 3, 2
@@ -54,13 +56,6 @@ REQUEST_TIMEOUT = 45  # seconds; above gunicorn's worker timeout (30), so a hung
 
 ERROR_PAGE = "Đã có lỗi xảy ra"  # the heading of the 500 page
 TOO_MANY_REQUESTS = "Quá nhiều yêu cầu"  # the heading of the 429 page
-
-
-def not_available(message: str):
-    """Skip: the served tests cannot run here. In CI (CI=true) that is a failure."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def venv_tool(name: str) -> str | None:

@@ -1,12 +1,18 @@
-"""What the review routes of every area share (core.reviews): the photos of a review form
-checked by the upload pipeline, the size a review's request may have, its 413 page, and the
-htmx "Xem thêm" answer."""
+"""What the review routes of every area share (core.reviews): the review form and its POST
+(the photos checked by the upload pipeline), the size a review's request may have, its 413
+page, the htmx "Xem thêm" answer, and the owner's reviews page with its one reply to each.
+Each area says what is reviewed and who may review it."""
 
-from flask import flash, redirect, render_template, request
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import reviews, uploads
-from core.uploads import UploadRejected, max_image_bytes
+from core.bounds import number_arg
+from core.db import TryAgain
+from core.forms import ReplyForm, ReviewForm
+from core.i18n import current_language, localized
+from core.uploads import UploadRejected, max_image_bytes, upload_folder
 
 # A review's request: its photos at their largest, and room for the stars and the text.
 FORM_ROOM = 64 * 1024
@@ -46,6 +52,52 @@ def form_page(form, what: str, back_url: str, *, existing=None, refusal=None, ve
     )
 
 
+def refusal_of(existing, allowed: bool, is_open) -> reviews.ReviewError | None:
+    """Why no review can be written: one written already (`existing`), another account's
+    order or booking (`allowed` false), or not yet (`is_open()`, asked only then); None."""
+    if existing is not None:
+        return reviews.AlreadyReviewed()
+    if not allowed:
+        return reviews.NotYours()
+    if not is_open():
+        return reviews.ReviewClosed()
+    return None
+
+
+def review_form(what: str, back_url: str, verified: str, *, existing, refusal, write):
+    """The review route of one order line or booking: the form (GET), or (POST) the review
+    by `write(stars=, body=, language=, pictures=, upload_folder=)`, the area's write_review;
+    instead of the form the review written already or why none can be (`refusal`)."""
+    form = ReviewForm()
+    if refusal is not None:
+        if request.method == "POST":
+            return refused(refusal, back_url)
+        return form_page(
+            form, what, back_url, existing=existing, refusal=refusal, verified=verified
+        )
+    if form.validate_on_submit():
+        pictures = prepared_pictures(form)
+        if pictures is not None:
+            try:
+                write(
+                    stars=form.stars.data,
+                    body=form.body.data,
+                    language=current_language(),
+                    pictures=pictures,
+                    upload_folder=upload_folder(),
+                )
+                flash(_("Cảm ơn bạn đã đánh giá %(name)s!", name=what), "success")
+                return redirect(back_url)
+            except reviews.AlreadyReviewed as error:
+                flash(error.message, "info")
+                return redirect(back_url)
+            except reviews.ReviewError as error:
+                form.stars.errors = [*form.stars.errors, error.message]
+            except TryAgain:
+                flash(_("Hệ thống đang bận, chưa lưu được. Vui lòng thử lại."), "error")
+    return form_page(form, what, back_url)
+
+
 def refused(error, back_url: str):
     """A POST that cannot be a review: back to the order or booking, told why."""
     flash(error.message, "info" if isinstance(error, reviews.AlreadyReviewed) else "error")
@@ -66,10 +118,72 @@ def too_large_page():
     ), 413
 
 
-def more_reviews(page, more_url: str | None, *, title: str, back_url: str, verified: str):
-    """ "Xem thêm": with htmx the next reviews alone (they replace the button); without it, a
-    page of those reviews with the way back."""
+def page_number() -> int:
+    return number_arg(request.args.get("page"), 1, 10_000) or 1
+
+
+def limit_uploads(blueprint, endpoint: str) -> None:
+    """On the area's blueprint, for its review route (`endpoint`): the request bounded before
+    CSRF protection reads the form (three photos, a little room for the rest), and the 413
+    page it answers when larger."""
+
+    @blueprint.url_value_preprocessor
+    def limit_review_upload(to, _values):
+        if request.method == "POST" and to == endpoint:
+            request.max_content_length = review_request_bytes()
+
+    @blueprint.errorhandler(RequestEntityTooLarge)
+    def review_too_large(error):
+        if request.endpoint != endpoint:
+            return error
+        return too_large_page()
+
+
+def more_reviews(item, page, more_url: str | None, name_field: str, endpoint: str, verified):
+    """ "Xem thêm" of the item's reviews (`page`, then `more_url`): with htmx the next reviews
+    alone (they replace the button); without it, a page of those reviews titled with the
+    item's `name_field` and the way back to its page (`endpoint`)."""
     context = {"page": page, "more_url": more_url, "verified": verified}
     if request.htmx:
         return render_template("core/_review_items.html", **context)
-    return render_template("core/reviews_page.html", title=title, back_url=back_url, **context)
+    return render_template(
+        "core/reviews_page.html",
+        title=_("Đánh giá “%(name)s”", name=localized(item, name_field)),
+        back_url=url_for(endpoint, slug=item.slug) + "#reviews",
+        **context,
+    )
+
+
+def owner_routes(blueprint, reviewed: reviews.Reviewed, template: str) -> None:
+    """On the cooperative's or host's blueprint (behind its guards, `g.cooperative` the owner):
+    /reviews, every review of its items a page at a time, and the one reply to each."""
+
+    def reviews_page():
+        page = reviewed.of_owner(g.cooperative.id, page_number())
+        return render_template(template, page=page)
+
+    def reply_review(review_id: int):
+        owner_id = g.cooperative.id
+        if reviewed.own(owner_id, review_id) is None:
+            abort(404)
+        back = url_for(f"{blueprint.name}.reviews_page") + f"#review-{review_id}"
+        form = ReplyForm()
+        if not form.validate():
+            for error in form.reply.errors:
+                flash(error, "error")
+            return redirect(back)
+        try:
+            reviewed.reply(owner_id, review_id, form.reply.data)
+            flash(_("Đã gửi trả lời."), "success")
+        except reviews.AlreadyReplied as error:
+            flash(error.message, "info")
+        except reviews.ReviewError as error:
+            flash(error.message, "error")
+        except TryAgain:
+            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        return redirect(back)
+
+    blueprint.add_url_rule("/reviews", view_func=reviews_page, methods=["GET"])
+    blueprint.add_url_rule(
+        "/reviews/<int:review_id>/reply", view_func=reply_review, methods=["POST"]
+    )

@@ -11,15 +11,16 @@ card shows the average without a query and two moves at once count once.
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, SmallInteger, String, Text, update
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy import ForeignKey, SmallInteger, String, Text, select, update
+from sqlalchemy.orm import Mapped, declared_attr, joinedload, mapped_column, relationship
 
 from core.db import insert_unless_taken, write_transaction
 from core.extensions import db
-from core.models import utcnow
+from core.models import User, utcnow
 from core.text import nfc
 from core.uploads import PreparedImage, delete_stored, store_image
 
@@ -158,6 +159,89 @@ def page_of(model, query, page: int, per_page: int = PER_PAGE) -> ReviewPage:
         .offset((page - 1) * per_page)
     ).all()
     return ReviewPage(reviews=list(found[:per_page]), page=page, more=len(found) > per_page)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """The reviews one area's pages read and write, named by two relationships: `about`, the
+    review's to what it reviews (ProductReview.product), and `owner`, that one's to whose it
+    is (Product.cooperative). Their columns say which row a review counts on and whose reviews
+    a list holds; the lists load both."""
+
+    about: object
+    owner: object
+
+    @property
+    def model(self):
+        return self.about.class_
+
+    @cached_property
+    def target(self):
+        return self.about.property.mapper.class_
+
+    @cached_property
+    def target_id(self):
+        (column,) = self.about.property.local_columns
+        return getattr(self.model, column.key)
+
+    @cached_property
+    def owner_id(self):
+        (column,) = self.owner.property.local_columns
+        return getattr(self.target, column.key)
+
+    def write(self, review_of, *, stars, body, language, pictures, upload_folder):
+        """One review, in one write transaction: `review_of()`, the area's, reads what is
+        reviewed, says who may review it and when (NotYours, ReviewClosed), and returns the new
+        review (what it is of set), the account it was ordered or booked from (or None) and
+        the name given. AlreadyReviewed (also when a submit at the same moment wrote it first),
+        or what `draft` refuses."""
+        checked = draft(stars, body, language, len(pictures))
+        with write_transaction():
+            review, account_id, name = review_of()
+            account = db.session.get(User, account_id) if account_id else None
+            review.user_id = account_id
+            review.author_name = shown_name(account.name if account else name)
+            review.stars, review.body = checked.stars, checked.body
+            review.language = checked.language
+            target_id = getattr(review, self.target_id.key)
+            add_review(review, self.target, target_id, pictures, upload_folder=upload_folder)
+        return review
+
+    def visible(self, item, page: int = 1) -> ReviewPage:
+        """The item's visible reviews, newest first, PER_PAGE a page; no query when its cached
+        count says there are none (most items' pages)."""
+        if not item.review_count:
+            return NO_REVIEWS
+        query = select(self.model).where(self.target_id == item.id, self.model.hidden_at.is_(None))
+        return page_of(self.model, query, page)
+
+    def _of_owner(self, owner_id: int):
+        return (
+            select(self.model)
+            .join(self.target, self.target.id == self.target_id)
+            .where(self.owner_id == owner_id)
+        )
+
+    def of_owner(self, owner_id: int, page: int = 1) -> ReviewPage:
+        """Every review of the owner's items, hidden ones too (with why)."""
+        query = self._of_owner(owner_id).options(joinedload(self.about))
+        return page_of(self.model, query, page, LIST_PER_PAGE)
+
+    def every(self, page: int = 1) -> ReviewPage:
+        """The office's list: every review, newest first."""
+        query = select(self.model).options(joinedload(self.about).joinedload(self.owner))
+        return page_of(self.model, query, page, LIST_PER_PAGE)
+
+    def own(self, owner_id: int, review_id: int):
+        """The review, if it is of this owner's items; None otherwise (the route says 404)."""
+        return db.session.scalar(self._of_owner(owner_id).where(self.model.id == review_id))
+
+    def reply(self, owner_id: int, review_id: int, text: str) -> None:
+        """The one reply to a review of its own: AlreadyReplied, ReplyRequired; LookupError
+        for another's review."""
+        if self.own(owner_id, review_id) is None:
+            raise LookupError(review_id)
+        reply_to(self.model, review_id, text)
 
 
 def shown_name(full_name: str) -> str:

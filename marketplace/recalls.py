@@ -11,11 +11,13 @@ office when the cooperative did) and the recall is audited.
 
 from dataclasses import dataclass
 
+from flask import flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from core import audit
-from core.db import write_transaction
+from core.db import TryAgain, write_transaction
 from core.extensions import db
 from core.i18n import InReadersLanguage
 from core.models import Message, User, utcnow
@@ -142,6 +144,27 @@ def recall_lot(lot_id: int, *, reason: str, actor: User) -> list[Buyer]:
             f"{lot.product.name} · {lot.code}: {reason}",
         )  # fmt: skip
     return buyers
+
+
+def recall_posted(lot: Lot, form, actor: User, busy: str) -> bool:
+    """The recall form's POST, on the cooperative's page and the office's: the recall and what
+    the person is told (flashed; `busy` when the database asks to try again), or the form's
+    reason marked. True when the page is to be loaded again (recalled, now or before)."""
+    if lot.status == "recalled" or not form.validate_on_submit():
+        return False
+    try:
+        recall_lot(lot.id, reason=form.reason.data, actor=actor)
+    except ReasonRequired:
+        form.reason.errors = [_("Hãy ghi lý do thu hồi; người mua sẽ đọc lý do này.")]
+        return False
+    except AlreadyRecalled:
+        flash(_("Lô này đã được thu hồi trước đó."), "info")
+    except TryAgain:
+        flash(busy, "error")
+        return False
+    else:
+        flash(_("Đã thu hồi lô %(lot)s; người mua đang được báo tin.", lot=lot.code), "success")
+    return True
 
 
 def _tell_buyers(lot: Lot, buyers: list[Buyer]) -> None:

@@ -2,14 +2,13 @@
 told, a lot found by its trace code or its product and lot code and recalled, and a recall's
 buyers with each one's messages. Rules in marketplace.recalls."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.admin import admin
 from core.bounds import number_arg
-from core.db import TryAgain
 from core.extensions import db
 from core.labels import CHANNEL_NAMES, MESSAGE_STATUS_NAMES
 from marketplace import recalls
@@ -58,19 +57,8 @@ def recall(lot_id: int):
     if lot is None:
         abort(404)
     form = RecallForm()
-    if lot.status != "recalled" and form.validate_on_submit():
-        try:
-            recalls.recall_lot(lot.id, reason=form.reason.data, actor=current_user)
-        except recalls.ReasonRequired:
-            form.reason.errors = [_("Hãy ghi lý do thu hồi; người mua sẽ đọc lý do này.")]
-        except recalls.AlreadyRecalled:
-            flash(_("Lô này đã được thu hồi trước đó."), "info")
-            return redirect(url_for("admin.recall", lot_id=lot.id))
-        except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
-        else:
-            flash(_("Đã thu hồi lô %(lot)s; người mua đang được báo tin.", lot=lot.code), "success")
-            return redirect(url_for("admin.recall", lot_id=lot.id))
+    if recalls.recall_posted(lot, form, current_user, _("Hệ thống đang bận. Vui lòng thử lại.")):
+        return redirect(url_for("admin.recall", lot_id=lot.id))
     recalled = lot.status == "recalled"
     return render_template(
         "admin/recall.html",

@@ -21,8 +21,8 @@ def reviews():
     page = number_arg(request.args.get("page"), 1, 10_000) or 1
     return render_template(
         "admin/reviews.html",
-        products=shop_reviews.all_reviews(page),
-        listings=guest_reviews.all_reviews(page),
+        products=shop_reviews.REVIEWED.every(page),
+        listings=guest_reviews.REVIEWED.every(page),
         page=page,
     )
 

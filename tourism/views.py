@@ -243,7 +243,7 @@ def listing(slug: str):
 
 def _reviews_context(listing: Listing) -> dict:
     """The listing page's reviews: the newest, and where "Xem thêm" leads."""
-    page = guest_reviews.listing_reviews(listing)
+    page = guest_reviews.REVIEWED.visible(listing)
     return {"page": page, "more_url": more_reviews_url(listing, page)}
 
 

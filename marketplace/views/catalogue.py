@@ -5,13 +5,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from core.bounds import number_arg
 from core.clock import today
 from core.extensions import db
-from core.i18n import localized
 from core.models import District
 from core.pictures import image_url
-from core.review_views import more_reviews
+from core.review_views import more_reviews, page_number
 from marketplace import catalogue, seo
 from marketplace import reviews as shop_reviews
 from marketplace.cards import product_card
@@ -84,7 +82,7 @@ def product(slug: str):
     )
     if item is None:
         abort(404)
-    page = shop_reviews.product_reviews(item)
+    page = shop_reviews.REVIEWED.visible(item)
     return render_template(
         "marketplace/product.html",
         product=item,
@@ -108,14 +106,9 @@ def product_reviews(slug: str):
     item = db.session.scalar(catalogue.visible_products().where(Product.slug == slug))
     if item is None:
         abort(404)
-    page = shop_reviews.product_reviews(item, number_arg(request.args.get("page"), 1, 10_000) or 1)
-    return more_reviews(
-        page,
-        _more_reviews_url(item, page),
-        title=_("Đánh giá “%(name)s”", name=localized(item, "name")),
-        back_url=url_for("marketplace.product", slug=item.slug) + "#reviews",
-        verified=_("Đã mua hàng"),
-    )
+    page = shop_reviews.REVIEWED.visible(item, page_number())
+    more = _more_reviews_url(item, page)
+    return more_reviews(item, page, more, "name", "marketplace.product", _("Đã mua hàng"))
 
 
 @bp.get("/cooperatives")

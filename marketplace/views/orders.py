@@ -2,32 +2,23 @@
 is awaited) and their QR pictures."""
 
 import hashlib
+from functools import partial
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from core import reviews
 from core.db import TryAgain
 from core.extensions import db
-from core.forms import ReviewForm
 from core.i18n import current_language, localized
 from core.labels import N_
 from core.limits import limited
 from core.models import utcnow
 from core.provinces import is_province
-from core.review_views import (
-    form_page,
-    prepared_pictures,
-    refused,
-    review_request_bytes,
-    too_large_page,
-)
+from core.review_views import limit_uploads, refusal_of, review_form
 from core.text import same_secret, whole_number
-from core.uploads import upload_folder
 from marketplace import addresses, orders
 from marketplace import cart as carts
 from marketplace import checkout as checkouts
@@ -347,21 +338,7 @@ def cancel_order(code: str, order_id: int):
 
 # --- "Đã nhận hàng" and the buyer's reviews (marketplace.reviews) ----------------------------
 
-REVIEW_ENDPOINT = "marketplace.review_line"
-
-
-@bp.url_value_preprocessor
-def limit_review_upload(endpoint, _values):
-    # Before CSRF protection reads the form: three photos, a little room for the rest.
-    if request.method == "POST" and endpoint == REVIEW_ENDPOINT:
-        request.max_content_length = review_request_bytes()
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def review_too_large(error):
-    if request.endpoint != REVIEW_ENDPOINT:
-        return error
-    return too_large_page()
+limit_uploads(bp, "marketplace.review_line")
 
 
 def _own_line(checkout: Checkout, line_id: int) -> OrderLine:
@@ -404,44 +381,20 @@ def review_line(code: str, line_id: int):
     line = _own_line(checkout, line_id)
     back = _order_url(checkout) + f"#order-part-{line.order_id}"
     user_id = current_user.id if current_user.is_authenticated else None
-    form = ReviewForm()
-    what = localized(line, "name")
     existing = shop_reviews.reviews_of_lines([line.id]).get(line.id)
-    refusal = None
-    if existing is not None:
-        refusal = reviews.AlreadyReviewed()
-    elif not shop_reviews.may_review(checkout, user_id):
-        refusal = reviews.NotYours()
-    elif not shop_reviews.reviews_open(line.order, utcnow()):
-        refusal = reviews.ReviewClosed()
-    if refusal is not None:
-        if request.method == "POST":
-            return refused(refusal, back)
-        return form_page(form, what, back, existing=existing, refusal=refusal, verified=VERIFIED)
-    if form.validate_on_submit():
-        pictures = prepared_pictures(form)
-        if pictures is not None:
-            try:
-                shop_reviews.write_review(
-                    line.id,
-                    user_id=user_id,
-                    stars=form.stars.data,
-                    body=form.body.data,
-                    language=current_language(),
-                    pictures=pictures,
-                    upload_folder=upload_folder(),
-                    now=utcnow(),
-                )
-                flash(_("Cảm ơn bạn đã đánh giá %(name)s!", name=what), "success")
-                return redirect(back)
-            except reviews.AlreadyReviewed as error:
-                flash(error.message, "info")
-                return redirect(back)
-            except reviews.ReviewError as error:
-                form.stars.errors = [*form.stars.errors, error.message]
-            except TryAgain:
-                flash(_("Hệ thống đang bận, chưa lưu được. Vui lòng thử lại."), "error")
-    return form_page(form, what, back)
+    now = utcnow()
+    return review_form(
+        localized(line, "name"),
+        back,
+        VERIFIED,
+        existing=existing,
+        refusal=refusal_of(
+            existing,
+            shop_reviews.may_review(checkout, user_id),
+            partial(shop_reviews.reviews_open, line.order, now),
+        ),
+        write=partial(shop_reviews.write_review, line.id, user_id=user_id, now=now),
+    )
 
 
 VERIFIED = N_("Đã mua hàng")

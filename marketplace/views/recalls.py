@@ -2,11 +2,9 @@
 blueprint and behind its guards (a suspended cooperative only reads). Rules in
 marketplace.recalls."""
 
-from flask import abort, flash, g, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import abort, g, redirect, render_template, url_for
 from flask_login import current_user
 
-from core.db import TryAgain
 from core.extensions import db
 from marketplace import recalls
 from marketplace.forms import RecallForm
@@ -25,17 +23,6 @@ def _own_lot(lot_id: int) -> Lot:
 def recall_lot(lot_id: int):
     lot = _own_lot(lot_id)
     form = RecallForm()
-    if lot.status != "recalled" and form.validate_on_submit():
-        try:
-            recalls.recall_lot(lot.id, reason=form.reason.data, actor=current_user)
-        except recalls.ReasonRequired:
-            form.reason.errors = [_("Hãy ghi lý do thu hồi; người mua sẽ đọc lý do này.")]
-        except recalls.AlreadyRecalled:
-            flash(_("Lô này đã được thu hồi trước đó."), "info")
-            return redirect(url_for(".recall_lot", lot_id=lot.id))
-        except TryAgain:
-            flash(try_again(), "error")
-        else:
-            flash(_("Đã thu hồi lô %(lot)s; người mua đang được báo tin.", lot=lot.code), "success")
-            return redirect(url_for(".recall_lot", lot_id=lot.id))
+    if recalls.recall_posted(lot, form, current_user, try_again()):
+        return redirect(url_for(".recall_lot", lot_id=lot.id))
     return render_template("dashboard/recall.html", lot=lot, form=form, reach=recalls.reach(lot.id))

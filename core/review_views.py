@@ -7,7 +7,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core import reviews, uploads
+from core import pictures, reviews, uploads
 from core.bounds import number_arg
 from core.db import TryAgain
 from core.forms import ReplyForm, ReviewForm
@@ -104,18 +104,14 @@ def refused(error, back_url: str):
     return redirect(back_url)
 
 
-def too_large_page():
+def too_large():
     message = _(
         "Tệp gửi lên quá lớn: ba ảnh cộng lại tối đa %(mb)s MB. Hãy chọn ảnh nhỏ hơn.",
         mb=uploads.megabytes(review_request_bytes()),
     )
-    return render_template(
-        "dashboard/too_large.html",
-        message=message,
-        nothing_saved=_("Đánh giá chưa được gửi."),
-        back_url=request.path,
-        back_label=_("Quay lại biểu mẫu đánh giá"),
-    ), 413
+    return pictures.too_large_page(
+        message, _("Đánh giá chưa được gửi."), _("Quay lại biểu mẫu đánh giá")
+    )
 
 
 def page_number() -> int:
@@ -136,7 +132,7 @@ def limit_uploads(blueprint, endpoint: str) -> None:
     def review_too_large(error):
         if request.endpoint != endpoint:
             return error
-        return too_large_page()
+        return too_large()
 
 
 def more_reviews(item, page, more_url: str | None, name_field: str, endpoint: str, verified):

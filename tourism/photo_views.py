@@ -12,6 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import uploads
 from core.db import TryAgain
+from core.pictures import too_large_page
 from core.submissions import new_form_token, submit_once
 from core.uploads import UploadRejected, max_image_bytes, upload_folder
 from tourism import hosting, photos
@@ -42,13 +43,8 @@ def upload_too_large(_error):
         "Tệp gửi lên quá lớn: mỗi lần gửi tối đa %(mb)s MB. Hãy gửi ít ảnh hơn mỗi lần.",
         mb=uploads.megabytes(max_request_bytes()),
     )
-    return render_template(
-        "dashboard/too_large.html",
-        message=message,
-        nothing_saved=_("Chưa có ảnh nào được lưu. Các ảnh đã có vẫn giữ nguyên."),
-        back_url=request.path,
-        back_label=_("Quay lại trang ảnh"),
-    ), 413
+    nothing_saved = _("Chưa có ảnh nào được lưu. Các ảnh đã có vẫn giữ nguyên.")
+    return too_large_page(message, nothing_saved, _("Quay lại trang ảnh"))
 
 
 def _own_listing_or_404(listing_id: int) -> Listing:

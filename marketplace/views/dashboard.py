@@ -21,6 +21,7 @@ from core import uploads
 from core.clock import today
 from core.db import TryAgain
 from core.formatting import vnd
+from core.pictures import too_large_page
 from core.submissions import new_form_token, valid_form_token
 from core.text import whole_number
 from core.uploads import UploadRejected, max_image_bytes, upload_folder
@@ -78,13 +79,7 @@ def upload_too_large(_error):
     nothing_saved = _(
         "Chưa có gì được lưu. Hãy thu nhỏ ảnh (hoặc chụp lại với chất lượng thấp hơn) rồi gửi lại."
     )
-    return render_template(
-        "dashboard/too_large.html",
-        message=message,
-        nothing_saved=nothing_saved,
-        back_url=back_url,
-        back_label=back_label,
-    ), 413
+    return too_large_page(message, nothing_saved, back_label, back_url)
 
 
 def _coop_id() -> int:

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Mapped, declared_attr, joinedload, mapped_column, rel
 
 from core.db import insert_unless_taken, write_transaction
 from core.extensions import db
+from core.i18n import InReadersLanguage
 from core.models import User, utcnow
+from core.notifications import Recipient, notify, site_link
 from core.text import nfc
 from core.uploads import PreparedImage, delete_stored, store_image
 
@@ -166,10 +168,13 @@ class Reviewed:
     """The reviews one area's pages read and write, named by two relationships: `about`, the
     review's to what it reviews (ProductReview.product), and `owner`, that one's to whose it
     is (Product.cooperative). Their columns say which row a review counts on and whose reviews
-    a list holds; the lists load both."""
+    a list holds; the lists load both. A new review is told to the owner's account, named by
+    `name_field` of what it reviews, with a link to `owner_page` (where it is replied to)."""
 
     about: object
     owner: object
+    name_field: str
+    owner_page: str
 
     @property
     def model(self):
@@ -205,7 +210,26 @@ class Reviewed:
             review.language = checked.language
             target_id = getattr(review, self.target_id.key)
             add_review(review, self.target, target_id, pictures, upload_folder=upload_folder)
+            self._tell_owner(review)
         return review
+
+    def _tell_owner(self, review) -> None:
+        """The cooperative or host hears of the review, in its language, to read and reply."""
+        item = db.session.get(self.target, getattr(review, self.target_id.key))
+        account = getattr(item, self.owner.key).owner
+        if account is None:
+            return
+        notify(
+            "review.new",
+            Recipient.of(account),
+            "review_new",
+            _l("Đánh giá mới %(stars)s★: %(name)s",
+               stars=review.stars, name=InReadersLanguage(item, self.name_field)),
+            review=review,
+            item=item,
+            name_field=self.name_field,
+            link=site_link(self.owner_page),
+        )  # fmt: skip
 
     def visible(self, item, page: int = 1) -> ReviewPage:
         """The item's visible reviews, newest first, PER_PAGE a page; no query when its cached

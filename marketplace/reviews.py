@@ -44,7 +44,12 @@ def may_review(checkout: Checkout, user_id: int | None) -> bool:
     return checkout.buyer_id is None or checkout.buyer_id == user_id
 
 
-REVIEWED = reviews.Reviewed(about=ProductReview.product, owner=Product.cooperative)
+REVIEWED = reviews.Reviewed(
+    about=ProductReview.product,
+    owner=Product.cooperative,
+    name_field="name",
+    owner_page="dashboard.reviews_page",
+)
 
 
 def write_review(line_id: int, *, user_id: int | None, now: datetime, **sent) -> ProductReview:

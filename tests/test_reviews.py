@@ -477,3 +477,33 @@ def test_the_host_replies_once(db, client, tour, owner, make):
 def test_shown_name():
     assert reviews.shown_name("Nguyễn Thị Lan") == "Lan N."
     assert reviews.shown_name("Mai") == "Mai"
+
+
+def test_the_cooperative_is_told_of_a_new_review_in_its_language(app, db, delivered, buyer, shop):
+    owner = shop[0]
+    owner.language = "en"
+    db.session.commit()
+    _placed, order = delivered
+    orders.confirm_receipt(order.id, buyer.id)
+    with app.test_request_context():  # as the review form sends it: the link is absolute
+        write(refreshed(db, Order, order.id).lines[0].id, buyer.id)
+    [told] = db.session.scalars(select(Message).where(Message.event == "review.new")).all()
+    assert told.user_id == owner.id and told.subject.startswith("New review 5★: ")
+    # In English, around the buyer's own words (which stay as written).
+    assert "rated" in told.text and "Khóm ngọt, giao nhanh" in told.text
+    assert "Read and reply: http://localhost/dashboard/reviews" in told.text
+    assert "đánh giá" not in told.text.lower()
+
+
+def test_the_host_is_told_of_a_review_of_a_listing(app, db, tour, host, make):
+    account = make.user(role="cooperative")
+    host.owner_id = account.id
+    db.session.commit()
+    guest = make.user(name="Anna Schmidt")
+    booking = _booked(tour, guest.id)
+    bookings.change_booking_status(booking.id, "completed", actor_id=None, today=date.today())
+    with app.test_request_context():
+        write_listing(booking.id, guest.id, stars=4)
+    [told] = db.session.scalars(select(Message).where(Message.event == "review.new")).all()
+    assert told.user_id == account.id and told.subject.startswith("Đánh giá mới 4★: ")
+    assert "/dashboard/tourism/reviews" in told.text

@@ -19,7 +19,12 @@ def may_review(booking: Booking, user_id: int | None) -> bool:
     return booking.user_id is None or booking.user_id == user_id
 
 
-REVIEWED = reviews.Reviewed(about=ListingReview.listing, owner=Listing.host)
+REVIEWED = reviews.Reviewed(
+    about=ListingReview.listing,
+    owner=Listing.host,
+    name_field="title",
+    owner_page="tourism_host.reviews_page",
+)
 
 
 def write_review(booking_id: int, *, user_id: int | None, **sent) -> ListingReview:

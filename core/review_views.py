@@ -154,29 +154,34 @@ def owner_routes(blueprint, reviewed: reviews.Reviewed, template: str) -> None:
     """On the cooperative's or host's blueprint (behind its guards, `g.cooperative` the owner):
     /reviews, every review of its items a page at a time, and the one reply to each."""
 
-    def reviews_page():
+    def reviews_page(refused: dict | None = None):
         page = reviewed.of_owner(g.cooperative.id, page_number())
-        return render_template(template, page=page)
+        return render_template(template, page=page, refused=refused)
+
+    def refused_reply(review_id: int, typed: str, message: str):
+        """The page again with the reply's text kept and why it was not sent."""
+        return reviews_page({"id": review_id, "typed": typed, "message": message})
 
     def reply_review(review_id: int):
         owner_id = g.cooperative.id
         if reviewed.own(owner_id, review_id) is None:
             abort(404)
-        back = url_for(f"{blueprint.name}.reviews_page") + f"#review-{review_id}"
+        shown = page_number()
+        back = url_for(f"{blueprint.name}.reviews_page", page=shown if shown > 1 else None)
+        back += f"#review-{review_id}"
         form = ReplyForm()
+        typed = form.reply.data or ""
         if not form.validate():
-            for error in form.reply.errors:
-                flash(error, "error")
-            return redirect(back)
+            return refused_reply(review_id, typed, form.reply.errors[0])
         try:
             reviewed.reply(owner_id, review_id, form.reply.data)
             flash(_("Đã gửi trả lời."), "success")
         except reviews.AlreadyReplied as error:
             flash(error.message, "info")
         except reviews.ReviewError as error:
-            flash(error.message, "error")
+            return refused_reply(review_id, typed, error.message)
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            return refused_reply(review_id, typed, _("Hệ thống đang bận. Vui lòng thử lại."))
         return redirect(back)
 
     blueprint.add_url_rule("/reviews", view_func=reviews_page, methods=["GET"])

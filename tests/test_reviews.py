@@ -300,6 +300,23 @@ def test_the_cooperative_replies_once_and_no_other_can(db, client, delivered, bu
     assert "Cảm ơn chị!" in text(client.get("/dashboard/reviews"))
 
 
+def test_a_reply_that_cannot_be_sent_keeps_what_was_typed(db, client, delivered, buyer, shop):
+    _placed, order = delivered
+    orders.confirm_receipt(order.id, buyer.id)
+    review = write(order.lines[0].id, buyer.id)
+    login(client, shop[0])
+    url = f"/dashboard/reviews/{review.id}/reply"
+    too_long = "Cảm ơn anh chị đã tin dùng khóm Cầu Đúc. " * 30  # past REPLY_MAX
+    response = client.post(url, data={"reply": too_long})
+    page = text(response)
+    assert response.status_code == 200
+    assert too_long.strip() in page and 'aria-invalid="true"' in page
+    assert "1000" in page or "1.000" in page  # the limit, said on the field
+    response = client.post(url, data={"reply": "   "})
+    assert response.status_code == 200 and f'id="reply-error-{review.id}"' in text(response)
+    assert refreshed(db, ProductReview, review.id).reply == ""
+
+
 def test_hiding_leaves_the_average_and_showing_returns_it(db, shop, make, admin_user):
     _owner, _cooperative, product = shop
     written = []

@@ -75,6 +75,11 @@ def phone_for_reading(phone: str | None) -> str:
     return phone
 
 
+def tel_url(phone: str | None) -> str:
+    """A stored Vietnamese phone (0…) as a tel: link in international form, "" for none."""
+    return f"tel:+84{phone[1:]}" if phone else ""
+
+
 def normalise_international_phone(text: str | None) -> str | None:
     """A Vietnamese number as normalise_phone does, or +<country code and number> (8 to 15
     digits) for guests from abroad; a +84 number that is not a Vietnamese one is refused."""

@@ -99,6 +99,16 @@ def hold_product(product_id: int) -> None:
     )
 
 
+def move_stock(product_id: int, units: int) -> None:
+    """Product.stock follows its lots by `units` (negative: out), in the caller's change."""
+    db.session.execute(
+        update(Product)
+        .where(Product.id == product_id)
+        .values(stock=Product.stock + units)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def take_units(product_id: int, quantity: int, among=None) -> list[tuple[int, int]]:
     """Take `quantity` units from the product's sellable lots, first-expiring-first: each
     lot by a conditional update (never below zero). Returns (lot id, units) taken. The
@@ -248,12 +258,7 @@ def expire_lots(day: date) -> int:
             .values(status="expired")
             .execution_options(synchronize_session=False)
         )
-        db.session.execute(
-            update(Product)
-            .where(Product.id == product_id)
-            .values(stock=Product.stock - units)
-            .execution_options(synchronize_session=False)
-        )
+        move_stock(product_id, -units)
     return expired
 
 

@@ -25,7 +25,7 @@ from core.text import nfc
 from marketplace import lots
 from marketplace.checkout import payment_of, pays_by_transfer, pays_by_transfer_clause
 from marketplace.labels import ORDER_STATUS_NAMES, PAYMENT_NAMES
-from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, OrderEvent, Product
+from marketplace.models import ORDER_STATUSES, Checkout, Cooperative, Order, OrderEvent
 from marketplace.notifications import tell_received, tell_refunded, tell_step
 from marketplace.payables import payment_state
 from payments.models import Refund
@@ -135,13 +135,7 @@ def _return_stock(order: Order) -> None:
     for sale. The product's row first, as the checkout takes it (no deadlock between them)."""
     for line in sorted(order.lines, key=lambda line: line.product_id):
         lots.hold_product(line.product_id)
-        back = lots.return_units(line)
-        db.session.execute(
-            update(Product)
-            .where(Product.id == line.product_id)
-            .values(stock=Product.stock + back)
-            .execution_options(synchronize_session=False)
-        )
+        lots.move_stock(line.product_id, lots.return_units(line))
 
 
 def mark_paid(order_id: int, *, actor_id: int) -> Order:

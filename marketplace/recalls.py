@@ -22,9 +22,9 @@ from core.extensions import db
 from core.i18n import InReadersLanguage
 from core.models import Message, User, utcnow
 from core.notifications import Recipient, notify, site_link
-from core.text import phone_for_reading
-from marketplace.lots import hold_product
-from marketplace.models import Checkout, Lot, Order, OrderLine, OrderLineLot, Product
+from core.text import phone_for_reading, tel_url
+from marketplace.lots import hold_product, move_stock
+from marketplace.models import Checkout, Lot, Order, OrderLine, OrderLineLot
 from marketplace.notifications import recipient_for
 
 REASON_LENGTH = Lot.recall_reason.type.length
@@ -96,10 +96,6 @@ def trace_link(lot: Lot) -> str:
     return site_link("marketplace.trace_lot", code=lot.trace_code)
 
 
-def tel_url(phone: str | None) -> str:
-    return f"tel:+84{phone[1:]}" if phone else ""
-
-
 def recall_lot(lot_id: int, *, reason: str, actor: User) -> list[Buyer]:
     """Recall the lot; the buyers told. AlreadyRecalled when it was (by anyone, even a moment
     ago in another request): nothing changes and nobody is told again."""
@@ -122,12 +118,7 @@ def recall_lot(lot_id: int, *, reason: str, actor: User) -> list[Buyer]:
             .returning(Lot.product_id, Lot.units_left)
         ).first()
         if was_selling is not None:
-            db.session.execute(
-                update(Product)
-                .where(Product.id == was_selling.product_id)
-                .values(stock=Product.stock - was_selling.units_left)
-                .execution_options(synchronize_session=False)
-            )
+            move_stock(was_selling.product_id, -was_selling.units_left)
         else:
             was_expired = db.session.execute(
                 update(Lot).where(Lot.id == lot_id, Lot.status == "expired").values(**values)

@@ -13,7 +13,7 @@ from datetime import time
 from babel import Locale, UnknownLocaleError
 from flask_babel import get_locale
 
-from core.text import fold, is_mobile, normalise_phone, phone_for_reading
+from core.text import fold, is_mobile, normalise_phone, phone_for_reading, tel_url
 from tourism.listings import localized
 from tourism.models import Listing
 
@@ -124,7 +124,7 @@ def arrival(listing: Listing) -> Arrival:
         google_url=google_maps_link(lat, lon) if mapped else "",
         phone=phone,
         phone_reading=phone_for_reading(phone),
-        tel_url=f"tel:+84{phone[1:]}" if phone else "",
+        tel_url=tel_url(phone),
         zalo=phone_for_reading(zalo),
         zalo_url=f"https://zalo.me/{zalo}" if zalo else "",
         is_stay=stay,

@@ -2,6 +2,7 @@
 fields; the lot's code is made by marketplace.lots. Messages are Vietnamese msgids."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -24,7 +25,7 @@ def _strip(value):
 class LotForm(FlaskForm):
     form_token = HiddenField(validators=[Length(max=64)])
     # Checked against the shop's own products below (validate_product), in Vietnamese.
-    product = SelectField(_l("Sản phẩm"), validate_choice=False)
+    product = SelectField(lazy_pgettext("one product", "Sản phẩm"), validate_choice=False)
     quantity = WholeNumberField(
         _l("Số lượng đóng gói"),
         validators=[

@@ -46,7 +46,7 @@ def ward_options():
     form = AddressForm(formdata=None)
     form.province.data = request.args.get("province", "")
     form.follow_province()
-    return render_template("marketplace/_ward_field.html", form=form)
+    return render_template("marketplace/_ward_choices.html", form=form)
 
 
 def _busy() -> str:

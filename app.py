@@ -11,7 +11,7 @@ import marketplace
 import payments
 import programme
 import tourism
-from core import cli, i18n, jobs
+from core import cli, i18n, jobs, page_cache
 from core.assets import init_assets
 from core.config import load_config
 from core.db import configure_sqlite, guard_writes, include_in_migrations
@@ -44,9 +44,6 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     load_config(app, config)
     configure_logging(app)
-    if app.config["TRUSTED_PROXIES"]:
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     # Ids in URLs within PostgreSQL's INTEGER, so /orders/99999999999999999999 is a 404, not
     # an overflow in the database driver. Set before any route is added.
     app.url_map.converters["int"] = DatabaseId
@@ -93,6 +90,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
     _register_error_pages(app)
+    # The page cache in front of Flask, behind the proxy's fix: a page's links hold the
+    # host and scheme the visitor used.
+    page_cache.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 

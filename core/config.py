@@ -46,6 +46,13 @@ DEFAULTS = {
     "RATELIMIT_BANK_WEBHOOK": "600 per minute",
     "RATELIMIT_BANK_WEBHOOK_PER_ADDRESS": "6000 per minute",
     "CATALOGUE_PAGE_SIZE": 24,
+    # The whole-page cache of guests' public pages (core.page_cache): PAGE_CACHE=off in the
+    # environment turns it off. How long nginx or a CDN may hold a page (s-maxage), and how
+    # many pages and how long this process keeps at most (never past a change: see there).
+    "PAGE_CACHE": True,
+    "PAGE_CACHE_S_MAXAGE": 10,
+    "PAGE_CACHE_ENTRIES": 2000,
+    "PAGE_CACHE_SECONDS": 600,
     # How long a mailed password reset link works, in seconds (core.accounts). It also stops
     # working once the password is changed: it can be used once.
     "PASSWORD_RESET_MAX_AGE": 3600,
@@ -142,7 +149,10 @@ def load_config(app, overrides=None):
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if os.environ.get("REDIS_URL"):
+        app.config["REDIS_URL"] = os.environ["REDIS_URL"]
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if os.environ.get("PAGE_CACHE"):
+        app.config["PAGE_CACHE"] = _truthy(os.environ["PAGE_CACHE"])
     if os.environ.get("LOG_JSON"):
         app.config["LOG_JSON"] = _truthy(os.environ["LOG_JSON"])
     if os.environ.get("LOG_FORMAT", "").strip().lower() in LOG_FORMATS:

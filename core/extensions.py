@@ -7,10 +7,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from core.security import SiteCSRFProtect
 
 # Named constraints, so later migrations can alter them on SQLite (batch mode) and PostgreSQL.
 NAMING_CONVENTION = {
@@ -29,7 +30,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = SiteCSRFProtect()
 babel = Babel()
 htmx = Htmx()
 limiter = Limiter(key_func=get_remote_address)

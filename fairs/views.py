@@ -12,6 +12,7 @@ from core.extensions import db, login_manager
 from core.labels import N_
 from core.limits import limited
 from core.models import utcnow
+from core.page_cache import public_page
 from core.text import normalise_phone
 from fairs import booths
 from fairs.forms import BoothRequestForm
@@ -66,12 +67,14 @@ def _approved_cooperative():
 
 
 @bp.get("/fairs")
+@public_page
 def fairs_index():
     upcoming, past = booths.upcoming_and_past(today())
     return render_template("fairs/index.html", upcoming=upcoming, past=past)
 
 
 @bp.get("/fairs/<slug>")
+@public_page
 def fair(slug: str):
     item = _fair_or_404(slug)
     now = utcnow()

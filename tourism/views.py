@@ -28,6 +28,7 @@ from core.extensions import db
 from core.i18n import current_language, localized
 from core.limits import limited
 from core.models import District, utcnow
+from core.page_cache import public_page
 from core.text import normalise_international_phone, same_secret
 from payments.refunds import REASONS as REFUND_REASONS
 from payments.refunds import refunds_of
@@ -88,6 +89,7 @@ def sitemap_urls() -> list[str]:
 
 
 @bp.get("/tourism")
+@public_page
 def index():
     filters = ListingFilters.from_args(request.args)
     districts = db.session.scalars(select(District).order_by(District.name)).all()

@@ -13,11 +13,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from core.bounds import INT_MAX
 from core.db import TryAgain
 from core.i18n import localized
+from core.page_cache import page_csrf_token
 from core.provinces import province_names
 from core.security import is_local_path
 from core.text import whole_number
@@ -158,7 +158,7 @@ def cart_form() -> dict:
     if "cart_form" not in g:
         g.cart_form = {
             "action": url_for("marketplace.cart_add"),
-            "token": generate_csrf(),
+            "token": page_csrf_token(),
             "here": request.full_path if request.query_string else request.path,
             "label": _("Thêm vào giỏ"),
         }

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from core.clock import today
 from core.extensions import db
 from core.models import District
+from core.page_cache import public_page
 from core.pictures import image_url
 from core.review_views import more_reviews, page_number
 from marketplace import catalogue, seo
@@ -30,6 +31,7 @@ from marketplace.views import bp
 
 
 @bp.get("/")
+@public_page
 def home():
     day = today()
     return render_template(
@@ -41,6 +43,7 @@ def home():
 
 
 @bp.get("/products")
+@public_page
 def products():
     filters = catalogue.CatalogueFilters.from_args(request.args)
     day = today()
@@ -68,6 +71,7 @@ def products():
 
 
 @bp.get("/products/<slug>")
+@public_page
 def product(slug: str):
     item = db.session.scalar(
         catalogue.visible_products()
@@ -101,6 +105,7 @@ def _more_reviews_url(item: Product, page) -> str | None:
 
 
 @bp.get("/products/<slug>/reviews")
+@public_page
 def product_reviews(slug: str):
     """More of the product's reviews ("Xem thêm"): ?page=2, 3, …"""
     item = db.session.scalar(catalogue.visible_products().where(Product.slug == slug))
@@ -112,6 +117,7 @@ def product_reviews(slug: str):
 
 
 @bp.get("/cooperatives")
+@public_page
 def cooperatives():
     product_counts = (
         select(Product.cooperative_id, func.count(Product.id).label("n"))
@@ -130,6 +136,7 @@ def cooperatives():
 
 
 @bp.get("/cooperatives/<slug>")
+@public_page
 def cooperative(slug: str):
     item = db.session.scalar(
         select(Cooperative)

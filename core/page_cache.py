@@ -30,6 +30,7 @@ import hashlib
 import logging
 import secrets
 import threading
+import time
 from urllib.parse import parse_qs
 
 from flask import current_app, g, request
@@ -123,6 +124,13 @@ BEGIN
 END
 $$
 """
+
+
+def fresh_version() -> int:
+    """A version no page was ever kept under, for a database made or put back: microseconds
+    since the epoch, ahead of any count of changes before (one per change), so a page kept
+    (in Redis, or a process not restarted) for an older database is never taken for its."""
+    return time.time_ns() // 1000
 
 
 def page_key(environ: dict, language: str, version: int) -> str:

@@ -267,9 +267,18 @@ def test_restore_needs_yes_to_replace_a_site_with_data(site, tmp_path):
     db.session.execute(text("DELETE FROM districts"))
     db.session.commit()
     (_uploads(site) / "a.webp").unlink()
+    live_version = _page_version()
     assert runner.invoke(args=["restore", str(archive)]).exit_code == 0
     assert _district_names() == {"Huyện Trong Sao Lưu"}
     assert (_uploads(site) / "a.webp").read_bytes() == b"picture a"
+    # The backup's page version was older: the restored site's is new, so no page kept for
+    # the site before (core.page_cache) is taken for the restored one's.
+    assert _page_version() > live_version
+
+
+def _page_version() -> int:
+    db.session.rollback()
+    return db.session.execute(text("SELECT version FROM page_version")).scalar_one()
 
 
 def _rewrite(archive: Path, target: Path, change) -> Path:

@@ -9,7 +9,7 @@ Create Date: 2026-12-02 14:05:00
 from alembic import op
 import sqlalchemy as sa
 
-from core.page_cache import BUMP_FUNCTION_SQL, version_trigger_sql
+from core.page_cache import BUMP_FUNCTION_SQL, fresh_version, version_trigger_sql
 
 # revision identifiers, used by Alembic.
 revision = 'c7d9e1f3a5b8'
@@ -34,7 +34,7 @@ def upgrade():
         sa.CheckConstraint("id = 1", name="ck_page_version_one_row"),
         sa.PrimaryKeyConstraint("id", name="pk_page_version"),
     )
-    op.execute("INSERT INTO page_version (id, version) VALUES (1, 1)")
+    op.execute(f"INSERT INTO page_version (id, version) VALUES (1, {fresh_version()})")
     dialect = op.get_bind().dialect.name
     if dialect == "postgresql":
         op.execute(BUMP_FUNCTION_SQL)

@@ -192,7 +192,7 @@ def test_a_listing_changed_or_hidden_is_on_the_tourism_page_at_once(client, db, 
     assert "Homestay Vườn Khóm" not in fresh(client, "/tourism")
 
 
-def test_a_booth_taken_is_on_the_fair_page_at_once(client, db, fair, coop_user, today):
+def test_a_booth_taken_is_on_the_fair_page_at_once(client, db, fair, coop_user, today):  # noqa: F811
     url = f"/fairs/{fair.slug}"
     cooperative = coop_user("pub")
     assert "HTX pub" not in kept(client, url).get_data(as_text=True)

@@ -171,7 +171,9 @@ class PageCache:
         self.access_log = app.logger.getChild("access")
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") != "GET":
+        # A query longer than any form of ours makes is a crawler's or an attacker's: pages
+        # kept for each would only push out the real ones.
+        if environ.get("REQUEST_METHOD") != "GET" or len(environ.get("QUERY_STRING", "")) > 256:
             return self.wsgi_app(environ, start_response)
         language = self.guest_language(environ)
         if language is None:

@@ -71,6 +71,13 @@ def test_a_guest_reading_the_public_pages_gets_no_cookie_and_pages_kept_for_ever
     assert client.get("/login").headers["Cache-Control"] == "private"
 
 
+def test_a_very_long_query_is_answered_but_not_kept(client, make, db):
+    make.product("Khóm Cầu Đúc")
+    url = "/products?q=khom&" + "&".join(f"x{n}=1" for n in range(80))
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    assert client.get(url).headers.get("X-Page-Cache") != HIT
+
+
 def test_htmx_answers_and_languages_are_kept_apart(app, client, make, db):
     make.product("Khóm Cầu Đúc", name_en="Cầu Đúc pineapple", price=15_000)
     part = kept(client, "/products?q=khom", **{"HX-Request": "true"}).get_data(as_text=True)

@@ -31,6 +31,7 @@ import logging
 import secrets
 import threading
 import time
+from datetime import datetime
 from urllib.parse import parse_qs
 
 from flask import current_app, g, request
@@ -40,6 +41,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.http import parse_cookie
 
 from core import clock
+from core.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,13 @@ def public_page(view):
     """Mark a view whose GET answer to a guest who has done nothing is everyone's."""
     view.public_page = True
     return view
+
+
+def keep_until(moment: datetime) -> None:
+    """The page being rendered changes by itself at `moment` (naive UTC, as stored: a booth's
+    hold ends), with no write to bump the version: it is kept until then at most."""
+    earliest = g.get("page_keep_until")
+    g.page_keep_until = moment if earliest is None else min(earliest, moment)
 
 
 def page_csrf_token() -> str:
@@ -229,12 +238,12 @@ class PageCache:
         with self.lock:
             return self.store.get(key)
 
-    def keep(self, key, page) -> None:
+    def keep(self, key, page, seconds: int) -> None:
         if self.lock is None:
-            self.store.set(key, page)
+            self.store.set(key, page, timeout=seconds)
         else:
             with self.lock:
-                self.store.set(key, page)
+                self.store.set(key, page, timeout=seconds)
 
     def render_and_keep(self, key, environ, start_response):
         answer = {}
@@ -255,6 +264,7 @@ class PageCache:
                 body.close()
         headers = [(n, v) for n, v in answer["headers"] if n not in (KEEP_HEADER, "X-Request-ID")]
         status = answer["status"]
+        seconds = int(next(v for n, v in answer["headers"] if n == KEEP_HEADER))
         if status.startswith("200") and not any(n.lower() == "set-cookie" for n, _ in headers):
             etag = '"' + hashlib.blake2b(content, digest_size=12).hexdigest() + '"'
             headers = [(n, v) for n, v in headers if n not in ("Cache-Control", "Vary", "ETag")]
@@ -263,7 +273,7 @@ class PageCache:
                 ("Vary", _VARY),
                 ("ETag", etag),
             ]
-            self.keep(key, (status, headers, content, etag))
+            self.keep(key, (status, headers, content, etag), seconds)
         request_id = [(n, v) for n, v in answer["headers"] if n == "X-Request-ID"]
         start_response(status, headers + request_id)
         return [content]
@@ -294,7 +304,11 @@ def _mark_page_for_cache() -> None:
 
 def _label_answer(response):
     if g.get("page_for_cache") and response.status_code == 200:
-        response.headers[KEEP_HEADER] = "1"
+        seconds = current_app.config["PAGE_CACHE_SECONDS"]
+        if (until := g.get("page_keep_until")) is not None:
+            seconds = min(seconds, int((until - utcnow()).total_seconds()))
+        if seconds > 0:
+            response.headers[KEEP_HEADER] = str(seconds)
     elif "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "private"
     return response

@@ -132,6 +132,14 @@ def booth_state(booth: Booth, request: BoothRequest | None, now: datetime) -> Bo
     return BoothState(booth, "free", None)
 
 
+def holds_ending(fair: Fair, now: datetime) -> list[datetime]:
+    """When the fair's booths held for the waiting list stop being held (a hold ends by the
+    clock, before the expiry job writes anything)."""
+    return [
+        b.held_until for b in fair.booths if b.held_for_id and b.held_until and b.held_until > now
+    ]
+
+
 def exhibitors(fair_id: int) -> list[BoothRequest]:
     return db.session.scalars(
         select(BoothRequest)

@@ -12,7 +12,7 @@ from core.extensions import db, login_manager
 from core.labels import N_
 from core.limits import limited
 from core.models import utcnow
-from core.page_cache import public_page
+from core.page_cache import keep_until, public_page
 from core.text import normalise_phone
 from fairs import booths
 from fairs.forms import BoothRequestForm
@@ -78,6 +78,8 @@ def fairs_index():
 def fair(slug: str):
     item = _fair_or_404(slug)
     now = utcnow()
+    for hold_ends in booths.holds_ending(item, now):
+        keep_until(hold_ends)  # the booth shows "held" until then, then "free"
     return render_template(
         "fairs/fair.html",
         fair=item,

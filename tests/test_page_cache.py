@@ -2,12 +2,14 @@
 gets no cookie and a page kept for everyone; each change a page shows is on it at once; the
 CSRF check of a guest's first POST from such a page."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text, update
 
 from app import create_app
+from core.models import utcnow
 from core.page_cache import TABLES_NOT_ON_PAGES
 from fairs import booths
 from marketplace import orders, trace
@@ -16,7 +18,7 @@ from marketplace.ratings import build_rating, council_for, stars_for_score
 from programme import moderation
 from tests.ci import not_available
 from tests.conftest import TEST_PASSWORD
-from tests.test_fairs import ask, coop_user, fair  # noqa: F401 - fixtures
+from tests.test_fairs import ask, booth, coop_user, fair  # noqa: F401 - fixtures
 from tests.test_reviews import buyer, delivered, place, shop, write  # noqa: F401 - fixtures
 from tourism.models import Listing
 
@@ -205,6 +207,23 @@ def test_a_booth_taken_is_on_the_fair_page_at_once(client, db, fair, coop_user, 
     assert "HTX pub" not in kept(client, url).get_data(as_text=True)
     booths.decide(ask(fair, "A1", cooperative, today).id, "approved")
     assert "HTX pub" in fresh(client, url)
+
+
+def test_a_hold_ending_by_the_clock_ends_the_kept_page(client, db, fair, coop_user, monkeypatch):  # noqa: F811
+    """No write marks the end of a hold: the fair page is kept until the hold ends, no longer."""
+    import cachelib.simple
+
+    from fairs import views as fair_views
+
+    held = booth(fair, "A1")
+    held.held_for_id, held.held_until = coop_user("cho").id, utcnow() + timedelta(minutes=5)
+    db.session.commit()
+    url = f"/fairs/{fair.slug}"
+    assert 'class="booth booth-held"' in kept(client, url).get_data(as_text=True)
+    later, after_the_hold = time.time() + 301, utcnow() + timedelta(seconds=301)
+    monkeypatch.setattr(cachelib.simple, "time", lambda: later)
+    monkeypatch.setattr(fair_views, "utcnow", lambda: after_the_hold)
+    assert 'class="booth booth-held"' not in fresh(client, url)
 
 
 def test_what_no_page_shows_leaves_the_kept_pages_alone(client, db, shop):  # noqa: F811

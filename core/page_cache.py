@@ -233,17 +233,24 @@ class PageCache:
             connection.close()
 
     def get(self, key):
-        if self.lock is None:
-            return self.store.get(key)
-        with self.lock:
-            return self.store.get(key)
+        try:
+            if self.lock is None:
+                return self.store.get(key)
+            with self.lock:
+                return self.store.get(key)
+        except Exception:  # noqa: BLE001 - Redis away: the page is rendered, as without a cache
+            log.warning("page cache unreachable; page served uncached", exc_info=True)
+            return None
 
     def keep(self, key, page, seconds: int) -> None:
-        if self.lock is None:
-            self.store.set(key, page, timeout=seconds)
-        else:
-            with self.lock:
+        try:
+            if self.lock is None:
                 self.store.set(key, page, timeout=seconds)
+            else:
+                with self.lock:
+                    self.store.set(key, page, timeout=seconds)
+        except Exception:  # noqa: BLE001 - Redis away: not kept this time
+            log.warning("page cache unreachable; page not kept", exc_info=True)
 
     def render_and_keep(self, key, environ, start_response):
         answer = {}

@@ -312,6 +312,15 @@ def test_with_redis_the_pages_are_kept_in_redis(app, db, make):
     assert redis.Redis.from_url(url).keys("ocop-page:*")
 
 
+def test_with_redis_away_the_pages_are_rendered_as_without_a_cache(app, db, make):
+    product = make.product("Khóm Cầu Đúc")
+    served = cache_app(app, REDIS_URL="redis://127.0.0.1:1/0").test_client()  # nothing there
+    for _ in range(2):
+        page = served.get(f"/products/{product.slug}")
+        assert page.status_code == 200 and "Khóm Cầu Đúc" in page.text
+        assert page.headers.get("X-Page-Cache") != HIT
+
+
 def test_the_cache_can_be_turned_off(app, db, make):
     product = make.product("Khóm Cầu Đúc")
     served = cache_app(app, PAGE_CACHE=False).test_client()

@@ -116,7 +116,8 @@ class Buyer:
         self.base, self.record = base, record
         jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        self.token = None
+        # The csrf_token of the page on screen, when it has one (a cached page has none).
+        self.token, self.final = None, ""
 
     def request(self, kind: str, path: str, form: dict | None = None, htmx=False) -> str:
         headers = {"Accept-Language": "vi", "User-Agent": "Mozilla/5.0 (Linux; Android 14)"}
@@ -141,11 +142,12 @@ class Buyer:
         except OSError as error:
             status, body, final = 0, str(error), path
         self.record(kind, status, time.monotonic() - started)
-        self.token = csrf_token(body) or self.token
+        if form is None:
+            self.token = csrf_token(body)
         self.final = final
         return body
 
-    def browse(self, product_id: int) -> None:
+    def browse(self) -> None:
         self.request("browse", "/products")
         self.request("browse", f"/products/{FLAGSHIP}")
 
@@ -179,7 +181,7 @@ def run_sale(base: str, product_id: int, buyers: int, checkouts: int, seconds: f
 
     def visit(number: int) -> None:
         buyer = Buyer(base, record)
-        buyer.browse(product_id)
+        buyer.browse()
         if number in who_buys:
             outcome = buyer.buy(product_id)
             with lock:

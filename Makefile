@@ -60,8 +60,10 @@ bench: setup
 bench-mail: setup
 	$(BIN)/python -m bench.checkout_mail
 
+# The same on PostgreSQL, then the livestream sale (bench/livestream.py) on its database.
 bench-postgres: setup
 	$(BIN)/python bench/catalogue.py --postgres
+	$(BIN)/python bench/livestream.py --postgres
 
 # Extract the interface strings and merge them into each language's catalogue.
 messages: $(VENV)/.installed

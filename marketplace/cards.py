@@ -13,7 +13,7 @@ from flask import render_template
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from marketplace.models import Product
+from marketplace.catalogue import CardProduct
 from marketplace.ratings import current_stars, is_expired
 
 MAX_CARDS = 20_000
@@ -21,7 +21,7 @@ _cards: OrderedDict = OrderedDict()
 _lock = Lock()
 
 
-def _card_key(product: Product, today: date) -> tuple:
+def _card_key(product: CardProduct, today: date) -> tuple:
     cover = product.cover
     return (
         str(get_locale()),
@@ -41,7 +41,7 @@ def _card_key(product: Product, today: date) -> tuple:
     )
 
 
-def product_card(product: Product, today: date) -> Markup:
+def product_card(product: CardProduct, today: date) -> Markup:
     key = _card_key(product, today)
     with _lock:
         html = _cards.get(key)

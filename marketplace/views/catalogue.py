@@ -149,12 +149,11 @@ def cooperative(slug: str):
     )
     if item is None:
         abort(404)
-    products = db.session.scalars(
+    products = catalogue.read_cards(
         catalogue.visible_products()
         .where(Product.cooperative_id == item.id)
-        .options(selectinload(Product.images))
         .order_by(*catalogue.by_stars())
-    ).all()
+    )
     return render_template(
         "marketplace/cooperative.html",
         cooperative=item,

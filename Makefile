@@ -51,9 +51,11 @@ serve: setup
 	$(BIN)/flask init-db
 	OCOP_ENV=production $(BIN)/gunicorn -c gunicorn.conf.py "app:create_app()"
 
-# Page speed against a one-route app (bench/catalogue.py; needs wrk), then bench-mail.
+# Page speed against a one-route app (bench/catalogue.py; needs wrk), CPU ms per page
+# in-process (bench/page_cpu.py), then bench-mail.
 bench: setup
 	$(BIN)/python bench/catalogue.py
+	$(BIN)/python -m bench.page_cpu
 	$(BIN)/python -m bench.checkout_mail
 
 # Checkout with an SMTP server that takes 5 s per mail, against no mail server (the outbox).

@@ -13,7 +13,7 @@ from core.pictures import image_url
 from core.review_views import more_reviews, page_number
 from marketplace import catalogue, seo
 from marketplace import reviews as shop_reviews
-from marketplace.cards import product_card
+from marketplace.cards import catalogue_filters, product_card
 from marketplace.checkout import payment_of, pays_by_transfer
 from marketplace.labels import (
     COOPERATIVE_KIND_NAMES,
@@ -61,7 +61,9 @@ def products():
         # The address bar shows the clean, shareable URL, not every empty form field.
         response.headers["HX-Push-Url"] = url_for("marketplace.products", **filters.to_args())
     else:
-        districts = db.session.scalars(select(District).order_by(District.name)).all()
+        districts = db.session.execute(
+            select(District.slug, District.name, District.name_en).order_by(District.name)
+        ).all()
         response = current_app.make_response(
             render_template("marketplace/products.html", districts=districts, **context)
         )
@@ -149,12 +151,11 @@ def cooperative(slug: str):
     )
     if item is None:
         abort(404)
-    products = db.session.scalars(
+    products = catalogue.read_cards(
         catalogue.visible_products()
         .where(Product.cooperative_id == item.id)
-        .options(selectinload(Product.images))
         .order_by(*catalogue.by_stars())
-    ).all()
+    )
     return render_template(
         "marketplace/cooperative.html",
         cooperative=item,
@@ -197,6 +198,7 @@ def register_template_globals(state):
             "council_names": COUNCIL_NAMES,
             "image_url": image_url,
             "product_card": product_card,
+            "catalogue_filters": catalogue_filters,
             "status_names": ORDER_STATUS_NAMES,
             "lot_status_names": LOT_STATUS_NAMES,
             "payment_names": PAYMENT_NAMES,

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -138,4 +138,13 @@ def _register_error_pages(app: Flask) -> None:
 
     for code in pages:
         app.register_error_handler(code, handler(code))
-    app.register_error_handler(CSRFError, handler(400))
+    expired = handler(400)
+
+    def refused_token(error):
+        page, code = expired(error)
+        # htmx swaps no 400: the click would do nothing. The page is one from before a login
+        # (a guest's kept page has no token) or an old one: htmx reloads it, with a token.
+        headers = {"HX-Refresh": "true"} if request.htmx else {}
+        return page, code, headers
+
+    app.register_error_handler(CSRFError, refused_token)

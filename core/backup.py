@@ -53,8 +53,9 @@ LOCK_TIMEOUT = 30
 POSTGRESQL_BACKUP = (
     "flask backup and flask restore handle SQLite databases only; this site uses {dialect}. "
     'Back it up with the database\'s own tool, e.g. `pg_dump --format=custom --file=ocop.dump "$DATABASE_URL"` '
-    '(restore with `pg_restore --clean --no-owner --dbname "$DATABASE_URL" ocop.dump`), '
-    "and copy the uploads folder ({uploads}) alongside it."
+    '(restore with `pg_restore --clean --no-owner --dbname "$DATABASE_URL" ocop.dump`, '
+    "then `flask init-db`: it also renews the page version, so no page kept before is "
+    "served), and copy the uploads folder ({uploads}) alongside it."
 )
 
 

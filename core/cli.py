@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask_migrate import upgrade
 
-from core import hooks
+from core import hooks, page_cache
 from core.accounts import PasswordTooShort, find_user_by_email, register_user
 from core.extensions import db
 
@@ -16,6 +16,7 @@ def register(app) -> None:
     def init_db():
         """Create or migrate the database to the newest schema."""
         upgrade()
+        page_cache.renew_version()
         click.echo("Database is at the newest schema.")
 
     @app.cli.command("seed-demo")

@@ -151,6 +151,8 @@ def load_config(app, overrides=None):
     if os.environ.get("REDIS_URL"):
         app.config["REDIS_URL"] = os.environ["REDIS_URL"]
         app.config["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+    if os.environ.get("PAGE_CACHE_REDIS_URL"):
+        app.config["PAGE_CACHE_REDIS_URL"] = os.environ["PAGE_CACHE_REDIS_URL"]
     if os.environ.get("PAGE_CACHE"):
         app.config["PAGE_CACHE"] = _truthy(os.environ["PAGE_CACHE"])
     if os.environ.get("LOG_JSON"):

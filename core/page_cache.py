@@ -28,19 +28,23 @@ max-age=0, s-maxage=PAGE_CACHE_S_MAXAGE`, so nginx or a CDN may hold them that l
 
 import hashlib
 import logging
-import secrets
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from flask import current_app, g, request
 from flask_caching import Cache
 from flask_login import config as login_config
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import text
 from werkzeug.http import parse_cookie
 
 from core import clock
+from core.db import write_transaction
+from core.extensions import db
+from core.logging import request_id_from
 from core.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -77,8 +81,10 @@ TABLES_NOT_ON_PAGES = frozenset(
 GUEST_SESSION_KEYS = frozenset({"csrf_token", "limit_id", "lang", "_fresh"})
 KEEP_HEADER = "X-Page-Cache-Keep"  # Flask's mark on a page the middleware may keep
 _KEY = "ocop.page_cache_key"  # in the WSGI environ: the key of a page rendered for the cache
-_HTMX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST", "HTTP_HX_TARGET")
-_VARY = "Cookie, Accept-Encoding, HX-Request"
+# What the pages' views read of htmx's headers (request.htmx, its history restore).
+_HTMX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_HISTORY_RESTORE_REQUEST")
+_VARY = "Cookie, Accept-Encoding, HX-Request, HX-History-Restore-Request"
+_ENCODINGS = ("zstd", "br", "gzip", "deflate", "identity")
 
 
 def public_page(view):
@@ -105,13 +111,11 @@ def version_trigger_sql(dialect: str, table: str) -> list[str]:
     if dialect == "postgresql":
         # At commit (deferred), once per transaction: the one row is locked only while the
         # transaction commits, so changes to different products do not queue behind each other.
+        # (No TRUNCATE trigger: it cannot be deferred, and only the tests truncate.)
         return [
             f'DROP TRIGGER IF EXISTS page_version_{table} ON "{table}"',
-            f'DROP TRIGGER IF EXISTS page_version_{table}_truncate ON "{table}"',
             f'CREATE CONSTRAINT TRIGGER page_version_{table} AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
             "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_page_version()",
-            f'CREATE TRIGGER page_version_{table}_truncate AFTER TRUNCATE ON "{table}" '
-            "FOR EACH STATEMENT EXECUTE FUNCTION bump_page_version()",
         ]
     # SQLite has no statement or deferred triggers; it has one writer at a time anyway.
     return [
@@ -142,8 +146,52 @@ def fresh_version() -> int:
     return time.time_ns() // 1000
 
 
-def page_key(environ: dict, language: str, version: int) -> str:
+def code_fingerprint(root: Path) -> str:
+    """What the code, templates, translations and static files are: a deploy's pages are
+    never taken for the last one's (Redis keeps them across a rolling restart)."""
+    digest = hashlib.blake2b(digest_size=8)
+    folders = [
+        folder
+        for folder in sorted(root.iterdir())
+        if folder.name in ("templates", "translations", "static")
+        or ((folder / "__init__.py").exists() and folder.name not in ("tests", "bench"))
+    ]
+    for path in [root / "app.py", *(p for f in folders for p in sorted(f.rglob("*")))]:
+        if path.is_file() and path.suffix not in (".pyc", ".po"):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def accepted_encodings(header: str) -> str | None:
+    """Accept-Encoding as Flask-Compress reads it (the encodings it knows, their order and
+    weights), so that a made-up header is not a new page; None when it is too long to be a
+    browser's."""
+    known = [
+        part.replace(" ", "")
+        for part in header.lower().split(",")
+        if part.split(";")[0].strip() in _ENCODINGS
+    ]
+    joined = ",".join(known)
+    return joined if len(joined) <= 80 else None
+
+
+def renew_version() -> None:
+    """A version no page was kept under (fresh_version), after a migration or a restore of
+    PostgreSQL (`flask init-db`): pages kept before, in Redis, are not taken for these."""
+    with write_transaction():
+        db.session.execute(
+            text("UPDATE page_version SET version = :fresh WHERE version < :fresh"),
+            {"fresh": fresh_version()},
+        )
+
+
+def page_key(environ: dict, language: str, version: int, code: str) -> str | None:
+    encodings = accepted_encodings(environ.get("HTTP_ACCEPT_ENCODING", ""))
+    if encodings is None:
+        return None
     parts = [
+        code,
         str(version),
         clock.today().isoformat(),
         language,
@@ -151,7 +199,7 @@ def page_key(environ: dict, language: str, version: int) -> str:
         environ.get("HTTP_HOST", ""),
         environ.get("PATH_INFO", ""),
         environ.get("QUERY_STRING", ""),
-        environ.get("HTTP_ACCEPT_ENCODING", ""),
+        encodings,
         *(environ.get(name, "") for name in _HTMX_HEADERS),
     ]
     return "page:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
@@ -168,8 +216,6 @@ class PageCache:
         # cachelib's memory cache is not thread safe (gunicorn's threads); Redis is.
         self.lock = threading.Lock() if in_memory else None
         with app.app_context():
-            from core.extensions import db
-
             self.engine = db.engine
         self.serializer = app.session_interface.get_signing_serializer(app)
         self.session_cookie = app.config["SESSION_COOKIE_NAME"]
@@ -178,6 +224,7 @@ class PageCache:
         self.default_language = app.config["BABEL_DEFAULT_LOCALE"]
         self.s_maxage = app.config["PAGE_CACHE_S_MAXAGE"]
         self.access_log = app.logger.getChild("access")
+        self.code = code_fingerprint(Path(app.root_path))
 
     def __call__(self, environ, start_response):
         # A query longer than any form of ours makes is a crawler's or an attacker's: pages
@@ -192,7 +239,9 @@ class PageCache:
         except Exception:  # noqa: BLE001 - no version (a database not migrated yet): no cache
             log.warning("page version unreadable; page served uncached", exc_info=True)
             return self.wsgi_app(environ, start_response)
-        key = page_key(environ, language, version)
+        key = page_key(environ, language, version, self.code)
+        if key is None:
+            return self.wsgi_app(environ, start_response)
         page = self.get(key)
         if page is not None:
             return self.serve(page, environ, start_response)
@@ -287,7 +336,7 @@ class PageCache:
 
     def serve(self, page, environ, start_response):
         status, headers, content, etag = page
-        request_id = secrets.token_hex(16)
+        request_id = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
         if etag in environ.get("HTTP_IF_NONE_MATCH", ""):
             status, content = "304 Not Modified", b""
             headers = [(n, v) for n, v in headers if n in ("Cache-Control", "Vary", "ETag")]
@@ -316,18 +365,13 @@ def _label_answer(response):
             seconds = min(seconds, int((until - utcnow()).total_seconds()))
         if seconds > 0:
             response.headers[KEEP_HEADER] = str(seconds)
-    elif "Cache-Control" not in response.headers:
-        response.headers["Cache-Control"] = "private"
+    # The middleware makes a page it keeps public; any other answer is this visitor's.
+    response.headers.setdefault("Cache-Control", "private")
     return response
 
 
-def clear() -> None:
-    """Forget every kept page (tests; a restored backup)."""
-    cache.clear()
-
-
 def init_app(app) -> None:
-    redis_url = app.config.get("REDIS_URL")
+    redis_url = app.config.get("PAGE_CACHE_REDIS_URL") or app.config.get("REDIS_URL")
     cache.init_app(
         app,
         config={

@@ -65,12 +65,39 @@ def test_a_guest_reading_the_public_pages_gets_no_cookie_and_pages_kept_for_ever
         # Everyone's page: no visitor's CSRF token in it.
         assert "csrf_token" not in body and "X-CSRFToken" not in body, url
         assert page.headers["Cache-Control"] == "public, max-age=0, s-maxage=10"
-        assert page.headers["Vary"] == "Cookie, Accept-Encoding, HX-Request"
+        assert page.headers["Vary"] == (
+            "Cookie, Accept-Encoding, HX-Request, HX-History-Restore-Request"
+        )
         again = client.get(url, headers={"If-None-Match": page.headers["ETag"]})
         assert again.status_code == 304 and again.data == b""
     assert client.get_cookie("session") is None
     # A page that is not everyone's (the login form, with its token) is private.
     assert client.get("/login").headers["Cache-Control"] == "private"
+
+
+def test_what_the_key_holds_and_what_a_hit_says(app, client, make, db):
+    """Encodings as Flask-Compress reads them (a made-up header is not a new page), the
+    request id nginx sent, and a page that sets a cookie is private, not kept."""
+    make.product("Khóm Cầu Đúc")
+    kept(client, "/products", **{"Accept-Encoding": "gzip"})
+    assert (
+        client.get("/products", headers={"Accept-Encoding": "gzip, x-made-up"}).headers[
+            "X-Page-Cache"
+        ]
+        == HIT
+    )
+    hit = client.get("/products", headers={"Accept-Encoding": "gzip", "X-Request-ID": "abc123"})
+    assert hit.headers["X-Request-ID"] == "abc123"
+    english = app.test_client().get("/cooperatives?lang=en")  # remembers the language
+    assert "Set-Cookie" in english.headers and english.headers["Cache-Control"] == "private"
+
+
+def test_init_db_renews_the_version_so_no_page_kept_before_is_served(app, client, make, db):
+    product = make.product("Khóm Cầu Đúc")
+    url = f"/products/{product.slug}"
+    kept(client, url)
+    assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+    assert client.get(url).headers.get("X-Page-Cache") != HIT
 
 
 def test_a_very_long_query_is_answered_but_not_kept(client, make, db):
@@ -129,6 +156,22 @@ def test_a_guests_post_without_a_token_is_accepted_only_from_this_site(client, m
     assert add({"csrf_token": "forged"}, **{"Sec-Fetch-Site": "same-origin"}) == 400
     assert add(**{"Sec-Fetch-Site": "same-origin"}) in (302, 303)
     assert add(Origin="http://localhost") in (302, 303)
+
+
+def test_a_page_from_before_the_login_reloads_itself_on_a_click(client, make, csrf_on):
+    """The guest's kept page has no token; once logged in, a click on it (htmx) is refused,
+    and htmx is told to reload the page, which then has the token."""
+    product = make.product("Khóm Cầu Đúc")
+    user = make.user(email="lan@example.vn")
+    same_site = {"Sec-Fetch-Site": "same-origin"}
+    client.post("/login", data={"email": user.email, "password": TEST_PASSWORD}, headers=same_site)
+    refused = client.post(
+        "/cart/add",
+        data={"product_id": product.id, "quantity": 1},
+        headers={**same_site, "HX-Request": "true"},
+    )
+    assert refused.status_code == 400 and refused.headers["HX-Refresh"] == "true"
+    assert "X-CSRFToken" in client.get(f"/products/{product.slug}").text
 
 
 def test_a_logged_in_person_always_needs_the_token(client, make, csrf_on):
@@ -339,3 +382,16 @@ def test_a_date_on_the_page_is_part_of_the_key(client, make, db, monkeypatch):
     tomorrow = clock.today() + timedelta(days=1)
     monkeypatch.setattr(clock, "today", lambda: tomorrow)
     assert client.get(url).headers.get("X-Page-Cache") != HIT
+
+
+def test_a_new_deploy_keys_its_pages_apart(tmp_path):
+    """Redis keeps pages across a rolling restart: the code's fingerprint is in the key."""
+    from core.page_cache import code_fingerprint
+
+    (tmp_path / "app.py").write_text("app = 1\n")
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "home.html"
+    page.write_text("<p>Khóm</p>")
+    before = code_fingerprint(tmp_path)
+    page.write_text("<p>Khóm Cầu Đúc</p>")
+    assert code_fingerprint(tmp_path) != before

@@ -48,7 +48,6 @@ def downgrade():
     for table in TABLES:
         if dialect == "postgresql":
             op.execute(f'DROP TRIGGER IF EXISTS page_version_{table} ON "{table}"')
-            op.execute(f'DROP TRIGGER IF EXISTS page_version_{table}_truncate ON "{table}"')
         else:
             for verb in ("insert", "update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS page_version_{table}_{verb}")

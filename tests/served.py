@@ -370,6 +370,7 @@ class Page:
     text: str
     location: str | None = None
     history: list[int] = field(default_factory=list)  # the redirects' statuses, first first
+    from_page_cache: bool = False  # answered from the kept pages (core.page_cache)
 
     @property
     def path(self) -> str:
@@ -449,6 +450,7 @@ class Person:
                 url=url,
                 text=response.read().decode("utf-8", "replace"),
                 location=response.headers.get("Location"),
+                from_page_cache=response.headers.get("X-Page-Cache") == "hit",
             )
 
     def get(self, path: str, follow: bool = True) -> Page:

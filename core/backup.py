@@ -39,9 +39,9 @@ from pathlib import Path, PurePosixPath
 
 from flask import current_app
 
+from core import page_cache
 from core.db import UNMODELLED_TABLE_PREFIXES
 from core.extensions import db
-from core.page_cache import fresh_version
 
 FORMAT = "ocop-backup/1"
 MANIFEST = "manifest.json"
@@ -224,12 +224,15 @@ def restore_backup(archive: str | Path, *, overwrite: bool = False) -> Backup:
         # Our own pooled connections would otherwise keep cached schema and snapshots.
         db.engine.dispose()
         write_database(scratch / DATABASE, database)
-        _renew_page_version(database)
         _replace_uploads(staging, uploads)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
     db.engine.dispose()
+    # The restored page version is an old one: pages kept since would be taken for its. An
+    # older schema's backup needs `flask init-db` (the command says so), which renews it.
+    if manifest["schema_revision"] == newest_revision():
+        page_cache.renew_version()
     return Backup(archive, manifest)
 
 
@@ -245,23 +248,6 @@ def write_database(source: Path, database: Path) -> None:
     finally:
         dest.close()
         src.close()
-
-
-def _renew_page_version(database: Path) -> None:
-    """The restored database's page version is an old one: pages kept since (core.page_cache)
-    would be taken for its. A backup from before the page version has none: its migration
-    makes a fresh one."""
-    connection = sqlite3.connect(database, timeout=LOCK_TIMEOUT)
-    try:
-        with connection:
-            connection.execute(
-                "UPDATE page_version SET version = max(version, ?)", (fresh_version(),)
-            )
-    except sqlite3.OperationalError as e:
-        if "no such table" not in str(e):
-            raise
-    finally:
-        connection.close()
 
 
 def _unpack(archive: Path, *, database: Path, uploads: Path) -> dict:

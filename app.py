@@ -11,7 +11,7 @@ import marketplace
 import payments
 import programme
 import tourism
-from core import cli, i18n, jobs, page_cache
+from core import cli, i18n, jobs, page_cache, page_parts
 from core.assets import init_assets
 from core.config import load_config
 from core.db import configure_sqlite, guard_writes, include_in_migrations
@@ -92,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_error_pages(app)
     # The page cache in front of Flask, behind the proxy's fix: a page's links hold the
     # host and scheme the visitor used.
+    page_parts.init_app(app)
     page_cache.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]

@@ -53,6 +53,10 @@ DEFAULTS = {
     "PAGE_CACHE_S_MAXAGE": 10,
     "PAGE_CACHE_ENTRIES": 2000,
     "PAGE_CACHE_SECONDS": 600,
+    # Parts of pages kept per page version for everyone (core.page_parts: a product's body, a
+    # catalogue query's results): PAGE_PARTS=off renders them every time (the benchmarks' cold
+    # figures).
+    "PAGE_PARTS": True,
     # How long a mailed password reset link works, in seconds (core.accounts). It also stops
     # working once the password is changed: it can be used once.
     "PASSWORD_RESET_MAX_AGE": 3600,
@@ -155,6 +159,8 @@ def load_config(app, overrides=None):
         app.config["PAGE_CACHE_REDIS_URL"] = os.environ["PAGE_CACHE_REDIS_URL"]
     if os.environ.get("PAGE_CACHE"):
         app.config["PAGE_CACHE"] = _truthy(os.environ["PAGE_CACHE"])
+    if os.environ.get("PAGE_PARTS"):
+        app.config["PAGE_PARTS"] = _truthy(os.environ["PAGE_PARTS"])
     if os.environ.get("LOG_JSON"):
         app.config["LOG_JSON"] = _truthy(os.environ["LOG_JSON"])
     if os.environ.get("LOG_FORMAT", "").strip().lower() in LOG_FORMATS:

@@ -37,7 +37,6 @@ from urllib.parse import parse_qs
 from flask import current_app, g, request
 from flask_caching import Cache
 from flask_login import config as login_config
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from werkzeug.http import parse_cookie
 
@@ -46,6 +45,7 @@ from core.db import write_transaction
 from core.extensions import db
 from core.logging import request_id_from
 from core.models import utcnow
+from core.page_parts import remember_version
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +98,6 @@ def keep_until(moment: datetime) -> None:
     hold ends), with no write to bump the version: it is kept until then at most."""
     earliest = g.get("page_keep_until")
     g.page_keep_until = moment if earliest is None else min(earliest, moment)
-
-
-def page_csrf_token() -> str:
-    """The CSRF token for a page's forms: none on a page rendered for the cache."""
-    return "" if g.get("page_for_cache") else generate_csrf()
 
 
 def version_trigger_sql(dialect: str, table: str) -> list[str]:
@@ -239,6 +234,7 @@ class PageCache:
         except Exception:  # noqa: BLE001 - no version (a database not migrated yet): no cache
             log.warning("page version unreadable; page served uncached", exc_info=True)
             return self.wsgi_app(environ, start_response)
+        remember_version(environ, version)
         key = page_key(environ, language, version, self.code)
         if key is None:
             return self.wsgi_app(environ, start_response)
@@ -384,6 +380,5 @@ def init_app(app) -> None:
     )
     app.before_request(_mark_page_for_cache)
     app.after_request(_label_answer)
-    app.jinja_env.globals["page_csrf_token"] = page_csrf_token
     if app.config["PAGE_CACHE"]:
         app.wsgi_app = PageCache(app, app.wsgi_app, in_memory=not redis_url)

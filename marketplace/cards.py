@@ -7,14 +7,13 @@ the language), so a changed price, stock state, rating, name or district simply 
 key: nothing needs invalidating.
 """
 
-from collections import OrderedDict
 from datetime import date
-from threading import Lock
 
 from flask import render_template, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from core.page_parts import Rendered
 from marketplace.catalogue import CardProduct, CatalogueFilters
 from marketplace.ratings import current_stars, is_expired
 
@@ -22,30 +21,8 @@ MAX_CARDS = 20_000
 MAX_FILTER_FORMS = 2_000  # one per distinct query and filters: searches vary
 
 
-class _Rendered:
-    """At most `size` rendered templates, by key, the least recently used dropped first."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._html: OrderedDict = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: tuple, template: str, **context) -> Markup:
-        with self._lock:
-            html = self._html.get(key)
-            if html is not None:
-                self._html.move_to_end(key)
-                return html
-        html = Markup(render_template(template, **context))
-        with self._lock:
-            self._html[key] = html
-            if len(self._html) > self.size:
-                self._html.popitem(last=False)
-        return html
-
-
-_cards = _Rendered(MAX_CARDS)
-_filter_forms = _Rendered(MAX_FILTER_FORMS)
+_cards = Rendered(MAX_CARDS)
+_filter_forms = Rendered(MAX_FILTER_FORMS)
 
 
 def _card_key(product: CardProduct, today: date) -> tuple:
@@ -70,11 +47,18 @@ def _card_key(product: CardProduct, today: date) -> tuple:
 
 def product_card(product: CardProduct, today: date) -> Markup:
     return _cards.get(
-        _card_key(product, today), "marketplace/_product_card.html", product=product, today=today
+        _card_key(product, today),
+        lambda: _render("marketplace/_product_card.html", product=product, today=today),
     )
 
 
 def catalogue_filters(filters: CatalogueFilters, districts: list) -> Markup:
     """The filter form with what the visitor chose; districts: rows of slug, name, name_en."""
     key = (str(get_locale()), request.script_root, filters, tuple(map(tuple, districts)))
-    return _filter_forms.get(key, "marketplace/_filters.html", filters=filters, districts=districts)
+    return _filter_forms.get(
+        key, lambda: _render("marketplace/_filters.html", filters=filters, districts=districts)
+    )
+
+
+def _render(template: str, **context) -> Markup:
+    return Markup(render_template(template, **context))

@@ -17,7 +17,6 @@ from flask_login import current_user
 from core.bounds import INT_MAX
 from core.db import TryAgain
 from core.i18n import localized
-from core.page_cache import page_csrf_token
 from core.provinces import province_names
 from core.security import is_local_path
 from core.text import whole_number
@@ -154,11 +153,11 @@ def cart_context():
 @bp.app_template_global()
 def cart_form() -> dict:
     """What every add-to-cart form of a page shares, worked out once per request: a catalogue
-    page draws 24 of them."""
+    page draws 24 of them. Not its token: a part kept for everyone holds a mark in its place
+    (core.page_parts.page_csrf_token)."""
     if "cart_form" not in g:
         g.cart_form = {
             "action": url_for("marketplace.cart_add"),
-            "token": page_csrf_token(),
             "here": request.full_path if request.query_string else request.path,
             "label": _("Thêm vào giỏ"),
         }

@@ -9,6 +9,7 @@ from core.clock import today
 from core.extensions import db
 from core.models import District
 from core.page_cache import public_page
+from core.page_parts import kept_part
 from core.pictures import image_url
 from core.review_views import more_reviews, page_number
 from marketplace import catalogue, seo
@@ -46,18 +47,9 @@ def home():
 @public_page
 def products():
     filters = catalogue.CatalogueFilters.from_args(request.args)
-    day = today()
-    result = catalogue.search_products(filters, day, current_app.config["CATALOGUE_PAGE_SIZE"])
-    context = {
-        "filters": filters,
-        "result": result,
-        "suggestions": catalogue.did_you_mean(filters, result, day),
-        "today": day,
-    }
+    results = kept_part("marketplace/_results.html", lambda: _results_context(filters))
     if request.htmx and not request.htmx.history_restore_request:
-        response = current_app.make_response(
-            render_template("marketplace/_results.html", **context)
-        )
+        response = current_app.make_response(results["body"])
         # The address bar shows the clean, shareable URL, not every empty form field.
         response.headers["HX-Push-Url"] = url_for("marketplace.products", **filters.to_args())
     else:
@@ -65,16 +57,34 @@ def products():
             select(District.slug, District.name, District.name_en).order_by(District.name)
         ).all()
         response = current_app.make_response(
-            render_template("marketplace/products.html", districts=districts, **context)
+            render_template(
+                "marketplace/products.html", districts=districts, filters=filters, results=results
+            )
         )
     # The same URL answers with a fragment or a page: caches must keep them apart.
     response.vary.add("HX-Request")
     return response
 
 
+def _results_context(filters: catalogue.CatalogueFilters) -> dict:
+    day = today()
+    result = catalogue.search_products(filters, day, current_app.config["CATALOGUE_PAGE_SIZE"])
+    return {
+        "filters": filters,
+        "result": result,
+        "suggestions": catalogue.did_you_mean(filters, result, day),
+        "today": day,
+    }
+
+
 @bp.get("/products/<slug>")
 @public_page
 def product(slug: str):
+    body = kept_part("marketplace/_product_body.html", lambda: _product_context(slug))
+    return render_template("marketplace/product.html", body=body)
+
+
+def _product_context(slug: str) -> dict:
     item = db.session.scalar(
         catalogue.visible_products()
         .where(Product.slug == slug)
@@ -89,15 +99,14 @@ def product(slug: str):
     if item is None:
         abort(404)
     page = shop_reviews.REVIEWED.visible(item)
-    return render_template(
-        "marketplace/product.html",
-        product=item,
-        rating=certificate_of(item),
-        related=catalogue.related_products(item),
-        today=today(),
-        page=page,
-        more_url=_more_reviews_url(item, page),
-    )
+    return {
+        "product": item,
+        "rating": certificate_of(item),
+        "related": catalogue.related_products(item),
+        "today": today(),
+        "page": page,
+        "more_url": _more_reviews_url(item, page),
+    }
 
 
 def _more_reviews_url(item: Product, page) -> str | None:

@@ -1,0 +1,134 @@
+"""Rendered parts of pages, kept in this process and reused while what they show is unchanged.
+
+Two kinds of key, one store:
+- by value (`Rendered.get`): the key holds every value the part displays (a product card: name,
+  price, stock state, stars…), so a change simply makes a new key;
+- by page version (`kept_part`): a page's own template (a product's body, a catalogue
+  query's results) kept under the page version (core.page_cache), which every
+  change to a table a page shows bumps in its own transaction. The version is read before
+  anything the part shows, so a part is never kept under a version newer than its data.
+
+The whole-page cache serves guests who have done nothing; these parts also serve everyone it
+cannot (a logged-in buyer, a guest with a cart), and a guest's first visit after a change.
+
+A part is everyone's, so it must not hold anything of one person's. Its forms' CSRF token is a
+mark, put back per answer (the reader's token, or the field left out on a page kept for
+guests: page_cache.page_csrf_token); calling csrf_token() in a kept part is an error.
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable
+from threading import Lock
+
+from flask import current_app, g, request
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from sqlalchemy import text
+
+from core import clock
+from core.extensions import db
+
+MAX_KEPT_BLOCKS = 1_000  # per process: a product body is about 15 kB
+# In a template's text only where a template put it: typed text with "<" is escaped.
+TOKEN_MARK = Markup("<!--reader-csrf-token-->")
+_TOKEN_FIELD = f'<input type="hidden" name="csrf_token" value="{TOKEN_MARK}">'
+_VERSION = "ocop.page_version"  # in the WSGI environ: the version the page cache read
+
+
+class Rendered:
+    """At most `size` rendered parts, by key, the least recently used dropped first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._parts: OrderedDict = OrderedDict()
+        self._lock = Lock()  # gunicorn's threads share it
+
+    def get(self, key: tuple, render: Callable[[], object]):
+        with self._lock:
+            part = self._parts.get(key)
+            if part is not None:
+                self._parts.move_to_end(key)
+                return part
+        part = render()
+        with self._lock:
+            self._parts[key] = part
+            if len(self._parts) > self.size:
+                self._parts.popitem(last=False)
+        return part
+
+
+def remember_version(environ: dict, version: int) -> None:
+    """The page cache read the version for this request already: the view need not again."""
+    environ[_VERSION] = version
+
+
+def page_version() -> int:
+    if _VERSION not in request.environ:
+        request.environ[_VERSION] = db.session.execute(
+            text("SELECT version FROM page_version")
+        ).scalar_one()
+    return request.environ[_VERSION]
+
+
+def kept_part(template: str, load: Callable[[], dict]) -> dict[str, Markup]:
+    """`template` (a page's own part, not extending the layout) rendered with the context
+    `load()` returns, once per page version, language, day and URL: {"body": its text, and
+    each of its top-level {% set name %}…{% endset %} (a title, the JSON-LD)}."""
+    if not current_app.config["PAGE_PARTS"]:
+        part = _render_part(template, load())
+    else:
+        key = (template, page_version(), str(get_locale()), clock.today(), request.url)
+        part = current_app.extensions["page_parts"].get(key, lambda: _render_part(template, load()))
+    return {name: _with_readers_token(html) for name, html in part.items()}
+
+
+def rendering_kept_part() -> bool:
+    return g.get("rendering_kept_part", False)
+
+
+def _render_part(name: str, context: dict) -> dict[str, Markup]:
+    app = current_app._get_current_object()
+    app.update_template_context(context)
+    g.rendering_kept_part = True
+    try:
+        # Jinja's template module: the rendered text and the template's exported variables.
+        module = app.jinja_env.get_template(name).make_module(context)
+    finally:
+        g.rendering_kept_part = False
+    sets = {k: v for k, v in vars(module).items() if isinstance(v, Markup)}
+    return {"body": Markup(str(module)), **sets}
+
+
+def page_csrf_token() -> str:
+    """The CSRF token for a page's forms: none on a page rendered for the whole-page cache, the
+    mark in a kept part (put back per answer), else the reader's."""
+    if rendering_kept_part():
+        return TOKEN_MARK
+    return "" if g.get("page_for_cache") else generate_csrf()
+
+
+def _with_readers_token(html: Markup) -> Markup:
+    if TOKEN_MARK not in html:
+        return html
+    token = page_csrf_token()
+    if not token:
+        return Markup(html.replace(_TOKEN_FIELD, ""))
+    return Markup(html.replace(TOKEN_MARK, token))
+
+
+def _refused_in_kept_parts(generate):
+    def csrf_token(*args, **kwargs):
+        if rendering_kept_part():
+            raise RuntimeError("a kept part is everyone's: use page_csrf_token() in it")
+        return generate(*args, **kwargs)
+
+    return csrf_token
+
+
+def init_app(app) -> None:
+    app.extensions["page_parts"] = Rendered(MAX_KEPT_BLOCKS)
+    app.jinja_env.globals["page_csrf_token"] = page_csrf_token
+    if "csrf_token" in app.jinja_env.globals:
+        guarded = _refused_in_kept_parts(app.jinja_env.globals["csrf_token"])
+        app.jinja_env.globals["csrf_token"] = guarded

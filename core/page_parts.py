@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
 
-from flask import current_app, g, request
+from flask import current_app, g, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -81,6 +81,12 @@ def kept_part(template: str, load: Callable[[], dict]) -> dict[str, Markup]:
         key = (template, page_version(), str(get_locale()), clock.today(), request.url)
         part = current_app.extensions["page_parts"].get(key, lambda: _render_part(template, load()))
     return {name: _with_readers_token(html) for name, html in part.items()}
+
+
+def render_kept_page(template: str, load: Callable[[], dict]) -> str:
+    """A whole page whose own part (title, description, og:type, JSON-LD and content) is
+    `template`, kept (kept_part); the layout around it is the reader's (kept_page.html)."""
+    return render_template("kept_page.html", body=kept_part(template, load))
 
 
 def rendering_kept_part() -> bool:

@@ -9,7 +9,7 @@ from core.clock import today
 from core.extensions import db
 from core.models import District
 from core.page_cache import public_page
-from core.page_parts import kept_part
+from core.page_parts import kept_part, render_kept_page
 from core.pictures import image_url
 from core.review_views import more_reviews, page_number
 from marketplace import catalogue, seo
@@ -80,8 +80,7 @@ def _results_context(filters: catalogue.CatalogueFilters) -> dict:
 @bp.get("/products/<slug>")
 @public_page
 def product(slug: str):
-    body = kept_part("marketplace/_product_body.html", lambda: _product_context(slug))
-    return render_template("marketplace/product.html", body=body)
+    return render_kept_page("marketplace/product.html", lambda: _product_context(slug))
 
 
 def _product_context(slug: str) -> dict:
@@ -149,6 +148,10 @@ def cooperatives():
 @bp.get("/cooperatives/<slug>")
 @public_page
 def cooperative(slug: str):
+    return render_kept_page("marketplace/cooperative.html", lambda: _cooperative_context(slug))
+
+
+def _cooperative_context(slug: str) -> dict:
     item = db.session.scalar(
         select(Cooperative)
         .where(
@@ -165,12 +168,7 @@ def cooperative(slug: str):
         .where(Product.cooperative_id == item.id)
         .order_by(*catalogue.by_stars())
     )
-    return render_template(
-        "marketplace/cooperative.html",
-        cooperative=item,
-        products=products,
-        today=today(),
-    )
+    return {"cooperative": item, "products": products, "today": today()}
 
 
 def sitemap_urls() -> list[str]:

@@ -1,8 +1,9 @@
 """Rendered parts of pages, kept in this process and reused while what they show is unchanged.
 
-Two kinds of key, one store:
+Three kinds of key, one store:
 - by value (`Rendered.get`): the key holds every value the part displays (a product card: name,
   price, stock state, stars…), so a change simply makes a new key;
+- by language (`layout_part`): the layout's fixed parts, the footer and the site's links;
 - by page version (`kept_part`): a page's own template (a product's body, a catalogue
   query's results) kept under the page version (core.page_cache), which every
   change to a table a page shows bumps in its own transaction. The version is read before
@@ -89,6 +90,16 @@ def render_kept_page(template: str, load: Callable[[], dict]) -> str:
     return render_template("kept_page.html", body=kept_part(template, load))
 
 
+def layout_part(template: str, **values) -> Markup:
+    """A part of the layout that shows nothing but the language, the site's settings and
+    `values` (the footer; the site's links with the page's section marked): rendered once per
+    process for each."""
+    key = (template, str(get_locale()), request.script_root, *sorted(values.items()))
+    return current_app.extensions["layout_parts"].get(
+        key, lambda: Markup(render_template(template, **values))
+    )
+
+
 def rendering_kept_part() -> bool:
     return g.get("rendering_kept_part", False)
 
@@ -134,7 +145,8 @@ def _refused_in_kept_parts(generate):
 
 def init_app(app) -> None:
     app.extensions["page_parts"] = Rendered(MAX_KEPT_BLOCKS)
-    app.jinja_env.globals["page_csrf_token"] = page_csrf_token
+    app.extensions["layout_parts"] = Rendered(100)  # a few per language
+    app.jinja_env.globals.update(page_csrf_token=page_csrf_token, layout_part=layout_part)
     if "csrf_token" in app.jinja_env.globals:
         guarded = _refused_in_kept_parts(app.jinja_env.globals["csrf_token"])
         app.jinja_env.globals["csrf_token"] = guarded

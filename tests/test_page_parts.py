@@ -159,3 +159,22 @@ def test_a_kept_part_cannot_hold_a_readers_token(app):
         g.rendering_kept_part = True
         with pytest.raises(RuntimeError, match="everyone's"):
             csrf_token()
+
+
+def test_the_layouts_links_mark_each_pages_section_in_its_language(client, make, db):
+    cooperative = make.cooperative("HTX Khóm Cầu Đúc")
+    sections = {
+        "/products": "/products",
+        f"/cooperatives/{cooperative.slug}": "/cooperatives",
+        "/tourism": "/tourism",
+        "/fairs": "/fairs",
+        "/": None,
+    }
+    for url, current in sections.items():
+        page = client.get(url).text
+        marked = re.findall(r'<a href="([^"]+)" aria-current="page">', page)
+        # The desktop's bar and the phone's menu each mark it, and nothing else.
+        assert marked == ([current] * 2 if current else []), (url, marked)
+    english = client.get("/tourism?lang=en").text
+    assert ">Tourism</a>" in english and "Program Coordination Office" in english
+    assert ">Du lịch</a>" in client.get("/tourism?lang=vi").text

@@ -89,6 +89,21 @@ class CatalogueFilters:
             or self.in_stock
         )
 
+    @property
+    def active_filters(self) -> int:
+        """How many of the drawer's filters are on, for its summary ("Lọc (2)"): the group,
+        the district, the stars, the price (both ends count as one) and "only in stock". The
+        search is not counted: the header's search box and the result count show it."""
+        return sum(
+            (
+                bool(self.group),
+                bool(self.district),
+                bool(self.min_stars),
+                self.min_price is not None or self.max_price is not None,
+                self.in_stock,
+            )
+        )
+
     def to_args(self, **changes) -> dict:
         """Query-string arguments for a link to this view with some changes (page=2, ...)."""
         changed = replace(self, **changes)

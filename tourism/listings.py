@@ -40,6 +40,20 @@ class ListingFilters:
             max_price=number_arg(args.get("max_price")),
         )
 
+    @property
+    def active_filters(self) -> int:
+        """How many filters are on, for the drawer's summary ("Lọc (2)"): the kind, the
+        district, the day, more than one guest, the highest price."""
+        return sum(
+            (
+                bool(self.kind),
+                bool(self.district),
+                self.day is not None,
+                self.guests > 1,
+                self.max_price is not None,
+            )
+        )
+
 
 def visible_listings():
     return (

@@ -49,7 +49,9 @@ def products():
     filters = catalogue.CatalogueFilters.from_args(request.args)
     results = kept_part("marketplace/_results.html", lambda: _results_context(filters))
     if request.htmx and not request.htmx.history_restore_request:
-        response = current_app.make_response(results["body"])
+        response = current_app.make_response(
+            render_template("marketplace/_results_answer.html", results=results, filters=filters)
+        )
         # The address bar shows the clean, shareable URL, not every empty form field.
         response.headers["HX-Push-Url"] = url_for("marketplace.products", **filters.to_args())
     else:

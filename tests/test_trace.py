@@ -33,7 +33,7 @@ def coop(make):
     owner = make.user(role="cooperative")
     return make.cooperative(
         "HTX Khóm Cầu Đúc Hỏa Tiến", district=district, commune_id=commune.id,
-        address="Ấp Thạnh Lợi", owner=owner,
+        address="Ấp Thạnh Lợi", owner=owner, brand="Khóm Cầu Đúc Hậu Giang",
     )  # fmt: skip
 
 
@@ -71,7 +71,7 @@ def test_every_circular_02_field_is_shown(client, lot, product, coop, today):
     for label, value in [
         ("Tên sản phẩm", "Mứt khóm Cầu Đúc"),
         ("Mã lô", lot.code),
-        ("Nhãn hiệu", "Mứt khóm Cầu Đúc · HTX Khóm Cầu Đúc Hỏa Tiến"),
+        ("Nhãn hiệu", "Khóm Cầu Đúc Hậu Giang"),
         ("Cơ sở sản xuất", "HTX Khóm Cầu Đúc Hỏa Tiến"),
         ("Địa chỉ", "Ấp Thạnh Lợi, Xã Hỏa Tiến, Thành phố Vị Thanh, Hậu Giang"),
         ("Hạn sử dụng", (today + timedelta(days=180)).strftime("%d/%m/%Y")),
@@ -80,16 +80,27 @@ def test_every_circular_02_field_is_shown(client, lot, product, coop, today):
     ]:
         assert f"{label} {value}" in text, label
     assert "Tiêu chuẩn áp dụng VietGAP HACCP" in text
-    assert "Các công đoạn sản xuất" in text and "Đóng gói" in text
+    # Circular 02's stages, each with its time and place: the growing area (grown until the
+    # lot's harvest or packing day), then the packing.
+    packed = (today - timedelta(days=3)).strftime("%d/%m/%Y")
+    stages = text[text.index("Các công đoạn sản xuất") :]
+    growing, packing = stages.split("Đóng gói", 1)
+    assert "Vùng trồng, vùng nuôi" in growing
+    assert f"Thời gian Đến ngày {packed} (thu hoạch hoặc đóng gói)" in growing
+    assert "Nơi Xã Hỏa Tiến, Thành phố Vị Thanh, Hậu Giang" in growing
+    assert f"Ngày {packed}" in packing and "Nơi HTX Khóm Cầu Đúc Hỏa Tiến, Ấp Thạnh Lợi" in packing
     assert "Thu hoạch sáng sớm." in text
     assert 'src="/static/img/products/placeholder.svg' in html  # the product's picture
     assert "không áp dụng" not in text
 
 
-def test_empty_fields_say_not_applicable(client, make, coop):
-    bare = make.product("Giỏ lục bình", coop)
+def test_empty_fields_say_not_applicable(client, make):
+    # A cooperative with no registered brand: its name is not made into one.
+    bare = make.product("Giỏ lục bình", make.cooperative("HTX Lục Bình Phụng Hiệp"))
     lot = record_lot(bare, quantity=5, packed_on=date(2026, 1, 5))
     text = text_of(page(client, f"/t/{lot.trace_code}"))
+    assert "Nhãn hiệu không áp dụng" in text
+    assert "Thời gian Đến ngày 05/01/2026" in text  # the one date a lot always has
     assert "Hạn sử dụng không áp dụng" in text
     assert "Mã vùng không áp dụng" in text
     assert "Tiêu chuẩn áp dụng không áp dụng" in text
@@ -120,6 +131,9 @@ def test_english_version(client, lot):
     assert "Soft pineapple jam, low sugar." in html
     # The cooperative's note has no English: marked as Vietnamese.
     assert '<p class="trace-note" lang="vi">' in html
+    text = text_of(html)
+    assert "Lot code" in text and "Brand Khóm Cầu Đúc Hậu Giang" in text
+    assert "Buy again" in text and "Mã lô" not in text and "Mua lại" not in text
 
 
 def test_links_buy_again_and_the_tour(client, db, lot, product, coop, tour):

@@ -6,7 +6,7 @@ export FLASK_APP := app:create_app
 PO := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: setup run worker test lint format serve bench bench-mail bench-postgres messages clean
+.PHONY: setup run worker test lint format serve bench bench-mail bench-postgres bench-recall messages clean
 
 setup: $(VENV)/.installed $(MO)
 
@@ -66,6 +66,11 @@ bench-mail: setup
 bench-postgres: setup
 	$(BIN)/python bench/catalogue.py --postgres
 	$(BIN)/python bench/livestream.py --postgres
+
+# How long a recall takes to find its buyers on 200,000 orders (bench/bench_recall.py; seeds
+# its own database). On PostgreSQL: make bench-recall BENCH_ARGS=--postgres
+bench-recall: setup
+	$(BIN)/python -m bench.bench_recall $(BENCH_ARGS)
 
 # Extract the interface strings and merge them into each language's catalogue.
 messages: $(VENV)/.installed

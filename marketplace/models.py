@@ -56,6 +56,10 @@ class Cooperative(db.Model):
     pickup_address: Mapped[str] = mapped_column(String(255), default="")
     zalo_phone: Mapped[str] = mapped_column(String(20), default="")
     logo_path: Mapped[str | None] = mapped_column(String(255))
+    # The brand (nhãn hiệu) its products are sold under, as registered; "" when it has none.
+    # A trace record's "Nhãn hiệu" (Circular 02/2024/TT-BKHCN); products have no brand of
+    # their own.
+    brand: Mapped[str] = mapped_column(String(120), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner = relationship("User", back_populates="cooperative")

@@ -90,6 +90,7 @@ class ShopDetails:
     phone: str
     zalo_phone: str
     story_en: str = ""  # "" where the cooperative wrote no English
+    brand: str = ""  # the registered brand; "" where it has none
 
 
 def save_profile(
@@ -155,6 +156,7 @@ def _write_details(cooperative: Cooperative, details: ShopDetails) -> None:
     cooperative.story = nfc(details.story).strip()
     cooperative.story_en = nfc(details.story_en).strip()
     cooperative.pickup_address = nfc(details.pickup_address).strip()
+    cooperative.brand = " ".join(nfc(details.brand).split())
     cooperative.phone = normalise_phone(details.phone) or ""
     cooperative.zalo_phone = normalise_phone(details.zalo_phone) or ""
 

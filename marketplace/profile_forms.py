@@ -47,6 +47,11 @@ class ProfileForm(FlaskForm):
         filters=[_strip],
         render_kw={"rows": 6, "lang": "en"},
     )
+    brand = StringField(
+        _l("Nhãn hiệu đã đăng ký (không bắt buộc)"),
+        validators=[Optional(), at_most(120)],
+        filters=[_strip],
+    )
     logo = FileField(_l("Logo"), render_kw={"accept": "image/jpeg,image/png,image/webp,image/gif"})
     remove_logo = BooleanField(_l("Bỏ logo hiện tại"))
     pickup_address = StringField(
@@ -132,6 +137,7 @@ class ProfileForm(FlaskForm):
             story=self.story.data or "",
             story_en=self.story_en.data or "",
             pickup_address=self.pickup_address.data or "",
+            brand=self.brand.data or "",
             phone=self.phone.data or "",
             zalo_phone=self.zalo_phone.data or "",
         )

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core.extensions import db as _db
-from marketplace import lots, orders, products
+from marketplace import lots, orders, products, recalls
 from marketplace.cart import OutOfStock
 from marketplace.demo_data import LOTS, PRODUCTS
 from marketplace.jobs import expire_lots_daily
@@ -87,14 +87,15 @@ def test_a_cancel_gives_units_back_to_their_lots(db, fish):
     assert_stock_matches_lots(fish)
 
 
-def test_units_given_back_to_a_recalled_lot_are_not_sold_again(db, fish):
+def test_units_given_back_to_a_recalled_lot_are_not_sold_again(app, db, make, fish):
     recalled = packed(fish, 2, shelf_days=3)
     other = packed(fish, 5, shelf_days=8)
     order = place({fish.id: 3}).orders[0]
-    # As a recall does (branch "recalls"): the lot stops selling, its units leave the stock.
-    _db.session.execute(update(Lot).where(Lot.id == recalled.id).values(status="recalled"))
-    _db.session.execute(update(Product).where(Product.id == fish.id).values(stock=4))
-    _db.session.commit()
+    # The recall itself: the lot stops selling, its units left (none) leave the stock.
+    office = make.user(role="admin")
+    with app.test_request_context():
+        recalls.recall_lot(recalled.id, reason="Bao bì bị hở", actor=office)
+    assert _db.session.get(Product, fish.id).stock == 4
     orders.change_status(order.id, "cancelled", actor_id=None)
     assert (units_left(recalled), units_left(other)) == (2, 5)
     assert _db.session.get(Product, fish.id).stock == 5

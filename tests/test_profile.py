@@ -4,6 +4,7 @@ and is told to the owner."""
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEvent
 from core.models import Message, User
+from marketplace.lots import record_lot
 from marketplace.models import Checkout, Cooperative
 from marketplace.profile import BANK_CHANGED_EVENT, holder_name
 from payments.transfers import transfer_for
@@ -30,6 +32,7 @@ def profile_form(cooperative, **changes) -> dict:
     data = {
         "story": cooperative.story or "",
         "pickup_address": cooperative.pickup_address or "",
+        "brand": cooperative.brand or "",
         "phone": cooperative.phone or "0912345678",
         "zalo_phone": cooperative.zalo_phone or "",
         "bank_bin": cooperative.bank_bin or "",
@@ -254,6 +257,25 @@ def test_the_rest_of_the_profile_needs_no_password(signed_in, coop, db):
     assert "Ấp 3, xã Long Trị, Long Mỹ" in public and "https://zalo.me/0912000222" in public
 
 
+def test_the_registered_brand_is_the_trace_records_brand(signed_in, client, coop, db, make):
+    """Circular 02's "Nhãn hiệu" comes from the shop profile; emptied, it is not applicable."""
+    lot = record_lot(
+        make.product("Cá thát lát rút xương", coop), quantity=5, packed_on=date(2026, 11, 2)
+    )
+    trace = f"/t/{lot.trace_code}"
+    form = profile_form(coop, brand="  Thát Lát   Kỳ Như ")
+    assert signed_in.post("/dashboard/profile", data=form).status_code == 302
+    assert fresh(db, coop).brand == "Thát Lát Kỳ Như"
+    assert "Thát Lát Kỳ Như" in signed_in.get("/dashboard/profile").get_data(as_text=True)
+    brand = re.compile(r"<dt>Nhãn hiệu</dt><dd>(.*?)</dd>", re.S)
+    assert brand.search(client.get(trace).get_data(as_text=True)).group(1) == "Thát Lát Kỳ Như"
+    assert (
+        signed_in.post("/dashboard/profile", data=profile_form(coop, brand="")).status_code == 302
+    )
+    shown = brand.search(client.get(trace).get_data(as_text=True)).group(1)
+    assert "không áp dụng" in shown and "Kỳ Như" not in shown
+
+
 def test_removing_the_bank_account_needs_the_password_and_leaves_cash_on_delivery(
     signed_in, coop, db
 ):
@@ -311,6 +333,7 @@ def test_the_holder_is_saved_in_capitals_without_diacritics(signed_in, coop, db)
         ({"zalo_phone": "zalo của tôi"}, "Số điện thoại chưa đúng"),
         ({"story": "ơ" * 5001}, "Tối đa 5000 ký tự."),
         ({"pickup_address": "ơ" * 256}, "Tối đa 255 ký tự."),
+        ({"brand": "ơ" * 121}, "Tối đa 120 ký tự."),
         ({"password": "x" * 201}, "Tối đa 200 ký tự."),
     ],
 )

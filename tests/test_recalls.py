@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 from core.audit import AuditEvent
 from core.extensions import db as _db
 from core.models import Message
+from marketplace import checkout as checkouts
 from marketplace import recalls
 from marketplace.lots import record_lot
 from marketplace.models import Checkout, Lot, Order, OrderLine, OrderLineLot, Product
 from tests.concurrency import at_once
 from tests.test_dashboard import login
+from tests.test_orders import FEES, details
 
 _numbers = itertools.count(1)
 # Sentences of the Vietnamese recall mail: none may appear in the English one.
@@ -22,8 +24,9 @@ VIETNAMESE = ("Xin chào", "thu hồi", "Lý do", "ngừng sử dụng", "Liên 
 
 
 def buy(lot, quantity, *, buyer=None, email=None, language="vi", name=None, status="delivered"):
-    """An order of `quantity` units of the lot, written as checkout with FEFO writes it (the
-    lots' checkout is another branch's: the units it took are recorded here by hand)."""
+    """An order of `quantity` units of the lot, written by hand as the checkout writes it
+    (any status, any lot, no stock rules in the way); `check_out` below goes through the
+    real checkout."""
     n = next(_numbers)
     name = name or (buyer.name if buyer else "Khách")
     product = lot.product
@@ -97,7 +100,7 @@ def buyer_messages() -> list[Message]:
 @pytest.fixture()
 def five_buyers(make, product, lot):
     """Five buyers of the product, three of them of the lot: two accounts (vi, en) and a
-    guest by email (en); one bought another lot, one left no trace in order_line_lots."""
+    guest by email (en); the other two (a guest, an account) bought another lot."""
     other = record_lot(product, quantity=10, packed_on=date(2026, 11, 25), code="261125-1")
     vi = make.user(email="vi@example.vn", name="Trần Văn Vi")
     en = make.user(email="en@example.com", name="Anna Smith")
@@ -137,7 +140,85 @@ def test_a_recall_tells_exactly_the_buyers_of_the_lot_in_their_language(
         for words in VIETNAMESE:
             assert words not in english.text, words
             assert words not in english.subject, words
-    assert "3 " in by_address["guest@example.com"].text  # the guest's units
+    guest = by_address["guest@example.com"].text  # the guest's units
+    assert f"Your order {five_buyers[2].code} has 3 items from this lot." in guest
+
+
+# --- through the real checkout ---------------------------------------------------------
+
+
+def check_out(product, quantity, *, email, name, buyer=None, language="vi"):
+    """A checkout as the checkout page makes one: the stock taken first-expiring-first by
+    marketplace.checkout, which records the lots each line took."""
+    return checkouts.place_order(
+        {product.id: quantity}, details(email=email, name=name, payment_method="cod"),
+        buyer_id=buyer.id if buyer else None, form_token=checkouts.new_form_token(),
+        fees=FEES, free_from=500_000, language=language,
+    ).orders[0]  # fmt: skip
+
+
+def test_buyers_who_checked_out_are_told_when_the_lot_they_took_is_recalled(
+    app, db, make, product, admin
+):
+    """Five buyers check out; the first-expiring lot runs out during the third one's order,
+    whose line takes from both lots. Recalling that lot tells exactly the first three, once
+    each, in their own language, with the units each took from it."""
+    sooner = record_lot(
+        product, quantity=6, packed_on=date(2026, 11, 20), expires_on=date(2027, 1, 10),
+        code="261120-2",
+    )  # fmt: skip
+    later = record_lot(
+        product, quantity=20, packed_on=date(2026, 11, 28), expires_on=date(2027, 3, 1),
+        code="261128-1",
+    )  # fmt: skip
+    vi = make.user(email="vi@example.vn", name="Trần Văn Vi")
+    en = make.user(email="en@example.com", name="Anna Smith")
+    en.language = "en"
+    late = make.user(email="late@example.vn", name="Lê Văn Sau")
+    _db.session.commit()
+    first = check_out(product, 2, email=vi.email, name=vi.name, buyer=vi)
+    second = check_out(product, 1, email=en.email, name=en.name, buyer=en, language="en")
+    third = check_out(product, 5, email="guest@example.com", name="John Guest", language="en")
+    check_out(product, 1, email="after@example.vn", name="Khách Sau")
+    check_out(product, 2, email=late.email, name=late.name, buyer=late)
+
+    took = dict(
+        _db.session.execute(
+            select(Order.id, func.sum(OrderLineLot.quantity))
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .join(OrderLineLot, OrderLineLot.order_line_id == OrderLine.id)
+            .where(OrderLineLot.lot_id == sooner.id)
+            .group_by(Order.id)
+        ).all()
+    )
+    assert took == {first.id: 2, second.id: 1, third.id: 3}  # the checkout's FEFO
+    assert _db.session.get(Lot, later.id).units_left == 20 - 2 - 1 - 2
+
+    with app.test_request_context():
+        told = recalls.recall_lot(sooner.id, reason="Bao bì bị hở", actor=admin)
+    assert sorted(b.order_id for b in told) == sorted([first.id, second.id, third.id])
+    messages = buyer_messages()
+    mails = [m for m in messages if m.channel == "mail"]
+    assert sorted(m.address for m in mails) == [
+        "en@example.com", "guest@example.com", "vi@example.vn",
+    ]  # fmt: skip
+    # Once each, whatever the channel: one message per order and channel.
+    assert len({(m.once_key, m.channel) for m in messages}) == len(messages)
+    assert {m.user_id for m in messages if m.user_id} <= {vi.id, en.id}
+    by_address = {m.address: m for m in mails}
+    assert by_address["vi@example.vn"].language == "vi"
+    assert f"Đơn hàng {first.code} của bạn có 2 sản phẩm thuộc lô này." in (
+        by_address["vi@example.vn"].text
+    )
+    for address, order, units in (("en@example.com", second, 1), ("guest@example.com", third, 3)):
+        english = by_address[address]
+        assert english.language == "en" and "Boneless featherback" in english.subject
+        item = "item" if units == 1 else "items"
+        assert f"Your order {order.code} has {units} {item} from this lot." in english.text
+        for words in VIETNAMESE:
+            assert words not in english.text, words
+    stock_invariant(product.id)
+    assert _db.session.get(Product, product.id).stock == 15  # the later lot's units left
 
 
 def test_a_cancelled_order_s_buyer_is_not_told(app, db, lot, admin, make):

@@ -2,14 +2,20 @@
 field of Circular 02/2024/TT-BKHCN, in Vietnamese and English, the OCOP certificate, recalls,
 scans counted, its weight; and the product form's GTIN."""
 
+import io
+import random
 import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import brotli
 import pytest
+from flask_compress.compat import compression
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from sqlalchemy import func, select
 
 from core.db import write_transaction
+from core.uploads import thumbnail_path
 from marketplace.lots import record_lot
 from marketplace.models import Lot, Product
 from marketplace.trace import lot_uri
@@ -27,7 +33,7 @@ def coop(make):
     owner = make.user(role="cooperative")
     return make.cooperative(
         "HTX Khóm Cầu Đúc Hỏa Tiến", district=district, commune_id=commune.id,
-        address="Ấp Thạnh Lợi", owner=owner,
+        address="Ấp Thạnh Lợi", owner=owner, brand="Khóm Cầu Đúc Hậu Giang",
     )  # fmt: skip
 
 
@@ -65,7 +71,7 @@ def test_every_circular_02_field_is_shown(client, lot, product, coop, today):
     for label, value in [
         ("Tên sản phẩm", "Mứt khóm Cầu Đúc"),
         ("Mã lô", lot.code),
-        ("Nhãn hiệu", "Mứt khóm Cầu Đúc · HTX Khóm Cầu Đúc Hỏa Tiến"),
+        ("Nhãn hiệu", "Khóm Cầu Đúc Hậu Giang"),
         ("Cơ sở sản xuất", "HTX Khóm Cầu Đúc Hỏa Tiến"),
         ("Địa chỉ", "Ấp Thạnh Lợi, Xã Hỏa Tiến, Thành phố Vị Thanh, Hậu Giang"),
         ("Hạn sử dụng", (today + timedelta(days=180)).strftime("%d/%m/%Y")),
@@ -74,16 +80,27 @@ def test_every_circular_02_field_is_shown(client, lot, product, coop, today):
     ]:
         assert f"{label} {value}" in text, label
     assert "Tiêu chuẩn áp dụng VietGAP HACCP" in text
-    assert "Các công đoạn sản xuất" in text and "Đóng gói" in text
+    # Circular 02's stages, each with its time and place: the growing area (grown until the
+    # lot's harvest or packing day), then the packing.
+    packed = (today - timedelta(days=3)).strftime("%d/%m/%Y")
+    stages = text[text.index("Các công đoạn sản xuất") :]
+    growing, packing = stages.split("Đóng gói", 1)
+    assert "Vùng trồng, vùng nuôi" in growing
+    assert f"Thời gian Đến ngày {packed} (thu hoạch hoặc đóng gói)" in growing
+    assert "Nơi Xã Hỏa Tiến, Thành phố Vị Thanh, Hậu Giang" in growing
+    assert f"Ngày {packed}" in packing and "Nơi HTX Khóm Cầu Đúc Hỏa Tiến, Ấp Thạnh Lợi" in packing
     assert "Thu hoạch sáng sớm." in text
     assert 'src="/static/img/products/placeholder.svg' in html  # the product's picture
     assert "không áp dụng" not in text
 
 
-def test_empty_fields_say_not_applicable(client, make, coop):
-    bare = make.product("Giỏ lục bình", coop)
+def test_empty_fields_say_not_applicable(client, make):
+    # A cooperative with no registered brand: its name is not made into one.
+    bare = make.product("Giỏ lục bình", make.cooperative("HTX Lục Bình Phụng Hiệp"))
     lot = record_lot(bare, quantity=5, packed_on=date(2026, 1, 5))
     text = text_of(page(client, f"/t/{lot.trace_code}"))
+    assert "Nhãn hiệu không áp dụng" in text
+    assert "Thời gian Đến ngày 05/01/2026" in text  # the one date a lot always has
     assert "Hạn sử dụng không áp dụng" in text
     assert "Mã vùng không áp dụng" in text
     assert "Tiêu chuẩn áp dụng không áp dụng" in text
@@ -114,6 +131,9 @@ def test_english_version(client, lot):
     assert "Soft pineapple jam, low sugar." in html
     # The cooperative's note has no English: marked as Vietnamese.
     assert '<p class="trace-note" lang="vi">' in html
+    text = text_of(html)
+    assert "Lot code" in text and "Brand Khóm Cầu Đúc Hậu Giang" in text
+    assert "Buy again" in text and "Mã lô" not in text and "Mua lại" not in text
 
 
 def test_links_buy_again_and_the_tour(client, db, lot, product, coop, tour):
@@ -222,7 +242,7 @@ def test_scans_not_counted_for_unknown_codes(client, db, lot):
 
 
 def _weight(client, url: str, html: str) -> int:
-    """The page, the CSS it loads and the images it shows, in bytes."""
+    """The page, the CSS it loads and the images it shows, in bytes, uncompressed."""
     total = len(html.encode())
     assets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
     assets += re.findall(r'<img[^>]+src="([^"]+)"', html)
@@ -239,6 +259,102 @@ def test_page_is_light_and_needs_no_script(client, lot):
     assert "<script" not in html
     assert '<meta name="robots" content="noindex">' in html
     assert _weight(client, url, html) < 100_000
+
+
+# What Chrome on an Android phone sends; Flask-Compress answers zstd (WebP is sent as it is).
+PHONE = {
+    "Accept-Encoding": "gzip, deflate, br, zstd",
+    "User-Agent": "Mozilla/5.0 (Linux; Android 13; SM-A146P) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",
+}
+# The issue's budget for the page a label's QR opens, as the phone receives it.
+TRACE_PAGE_BUDGET = 100_000
+
+
+def unpacked(response) -> bytes:
+    """A response's body as the phone reads it, whichever encoding Flask-Compress chose."""
+    encoding = response.headers.get("Content-Encoding")
+    return UNPACK[encoding](response.data) if encoding else response.data
+
+
+UNPACK = {
+    "zstd": compression.zstd.decompress,
+    "br": brotli.decompress,
+    "gzip": compression.gzip.decompress,
+    "deflate": compression.zlib.decompress,
+}
+
+
+def photo(size=(2000, 1500), seed=17) -> bytes:
+    """A phone photo of a busy stall (JPEG): hundreds of fruits, leaves and labels, and the
+    sensor's grain. Busier than most product photos, so its thumbnail weighs at least as much
+    as a real one (about 26 kB as WebP), and the weight measured is not flattered."""
+    rnd = random.Random(seed)
+    width, height = size
+    light = Image.linear_gradient("L").resize(size)
+    picture = Image.composite(
+        Image.new("RGB", size, (96, 120, 52)), Image.new("RGB", size, (236, 214, 170)), light
+    )
+    draw = ImageDraw.Draw(picture)
+    for _ in range(1500):
+        x, y, r = rnd.randrange(width), rnd.randrange(height), rnd.randrange(8, 160)
+        shape = draw.ellipse if rnd.random() < 0.6 else draw.rectangle
+        shape((x - r, y - r // 2, x + r, y + r // 2), fill=tuple(rnd.choices(range(30, 250), k=3)))
+    picture = picture.filter(ImageFilter.GaussianBlur(1.5))
+    grain = Image.merge("RGB", [Image.effect_noise(size, 28) for _ in range(3)])
+    picture = ImageChops.add(picture, grain, offset=-128)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _fetched(phone, html: str) -> list[str]:
+    """What a phone fetches to show the page: its stylesheets and icon, its pictures, and what
+    the stylesheets point to (url(...))."""
+    assets = re.findall(r'<link rel="(?:stylesheet|icon)" href="([^"]+)"', html)
+    assets += re.findall(r'<img[^>]+src="([^"]+)"', html)
+    for css in re.findall(r'<link rel="stylesheet" href="([^"]+)"', html):
+        text = phone.get(css, headers={"User-Agent": PHONE["User-Agent"]}).get_data(as_text=True)
+        assets += [u.strip("'\"") for u in re.findall(r"url\(([^)]+)\)", text)]
+    # Once each: the logo is the icon and the header's picture, one download.
+    return list(dict.fromkeys(a.replace("&amp;", "&") for a in assets if not a.startswith("data:")))
+
+
+def test_page_with_an_uploaded_photo_is_under_100_kb_as_a_phone_receives_it(
+    app, client, db, make, coop
+):
+    """The weight is measured COMPRESSED: the bodies as sent to the phone, the HTML, CSS and
+    SVG as Flask-Compress sends them (zstd, as Chrome asks), the WebP thumbnail as it is; a
+    file two tags name is fetched once; HTTP headers are not counted. (About 45 kB; the same
+    files uncompressed are about 100 kB, mostly site.css, 69 kB.)"""
+    product = make.product("Khóm mật Cầu Đúc", coop, pictures=0, certifications="VietGAP")
+    login(client, coop.owner)
+    data = form_data(product, picture=(io.BytesIO(photo()), "khom.jpg"))
+    assert client.post(f"/dashboard/products/{product.id}/edit", data=data).status_code == 302
+    db.session.expire_all()
+    [image] = db.session.get(Product, product.id).images
+    lot = record_lot(db.session.get(Product, product.id), quantity=20, packed_on=date(2026, 11, 30))
+
+    phone = app.test_client()  # scanned by a buyer, not the logged-in cooperative
+    answer = phone.get(f"/t/{lot.trace_code}", headers=PHONE)
+    assert answer.status_code == 200 and answer.headers["Content-Encoding"] in UNPACK
+    html = unpacked(answer).decode()
+    # The thumbnail the cards use (at most 400 × 300), not the 1600-pixel picture.
+    thumb = "/dashboard/uploads/" + thumbnail_path(image.path).removeprefix("uploads/")
+    assert f'src="{thumb}"' in html
+
+    sent, whole = len(answer.data), len(html.encode())
+    fetched = _fetched(phone, html)
+    assert thumb in fetched and any(".css" in a for a in fetched)
+    for asset in fetched:
+        response = phone.get(asset, headers=PHONE)
+        assert response.status_code == 200, asset
+        sent += len(response.data)
+        whole += len(unpacked(response))
+        if asset == thumb:
+            # A real photo's weight: the test would flatter the page with a flat picture.
+            assert 15_000 < len(response.data) < 60_000, len(response.data)
+    assert sent < TRACE_PAGE_BUDGET, f"{sent} bytes sent to the phone ({whole} uncompressed)"
 
 
 # --- the product's GTIN in the cooperative's product form ---------------------------------

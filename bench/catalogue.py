@@ -119,6 +119,13 @@ def seed(url: str, products: int, cooperatives: int, orders: int) -> None:
         analyse()
 
 
+def init_db(url: str) -> str:
+    """A database seeded by an older version of the code: migrated, as a deploy does."""
+    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "app:create_app"}
+    subprocess.run([str(ROOT / ".venv/bin/flask"), "init-db"], cwd=ROOT, env=env, check=True)
+    return url
+
+
 def postgres_products(url: str) -> int | None:
     """How many products the bench database holds; None when it does not exist."""
     import psycopg
@@ -151,11 +158,11 @@ def prepare_database(mode: str, args) -> str:
             for leftover in RESULTS.glob("bench.db*"):
                 leftover.unlink()
         elif database.exists():
-            return url
+            return init_db(url)
     else:
         url = args.postgres
         if not args.reseed and postgres_products(url) not in (None, 0):
-            return url
+            return init_db(url)
         recreate_postgres(url)
     print(f"Seeding {products:,} products, {cooperatives:,} cooperatives, {orders:,} orders…")
     started = time.monotonic()

@@ -6,6 +6,8 @@ order page's header, what is left to transfer, the account's list, the cancelled
 
 import html
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -30,8 +32,11 @@ def vnd(amount: int) -> str:
 
 
 def page_of(response) -> str:
+    """The page, checked: every cancel on it sits inside a confirmation."""
     assert response.status_code == 200
-    return response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert unconfirmed_cancels(page) == []
+    return page
 
 
 def confirmation(page: str, details_id: str) -> str:
@@ -295,17 +300,213 @@ def test_the_booth_request_confirmations_and_their_posts(client, db, make, fair,
     assert db.session.get(BoothRequest, theirs.id).status == "cancelled"
 
 
-def test_every_cancel_form_of_the_site_is_behind_a_confirmation():
-    """No template posts to a cancel except from inside the macro's <details>."""
-    from pathlib import Path
+# --- the guard: every cancel of the site is inside a confirmation --------------------------------
+#
+# A cancel is anything that would cancel when posted: a URL of a cancel endpoint (in a form's
+# action, hx-post, formaction, or a url_for naming an endpoint with "cancel" in it, in either
+# quotes), or a submitted status of "cancelled" (a hidden `to`, a button's or an option's
+# value, hx-vals). Each must be inside the confirmation: the <details class="confirm"> of
+# templates/macros/cancel.html, which a template reaches through `cancel_confirm(...)` (its
+# first argument, the action, and its call block, the form's own fields).
 
-    root = Path(__file__).resolve().parents[1] / "templates"
-    cancel_form = re.compile(r"<form[^>]*action=\"\{\{ url_for\('[\w.]*cancel[\w.]*'")
-    cancel_button = re.compile(r"<button[^>]*value=\"cancelled\"")
-    offenders = [
-        str(path.relative_to(root))
-        for path in root.rglob("*.html")
-        if cancel_form.search(text := path.read_text(encoding="utf-8"))
-        or cancel_button.search(text)
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+CANCEL_URL = re.compile(r"/cancel\b", re.I)
+HX_POSTS = ("hx-post", "hx-put", "hx-patch", "hx-delete")
+
+
+def _cancels_here(tag: str, attrs: dict[str, str], posted: bool) -> bool:
+    """Whether this element, on its own, cancels: it posts to a cancel URL, or it submits
+    "cancelled" in a form that posts."""
+    if any(
+        CANCEL_URL.search(attrs.get(name) or "") for name in ("action", "formaction", *HX_POSTS)
+    ):
+        return True
+    if "cancelled" in (attrs.get("hx-vals") or ""):
+        return True
+    value = (attrs.get("value") or "").strip().lower()
+    if value == "cancelled" and tag in ("input", "button", "option"):
+        return posted or "form" in attrs or any(name in attrs for name in HX_POSTS)
+    return False
+
+
+class _CancelFinder(HTMLParser):
+    """The elements of a rendered page that cancel outside any <details class="confirm">."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.details: list[bool] = []  # open <details>, whether each is a confirmation
+        self.forms: list[bool] = []  # open <form>, whether each posts
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "details":
+            self.details.append("confirm" in attrs.get("class", "").split())
+        if tag == "form":
+            posts = attrs.get("method", "").lower() == "post" or any(n in attrs for n in HX_POSTS)
+            self.forms.append(posts)
+        posted = bool(self.forms) and self.forms[-1]
+        if _cancels_here(tag, attrs, posted) and not any(self.details):
+            self.found.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if tag == "details" and self.details:
+            self.details.pop()
+        if tag == "form" and self.forms:
+            self.forms.pop()
+
+
+def unconfirmed_cancels(page: str) -> list[str]:
+    """The tags of a rendered page that would cancel without the confirmation first."""
+    finder = _CancelFinder()
+    finder.feed(page)
+    finder.close()
+    return finder.found
+
+
+# In a template (not rendered): the marks of a cancel, and the spans of the confirmation.
+TEMPLATE_CANCEL_MARKS = re.compile(
+    r"url_for\(\s*[\"'][\w.]*cancel"  # a cancel endpoint, in either quotes
+    r"|\b(?:action|formaction|hx-post|hx-put|hx-patch|hx-delete)\s*=\s*(?:\"[^\"]*|'[^']*|[^\s>\"']*)/cancel\b"
+    r"|\bvalue\s*=\s*[\"']?\s*cancelled\b"  # to/status/button/option value of cancelled
+    r"|\bhx-vals\s*=\s*(?:'[^']*cancelled|\"[^\"]*cancelled)",
+    re.I,
+)
+_JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
+_CALL_OPEN = re.compile(r"\{%-?\s*call\b")
+_CALL_CLOSE = re.compile(r"\{%-?\s*endcall\b[^%]*%\}")
+_DETAILS_OPEN = re.compile(r"<details\b([^>]*)>", re.I)
+_DETAILS_ANY = re.compile(r"<details\b[^>]*>|</details\s*>", re.I)
+
+
+def _span_to_close(text: str, start: int, opening: re.Pattern, closing: re.Pattern) -> int:
+    """Where the block opened at `start` closes (nested blocks counted); the end of the text
+    if it never does."""
+    depth, at = 0, start
+    tokens = re.compile(f"(?P<open>{opening.pattern})|(?P<close>{closing.pattern})", re.I | re.S)
+    for token in tokens.finditer(text, start):
+        depth += 1 if token.group("open") else -1
+        at = token.end()
+        if depth == 0:
+            return at
+    return len(text)
+
+
+def _confirmation_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for call in re.finditer(r"\{%-?\s*call\s+cancel_confirm\s*\(", text):
+        spans.append((call.start(), _span_to_close(text, call.start(), _CALL_OPEN, _CALL_CLOSE)))
+    for expression in re.finditer(r"\{\{-?\s*cancel_confirm\s*\(", text):
+        end = text.find("}}", expression.end())
+        spans.append((expression.start(), len(text) if end < 0 else end + 2))
+    for details in _DETAILS_OPEN.finditer(text):
+        classes = re.search(r"class\s*=\s*[\"']([^\"']*)[\"']", details.group(1))
+        if classes and "confirm" in classes.group(1).split():
+            end = _span_to_close(
+                text, details.start(), re.compile(r"<details\b[^>]*>"), re.compile(r"</details\s*>")
+            )
+            spans.append((details.start(), end))
+    return spans
+
+
+def unconfirmed_cancels_in_template(text: str) -> list[str]:
+    """The marks of a cancel in a template's source that are not inside a confirmation."""
+    text = _JINJA_COMMENT.sub(lambda comment: " " * len(comment.group()), text)
+    spans = _confirmation_spans(text)
+    return [
+        mark.group()
+        for mark in TEMPLATE_CANCEL_MARKS.finditer(text)
+        if not any(start <= mark.start() < end for start, end in spans)
     ]
-    assert offenders == []
+
+
+def test_every_cancel_form_of_the_site_is_behind_a_confirmation():
+    """No template cancels anything except from inside the macro's <details>."""
+    offenders = {
+        str(path.relative_to(TEMPLATES)): found
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        if (found := unconfirmed_cancels_in_template(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+    # The guard reads the templates that cancel: each names the confirmation.
+    for name in (
+        "marketplace/order.html",
+        "dashboard/order.html",
+        "tourism/booking.html",
+        "tourism/host/_booking_row.html",
+        "fairs/my_fairs.html",
+        "fairs/office/fair.html",
+    ):
+        assert "cancel_confirm(" in (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+# The ways a one-tap cancel could be written, each of which the guard must catch.
+ONE_TAP_CANCELS = [
+    """<form method="post" action="{{ url_for('marketplace.cancel_order', code=c, order_id=o) }}">
+       <button>Hủy</button></form>""",
+    """<form method="post" action='{{ url_for("dashboard.cancel_order", order_id=o) }}'>
+       <button>Hủy</button></form>""",
+    """<form hx-post="{{ url_for('tourism.cancel_booking', code=c) }}"><button>Hủy</button></form>""",
+    """<button hx-post="/bookings/{{ b.code }}/cancel">Hủy</button>""",
+    """<form method="post" action="{{ url_for('tourism_host.booking_status', booking_id=b.id) }}">
+       <input type="hidden" name="to" value="cancelled"><button>Hủy</button></form>""",
+    """<form method="post" action="{{ url_for('admin.decide_request', request_id=i.id) }}">
+       <button type="submit" name="to" value='cancelled'>Hủy</button></form>""",
+    """<form method="post" action="{{ url_for('admin.decide_request', request_id=i.id) }}">
+       <select name="to"><option value="cancelled">Hủy</option></select></form>""",
+    """<button hx-post="{{ url_for('tourism_host.booking_status', booking_id=b.id) }}"
+       hx-vals='{"to": "cancelled"}'>Hủy</button>""",
+    # Next to a confirmation is not inside it.
+    """{% call cancel_confirm(url_for('fairs.cancel_booth_request', request_id=i.id), _("Hủy"),
+       facts, id="x", keep_url="/") %}{% endcall %}
+       <form method="post" action="{{ url_for('fairs.cancel_booth_request', request_id=i.id) }}">
+       </form>""",
+]
+
+
+@pytest.mark.parametrize("markup", ONE_TAP_CANCELS)
+def test_the_guard_catches_a_one_tap_cancel_however_it_is_written(markup):
+    assert unconfirmed_cancels_in_template(markup) != []
+
+
+# Rendered, the same one-tap cancels (the URLs as the page has them).
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<form method="post" action="/orders/ABC/3/cancel"><button>Hủy</button></form>',
+        '<form hx-post="/bookings/ABC/cancel"><button>Hủy</button></form>',
+        '<form method="post" action="/dashboard/tourism/bookings/3/status">'
+        '<input type="hidden" name="to" value="cancelled"></form>',
+        '<form method="post" action="/admin/fairs/requests/3">'
+        '<button name="to" value="cancelled">Hủy</button></form>',
+        '<details><summary>Hủy</summary><form method="post" action="/orders/A/3/cancel"></form>'
+        "</details>",  # a <details> that is not the confirmation
+        '<details class="confirm"><summary>x</summary></details>'
+        '<form method="post" action="/orders/A/3/cancel"></form>',  # after it, not inside
+    ],
+)
+def test_the_page_check_catches_a_one_tap_cancel(markup):
+    assert unconfirmed_cancels(markup) != []
+
+
+def test_what_is_not_a_cancel_or_is_confirmed_passes():
+    confirmed = (
+        '<details class="confirm" id="cancel-1"><summary>Hủy</summary><div><form method="post" '
+        'action="/orders/A/1/cancel"><input type="hidden" name="to" value="cancelled">'
+        "</form></div></details>"
+    )
+    status_filter = (  # a GET filter of the orders by status does not cancel
+        '<form method="get" action="/dashboard/orders"><select name="status">'
+        '<option value="cancelled">Đã hủy</option></select></form>'
+    )
+    assert unconfirmed_cancels(confirmed + status_filter) == []
+    template = (
+        '{% if "cancelled" in moves %}{% call cancel_confirm(url_for("admin.decide_request", '
+        'request_id=i.id), _("Hủy"), facts, id="c", keep_url="/") %}'
+        '{% call other() %}{% endcall %}<input type="hidden" name="to" value="cancelled">'
+        "{% endcall %}{% endif %}"
+        "{{ cancel_confirm(url_for('fairs.cancel_booth_request', request_id=i.id), _('Hủy'), f,"
+        ' id="r", keep_url="/") }}'
+        '<span class="status status-cancelled">Đã hủy</span>'
+    )
+    assert unconfirmed_cancels_in_template(template) == []

@@ -1,13 +1,16 @@
 """On a phone (360 × 780): the checkout's total stays beside the order button, the ward list
 follows the province (htmx, the library's wards), the cart fits and its remove button is big
-enough to press; a buyer saves an address in the address book and orders with it."""
+enough to press; a buyer saves an address in the address book and orders with it, at 1280 px
+and at 360 px."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 from vietnam_provinces import Province, Ward
 
 PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def library_wards(province_name: str) -> set[str]:
@@ -94,7 +97,15 @@ def test_on_a_phone_the_total_is_beside_the_order_button_and_wards_follow(live_s
     context.close()
 
 
-def test_a_buyer_saves_an_address_and_orders_with_it(live_server, page):
+def fits_across(page) -> None:
+    """Nothing widens the page past the screen."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280px", "360px"])
+def test_a_buyer_saves_an_address_and_orders_with_it(live_server, page, viewport):
+    page.set_viewport_size(viewport)
     page.goto(f"{live_server}/login")
     page.fill("#email", "buyer@ocop.demo")
     page.fill("#password", "demo1234")
@@ -102,6 +113,7 @@ def test_a_buyer_saves_an_address_and_orders_with_it(live_server, page):
     page.goto(f"{live_server}/account")
     page.get_by_role("link", name=re.compile("Sổ địa chỉ")).click()
     expect(page).to_have_url(re.compile("/account/addresses$"))
+    fits_across(page)
 
     page.fill("#phone", "84 912 345 678")
     page.select_option("#province", "Cần Thơ")
@@ -115,6 +127,7 @@ def test_a_buyer_saves_an_address_and_orders_with_it(live_server, page):
     expect(saved).to_contain_text("Xã Hỏa Lựu, Cần Thơ")
     expect(saved).to_contain_text("0912 345 678")
     expect(saved.locator(".badge")).to_have_text("Mặc định")
+    fits_across(page)
 
     page.goto(f"{live_server}/products/khom-cau-duc")
     page.get_by_role("button", name="Thêm vào giỏ").first.click()
@@ -125,6 +138,7 @@ def test_a_buyer_saves_an_address_and_orders_with_it(live_server, page):
     expect(page.locator("#street")).to_have_value("Ấp Thạnh Mỹ")
     expect(page.locator("#ward")).to_have_value("Xã Hỏa Lựu")
     expect(page.locator("#checkout-total")).to_contain_text("20.000 ₫")
+    fits_across(page)
     page.get_by_role("button", name="Xác nhận đặt hàng").click()
     expect(page).to_have_url(re.compile(r"/orders/HG-\d{4}-\d{6}"))
     expect(page.locator("body")).to_contain_text("Xã Hỏa Lựu")

@@ -276,3 +276,67 @@ def test_beside_the_results_the_filters_are_there_in_every_browser(live_server, 
     expect(form).to_be_visible()
     form_box = form.bounding_box()
     assert form_box["x"] + form_box["width"] <= results.bounding_box()["x"]
+
+
+# The site's header and what is on top at the middle of a box (not covered by the header or
+# anything else); `[top, bottom]` of the header as the screen shows it.
+HEADER_BOX = """() => {
+  const box = document.querySelector(".site-header").getBoundingClientRect();
+  return [box.top, box.bottom];
+}"""
+ON_TOP = """(selector) => {
+  const e = document.querySelector(selector);
+  const box = e.getBoundingClientRect();
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  return hit !== null && (hit === e || e.contains(hit));
+}"""
+# The issue measured 265 px of header on a phone; two rows of 44 px targets fit in 120.
+HEADER_MOST = 120
+
+
+@pytest.mark.parametrize("path", ["/", "/products?q=khom", "/products/khom-cau-duc", "/tourism"])
+def test_on_a_phone_the_header_is_short_and_stays_on_screen(live_server, page, path):
+    """At 360 × 780 the sticky header is at most 120 px tall and, the page scrolled down,
+    is still at the top of the screen, the same height, its search and menu usable."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server}{path}")
+    top, bottom = page.evaluate(HEADER_BOX)
+    assert top == 0, f"the header starts at {top:.0f} px"
+    assert bottom - top <= HEADER_MOST, f"the header is {bottom - top:.0f} px tall"
+
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    assert page.evaluate("window.scrollY") > 300, "the page is too short to scroll: no test"
+    scrolled_top, scrolled_bottom = page.evaluate(HEADER_BOX)
+    assert (scrolled_top, scrolled_bottom) == (top, bottom), (
+        f"scrolled, the header spans {scrolled_top:.0f} to {scrolled_bottom:.0f} px"
+    )
+    for target in (".header-search button", "details.site-menu > summary"):
+        assert page.evaluate(ON_TOP, target), f"scrolled, {target} is covered or gone"
+
+
+def test_on_a_phone_a_products_price_and_buy_button_are_on_the_first_screen(live_server, page):
+    """/products/khom-cau-duc at 360 × 780: the price and "Thêm vào giỏ" are a bar on the
+    first screen, below the header, on top of the page, and still there scrolled to the end;
+    the button adds to the cart from there."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server}/products/khom-cau-duc")
+    bar = page.locator(".buy-bar")
+    price, button = bar.locator(".price-large"), bar.get_by_role("button", name="Thêm vào giỏ")
+    expect(price).to_contain_text("₫")
+    expect(button).to_be_visible()
+    _, header_bottom = page.evaluate(HEADER_BOX)
+    for moment in ("at first", "scrolled to the end"):
+        for name, selector in (("price", ".buy-bar .price-large"), ("button", ".buy-bar button")):
+            box = page.locator(selector).bounding_box()
+            assert box["y"] >= header_bottom and box["y"] + box["height"] <= PHONE["height"], (
+                f"{moment}, the {name} spans {box['y']:.0f} to {box['y'] + box['height']:.0f} px"
+            )
+            assert page.evaluate(ON_TOP, selector), f"{moment}, the {name} is covered"
+        assert button.bounding_box()["height"] >= 44
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        assert page.evaluate("window.scrollY") > 0
+    # The footer's end is not left under the bar.
+    footer = page.locator("footer").last.bounding_box()
+    assert footer["y"] + footer["height"] <= bar.bounding_box()["y"] + 1
+    button.click()
+    expect(bar.locator(".add-status")).not_to_be_empty()

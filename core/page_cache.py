@@ -45,7 +45,7 @@ from core.db import write_transaction
 from core.extensions import db
 from core.logging import request_id_from
 from core.models import utcnow
-from core.page_parts import remember_version
+from core.page_parts import LONGEST_KEPT_QUERY, remember_version
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,8 @@ cache = Cache()
 # version alone (an order, a bank notice, a mail). Every other table carries the version's
 # triggers (tests/test_page_cache.py checks both ways). A lot is here: its units and scans
 # change with every sale and scan, and the product page shows the product's stock, not its lots.
+# Users too: no page shows an account (a review keeps its author's shown name), and a sign-up,
+# a logout or a language chosen would otherwise renew every kept page.
 TABLES_NOT_ON_PAGES = frozenset(
     {
         "audit_events",
@@ -74,6 +76,7 @@ TABLES_NOT_ON_PAGES = frozenset(
         "refunds",
         "saved_addresses",
         "statement_uploads",
+        "users",
     }
 )
 # What a guest's session may hold and still be served the guests' page (Flask-Login marks any
@@ -117,6 +120,16 @@ def version_trigger_sql(dialect: str, table: str) -> list[str]:
         f"CREATE TRIGGER IF NOT EXISTS page_version_{table}_{verb.lower()} "
         f'AFTER {verb} ON "{table}" BEGIN UPDATE page_version SET version = version + 1; END'
         for verb in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
+def drop_version_trigger_sql(dialect: str, table: str) -> list[str]:
+    """The statements that take version_trigger_sql's triggers off `table` again."""
+    if dialect == "postgresql":
+        return [f'DROP TRIGGER IF EXISTS page_version_{table} ON "{table}"']
+    return [
+        f"DROP TRIGGER IF EXISTS page_version_{table}_{verb}"
+        for verb in ("insert", "update", "delete")
     ]
 
 
@@ -224,7 +237,8 @@ class PageCache:
     def __call__(self, environ, start_response):
         # A query longer than any form of ours makes is a crawler's or an attacker's: pages
         # kept for each would only push out the real ones.
-        if environ.get("REQUEST_METHOD") != "GET" or len(environ.get("QUERY_STRING", "")) > 256:
+        query = environ.get("QUERY_STRING", "")
+        if environ.get("REQUEST_METHOD") != "GET" or len(query) > LONGEST_KEPT_QUERY:
             return self.wsgi_app(environ, start_response)
         language = self.guest_language(environ)
         if language is None:

@@ -14,9 +14,12 @@ cannot (a logged-in buyer, a guest with a cart), and a guest's first visit after
 
 A part is everyone's, so it must not hold anything of one person's. Its forms' CSRF token is a
 mark, put back per answer (the reader's token, or the field left out on a page kept for
-guests: page_cache.page_csrf_token); calling csrf_token() in a kept part is an error.
+guests: page_csrf_token); csrf_token(), current_user, session or cart_count read in a kept or
+layout part is an error. A part changed without the version (a restore with its triggers off)
+lasts PAGE_CACHE_SECONDS at most, as a kept page does.
 """
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
@@ -30,7 +33,11 @@ from sqlalchemy import text
 from core import clock
 from core.extensions import db
 
-MAX_KEPT_BLOCKS = 1_000  # per process: a product body is about 15 kB
+MAX_KEPT_PARTS = 1_000  # per process: a product's part is about 15 kB, 24 results 25 kB
+# A query longer than any form of ours makes is a crawler's: its parts are not kept.
+LONGEST_KEPT_QUERY = 256
+# What a template could read of one reader: refused while a part for everyone is rendered.
+_READERS_OWN = ("current_user", "session", "cart_count")
 # In a template's text only where a template put it: typed text with "<" is escaped.
 TOKEN_MARK = Markup("<!--reader-csrf-token-->")
 _TOKEN_FIELD = f'<input type="hidden" name="csrf_token" value="{TOKEN_MARK}">'
@@ -38,22 +45,26 @@ _VERSION = "ocop.page_version"  # in the WSGI environ: the version the page cach
 
 
 class Rendered:
-    """At most `size` rendered parts, by key, the least recently used dropped first."""
+    """At most `size` rendered parts, by key, the least recently used dropped first, each for
+    `max_age` seconds at most (None: as long as it stays in)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, max_age: float | None = None):
         self.size = size
-        self._parts: OrderedDict = OrderedDict()
+        self.max_age = max_age
+        self._parts: OrderedDict = OrderedDict()  # key: (part, when it was rendered)
         self._lock = Lock()  # gunicorn's threads share it
 
     def get(self, key: tuple, render: Callable[[], object]):
+        now = time.monotonic()
         with self._lock:
-            part = self._parts.get(key)
-            if part is not None:
+            kept = self._parts.get(key)
+            if kept is not None and (self.max_age is None or now - kept[1] < self.max_age):
                 self._parts.move_to_end(key)
-                return part
+                return kept[0]
         part = render()
         with self._lock:
-            self._parts[key] = part
+            self._parts[key] = (part, now)
+            self._parts.move_to_end(key)
             if len(self._parts) > self.size:
                 self._parts.popitem(last=False)
         return part
@@ -76,7 +87,12 @@ def kept_part(template: str, load: Callable[[], dict]) -> dict[str, Markup]:
     """`template` (a page's own part, not extending the layout) rendered with the context
     `load()` returns, once per page version, language, day and URL: {"body": its text, and
     each of its top-level {% set name %}…{% endset %} (a title, the JSON-LD)}."""
-    if not current_app.config["PAGE_PARTS"]:
+    keep = (
+        current_app.config["PAGE_PARTS"]
+        and request.method in ("GET", "HEAD")  # never a write's own, uncommitted reading
+        and len(request.query_string) <= LONGEST_KEPT_QUERY
+    )
+    if not keep:
         part = _render_part(template, load())
     else:
         key = (template, page_version(), str(get_locale()), clock.today(), request.url)
@@ -96,7 +112,7 @@ def layout_part(template: str, **values) -> Markup:
     process for each."""
     key = (template, str(get_locale()), request.script_root, *sorted(values.items()))
     return current_app.extensions["layout_parts"].get(
-        key, lambda: Markup(render_template(template, **values))
+        key, lambda: _render_part(template, dict(values))["body"]
     )
 
 
@@ -107,6 +123,7 @@ def rendering_kept_part() -> bool:
 def _render_part(name: str, context: dict) -> dict[str, Markup]:
     app = current_app._get_current_object()
     app.update_template_context(context)
+    context.update({name: _NotInKeptPart(name) for name in _READERS_OWN})
     g.rendering_kept_part = True
     try:
         # Jinja's template module: the rendered text and the template's exported variables.
@@ -129,9 +146,22 @@ def _with_readers_token(html: Markup) -> Markup:
     if TOKEN_MARK not in html:
         return html
     token = page_csrf_token()
+    # On plain text: MarkupSafe before 3 escapes what Markup.replace looks for.
     if not token:
-        return Markup(html.replace(_TOKEN_FIELD, ""))
-    return Markup(html.replace(TOKEN_MARK, token))
+        return Markup(str(html).replace(_TOKEN_FIELD, ""))
+    return Markup(str(html).replace(str(TOKEN_MARK), token))
+
+
+class _NotInKeptPart:
+    """A reader's own value (current_user, session…) in a part kept for everyone: an error."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def _refuse(self, *args, **kwargs):
+        raise RuntimeError(f"a kept part is everyone's: it cannot show {self._name}")
+
+    __getattr__ = __getitem__ = __bool__ = __iter__ = __str__ = __html__ = _refuse
 
 
 def _refused_in_kept_parts(generate):
@@ -144,7 +174,7 @@ def _refused_in_kept_parts(generate):
 
 
 def init_app(app) -> None:
-    app.extensions["page_parts"] = Rendered(MAX_KEPT_BLOCKS)
+    app.extensions["page_parts"] = Rendered(MAX_KEPT_PARTS, app.config["PAGE_CACHE_SECONDS"])
     app.extensions["layout_parts"] = Rendered(100)  # a few per language
     app.jinja_env.globals.update(page_csrf_token=page_csrf_token, layout_part=layout_part)
     if "csrf_token" in app.jinja_env.globals:

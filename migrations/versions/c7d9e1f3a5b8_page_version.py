@@ -9,7 +9,12 @@ Create Date: 2026-12-02 14:05:00
 from alembic import op
 import sqlalchemy as sa
 
-from core.page_cache import BUMP_FUNCTION_SQL, fresh_version, version_trigger_sql
+from core.page_cache import (
+    BUMP_FUNCTION_SQL,
+    drop_version_trigger_sql,
+    fresh_version,
+    version_trigger_sql,
+)
 
 # revision identifiers, used by Alembic.
 revision = 'c7d9e1f3a5b8'
@@ -46,11 +51,8 @@ def upgrade():
 def downgrade():
     dialect = op.get_bind().dialect.name
     for table in TABLES:
-        if dialect == "postgresql":
-            op.execute(f'DROP TRIGGER IF EXISTS page_version_{table} ON "{table}"')
-        else:
-            for verb in ("insert", "update", "delete"):
-                op.execute(f"DROP TRIGGER IF EXISTS page_version_{table}_{verb}")
+        for statement in drop_version_trigger_sql(dialect, table):
+            op.execute(statement)
     op.drop_table("page_version")
     if dialect == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS bump_page_version()")

@@ -20,6 +20,7 @@ a browser without ::details-content too.
 """
 
 import re
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -152,15 +153,20 @@ def test_every_page_fits_a_phone(app, world, world_server, browser, role):  # no
     )
 
 
+def log_in_to(page, live_server, email: str, path: str) -> None:
+    """A demo account through the login form, landing where `next` says."""
+    page.goto(f"{live_server}/login?next={quote(path, safe='/')}")
+    page.fill("#email", email)
+    page.fill("#password", "demo1234")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{path}")
+
+
 def test_an_areas_menu_is_one_row_that_shows_the_current_page(live_server, page):
     """On a phone the dashboard's ten tabs are one row that scrolls sideways, not four rows
     above every page, and the tab of the page one is on is brought into view."""
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server}/login?next=/dashboard/trainings")
-    page.fill("#email", "htx.kynhu@ocop.demo")
-    page.fill("#password", "demo1234")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/dashboard/trainings")
+    log_in_to(page, live_server, "htx.kynhu@ocop.demo", "/dashboard/trainings")
     nav = page.locator(".dash-nav")
     tab = nav.locator("[aria-current=page]")
     nav_box, tab_box = nav.bounding_box(), tab.bounding_box()
@@ -176,24 +182,27 @@ def first_card_top(page, selector: str) -> float:
     return top
 
 
+def open_the_drawer(page, form_selector: str, label: str, first_card: str):
+    """The closed drawer says `label` and the first result is on the first screen; opened,
+    its form shows. The drawer's summary and form."""
+    toggle, form = page.locator(".filter-drawer > summary"), page.locator(form_selector)
+    expect(toggle).to_have_text(label)
+    expect(form).to_be_hidden()
+    assert first_card_top(page, first_card) < PHONE["height"]
+    toggle.click()
+    expect(form).to_be_visible()
+    return toggle, form
+
+
 def test_on_a_phone_the_menu_and_the_filter_drawer_open_and_fit(live_server, page):
     """A buyer at 360 px: the closed drawer says one filter is on and the results come first;
     open, it fits and its summary and button are 44 px; a filter changed inside it (htmx)
     updates the count. The menu opens, fits, its every link and button is a 44 px target, and
     it leads to the account and logs out."""
     page.set_viewport_size(PHONE)
-    page.goto(f"{live_server}/login?next=/products%3Fin_stock%3D1")
-    page.fill("#email", "buyer@ocop.demo")
-    page.fill("#password", "demo1234")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/products?in_stock=1")
+    log_in_to(page, live_server, "buyer@ocop.demo", "/products?in_stock=1")
 
-    toggle, form = page.locator(".filter-drawer > summary"), page.locator("#catalogue-filters")
-    expect(toggle).to_have_text("Lọc (1)")
-    expect(form).to_be_hidden()
-    assert first_card_top(page, "#results .product-card") < PHONE["height"]
-    toggle.click()
-    expect(form).to_be_visible()
+    toggle, form = open_the_drawer(page, "#catalogue-filters", "Lọc (1)", "#results .product-card")
     expect(page.locator("#in_stock")).to_be_checked()
     problems = [f"drawer open: {problem}" for problem in phone_problems(page)]
     problems += page.evaluate(
@@ -233,12 +242,7 @@ def test_on_a_phone_the_listings_come_before_their_filters(live_server, page):
     drawer; chosen there, the new page says so on the closed drawer."""
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server}/tourism")
-    toggle, form = page.locator(".filter-drawer > summary"), page.locator(".filter-drawer > form")
-    expect(toggle).to_have_text("Lọc")
-    expect(form).to_be_hidden()
-    assert first_card_top(page, ".results .listing-card") < PHONE["height"]
-    toggle.click()
-    expect(form).to_be_visible()
+    toggle, form = open_the_drawer(page, ".filter-drawer > form", "Lọc", ".results .listing-card")
     for field in ("#kind", "#district", "#date", "#guests", "#max_price"):
         expect(form.locator(field)).to_be_visible()
     problems = phone_problems(page)

@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/ocop_bench"
 # The public pages a guest reads, each measured twice: from the app as it is (page cache on)
-# and from a second server with PAGE_CACHE=off. Requests without cookies, as a new visitor's.
+# and from a second server with PAGE_CACHE=off (its parts of pages kept: core.page_parts);
+# the goals' three also from a third with PAGE_PARTS=off too ("cold": every part rendered, as
+# on the first read after a change). Requests without cookies, as a new visitor's.
 GUEST_PAGES = {
     "catalogue": "/products",
     "catalogue page 50": "/products?page=50",
@@ -44,11 +46,13 @@ GUEST_PAGES = {
     "tourism": "/tourism",
     "fairs": "/fairs",
 }
+COLD_PAGES = ("catalogue", "search", "product page")
 BUYER = "buyer@ocop.demo"
-# name: (url, who is logged in, which server: "app" or "uncached")
+# name: (url, who is logged in, which server: "app", "uncached" or "cold")
 PAGES = {
     **{f"{name} (cached)": (path, None, "app") for name, path in GUEST_PAGES.items()},
     **{f"{name} (uncached)": (path, None, "uncached") for name, path in GUEST_PAGES.items()},
+    **{f"{name} (cold)": (GUEST_PAGES[name], None, "cold") for name in COLD_PAGES},
     "buyer catalogue": ("/products", BUYER, "app"),
     "buyer product page": ("/products/khom-cau-duc", BUYER, "app"),
     "cooperative orders": ("/dashboard/orders", "htx.kynhu@ocop.demo", "app"),
@@ -253,10 +257,12 @@ def measure(mode: str, url: str, duration: int, rounds: int) -> dict:
     workers = SIZES[mode][3]
     # The same logging for all the servers.
     env = server_environment(url)
-    ports = {"app": free_port(), "uncached": free_port(), "hello": free_port()}
+    ports = {name: free_port() for name in ("app", "uncached", "cold", "hello")}
+    uncached = {**env, "PAGE_CACHE": "off"}
     servers = [
         serve("app:create_app()", ports["app"], env, workers),
-        serve("app:create_app()", ports["uncached"], {**env, "PAGE_CACHE": "off"}, workers),
+        serve("app:create_app()", ports["uncached"], uncached, workers),
+        serve("app:create_app()", ports["cold"], {**uncached, "PAGE_PARTS": "off"}, workers),
         serve("bench.hello:app", ports["hello"], env, workers),
     ]
     bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}

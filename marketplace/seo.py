@@ -26,7 +26,10 @@ def product_ld(product, today: date, reviews=()) -> dict:
         "url": url_for("marketplace.product", slug=product.slug, _external=True),
         "image": [_image(i.path) for i in product.images],
         "category": gettext(GROUP_NAMES[product.group]) if product.group in GROUP_NAMES else "",
-        "brand": {"@type": "Organization", "name": product.cooperative.name},
+        # The registered brand (nhãn hiệu) where the cooperative has one, else the maker.
+        "brand": {"@type": "Brand", "name": product.cooperative.brand}
+        if product.cooperative.brand
+        else {"@type": "Organization", "name": product.cooperative.name},
         "offers": {
             "@type": "Offer",
             "price": product.price,

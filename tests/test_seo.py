@@ -64,6 +64,15 @@ def test_product_page_has_product_with_offer(client, world):
     assert f'<link rel="canonical" href="http://localhost/products/{product.slug}">' in body
     assert '<meta property="og:type" content="product">' in body
     assert '<meta name="description"' in body
+    assert data["brand"] == {"@type": "Organization", "name": "HTX Kỳ Như"}
+
+
+def test_a_registered_brand_is_the_products_brand(client, db, world):
+    cooperative, product, _fair = world
+    cooperative.brand = "Cá Kỳ Như"
+    db.session.commit()
+    (data,) = json_ld(client.get(f"/products/{product.slug}").get_data(as_text=True))
+    assert data["brand"] == {"@type": "Brand", "name": "Cá Kỳ Như"}
 
 
 def test_cooperative_listing_and_fair_types(client, world):

@@ -42,7 +42,7 @@ def recalls_page():
     return render_template(
         "admin/recalls.html",
         lots=lots,
-        told={lot.id: recalls.told(lot.id) for lot in lots},
+        told=recalls.told_of([lot.id for lot in lots]),
         products=_products_with_lots(),
         trace=trace,
         product_id=product_id,

@@ -373,6 +373,10 @@ def test_the_office_finds_recalls_and_lists_who_was_told(client, db, lot, admin,
     listing = client.get("/admin/recalls").get_data(as_text=True)
     assert "Cá thát lát rút xương" in listing and "Bao bì bị hở" in listing
     assert recalls.told(lot.id) == recalls.Told(buyers=4, sent=2, waiting=0, failed=1)
+    assert recalls.told_of([lot.id, lot.id + 1000]) == {
+        lot.id: recalls.Told(buyers=4, sent=2, waiting=0, failed=1),
+        lot.id + 1000: recalls.Told(buyers=0),
+    }
     buyers = client.get(f"/admin/recalls/{lot.id}").get_data(as_text=True)
     for order in [*five_buyers, unreachable]:
         assert order.code in buyers
@@ -380,3 +384,31 @@ def test_the_office_finds_recalls_and_lists_who_was_told(client, db, lot, admin,
     assert "Không có email: hãy gọi điện" in buyers
     audit = client.get("/admin/audit").get_data(as_text=True)
     assert "Thu hồi lô sản phẩm" in audit
+
+
+def test_the_offices_list_reads_every_recall_in_the_same_statements(
+    app, client, db, product, admin, count_queries
+):
+    def recall_a_lot(day: int) -> None:
+        lot = record_lot(product, quantity=5, packed_on=date(2026, 11, day), code=f"2611{day}-9")
+        buy(lot, 1, email=f"buyer{day}@example.vn")
+        buy(lot, 2, email=f"other{day}@example.vn")
+        with app.test_request_context():
+            recalls.recall_lot(lot.id, reason=f"Lý do {day}", actor=admin)
+
+    def statements() -> int:
+        client.get("/admin/recalls")
+        with count_queries() as counter:
+            page = client.get("/admin/recalls")
+        assert page.status_code == 200
+        return counter.count
+
+    login(client, admin)
+    recall_a_lot(10)
+    one = statements()
+    for day in (11, 12, 13):
+        recall_a_lot(day)
+    assert statements() == one
+    told = recalls.told_of([lot.id for lot in recalls.recalls()])
+    assert [t.buyers for t in told.values()] == [2, 2, 2, 2]
+    assert all(t.sent == 2 for t in told.values())  # the test's queue sends at once

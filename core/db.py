@@ -18,7 +18,8 @@ import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from flask import current_app, has_request_context
+from flask import current_app, flash, has_request_context
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -34,6 +35,15 @@ _WRITING_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 class TryAgain(RuntimeError):
     """The database was too busy (a lock wait ran out); the person may simply try again."""
+
+
+def busy_message() -> str:
+    """What a person is told on TryAgain where nothing of theirs was saved."""
+    return _("Hệ thống đang bận. Vui lòng thử lại.")
+
+
+def flash_busy() -> None:
+    flash(busy_message(), "error")
 
 
 class UnguardedWrite(RuntimeError):

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from core import notifications
 from core.admin import admin
-from core.db import TryAgain
+from core.db import TryAgain, flash_busy
 from core.labels import CHANNEL_NAMES, MESSAGE_STATUS_NAMES
 
 bp = Blueprint("messages", __name__)
@@ -47,5 +47,5 @@ def send_message_again(message_id: int):
         else:
             flash(_("Thư này không ở trạng thái gửi lỗi (có thể đã được gửi lại)."), "info")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(url_for("admin.office_messages", status="failed"))

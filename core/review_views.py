@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import pictures, reviews, uploads
 from core.bounds import number_arg
-from core.db import TryAgain
+from core.db import TryAgain, busy_message
 from core.forms import ReplyForm, ReviewForm
 from core.i18n import current_language, localized
 from core.uploads import UploadRejected, max_image_bytes, upload_folder
@@ -181,7 +181,7 @@ def owner_routes(blueprint, reviewed: reviews.Reviewed, template: str) -> None:
         except reviews.ReviewError as error:
             return refused_reply(review_id, typed, error.message)
         except TryAgain:
-            return refused_reply(review_id, typed, _("Hệ thống đang bận. Vui lòng thử lại."))
+            return refused_reply(review_id, typed, busy_message())
         return redirect(back)
 
     blueprint.add_url_rule("/reviews", view_func=reviews_page, methods=["GET"])

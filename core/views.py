@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from core import accounts, hooks, reviews
 from core.accounts import EmailTaken, authenticate, register_user
-from core.db import TryAgain, database_is_reachable
+from core.db import TryAgain, database_is_reachable, flash_busy
 from core.extensions import db, login_manager
 from core.forms import (
     ForgotPasswordForm,
@@ -79,7 +79,7 @@ def login():
             try:
                 accounts.log_in(user, remember=form.remember.data)
             except TryAgain:
-                flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+                flash_busy()
                 return render_template("core/login.html", form=form)
             flash(_("Xin chào, %(name)s!", name=user.name), "success")
             return redirect(_landing(user))
@@ -111,7 +111,7 @@ def register():
         except EmailTaken:
             form.email.errors.append(_("Email này đã có tài khoản. Hãy đăng nhập."))
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            flash_busy()
         else:
             if user.role == "cooperative":
                 flash(_("Đã đăng ký. Hợp tác xã của bạn đang chờ Văn phòng OCOP duyệt."), "info")
@@ -146,7 +146,7 @@ def logout():
         try:
             accounts.end_sessions(current_user.id, current_user.session_token)
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            flash_busy()
             return redirect(url_for("core.account"))
     logout_user()
     flash(_("Bạn đã đăng xuất."), "info")
@@ -171,7 +171,7 @@ def change_password():
         except accounts.WrongPassword:
             form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            flash_busy()
         else:
             flash(_("Đã đổi mật khẩu. Các thiết bị khác đã được đăng xuất."), "success")
             return redirect(url_for("core.account"))
@@ -190,7 +190,7 @@ def forgot_password():
                 form.email.data, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
             )
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            flash_busy()
         else:
             flash(
                 _(
@@ -232,7 +232,7 @@ def reset_password(token: str):
         except accounts.InvalidResetLink as error:
             return _dead_reset_link(error, max_age)
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            flash_busy()
         else:
             flash(_("Đã đặt mật khẩu mới. Các thiết bị khác đã được đăng xuất."), "success")
             return redirect(url_for("core.account"))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.admin import admin
-from core.db import TryAgain
+from core.db import TryAgain, flash_busy
 from core.extensions import db
 from core.models import utcnow
 from core.submissions import new_form_token, submit_once
@@ -70,7 +70,7 @@ def new_fair():
                 _("Mẫu mã không hợp lệ: dùng {row} (A, B, …) và {col} (1, 2, …), ví dụ {row}{col}.")
             )
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            flash_busy()
         else:
             # The same answer to the same form sent twice: the fair the first one made.
             flash(
@@ -115,7 +115,7 @@ def edit_fair(fair_id: int):
         try:
             fair_rules.update_fair(fair.id, _fair_fields(form), actor_id=current_user.id)
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            flash_busy()
         else:
             flash(_("Đã lưu hội chợ."), "success")
             return redirect(url_for("admin.fair", fair_id=fair.id))
@@ -168,7 +168,7 @@ def edit_booth(fair_id: int, booth_id: int):
     try:
         fair_rules.update_booth(fair_id, booth_id, fields, actor_id=current_user.id)
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
         return _fair_page(booth.fair, form, booth.id)
     flash(_("Đã lưu gian %(code)s.", code=booth.code), "success")
     return redirect(url_for("admin.fair", fair_id=fair_id))
@@ -192,7 +192,7 @@ def decide_request(request_id: int):
     except fair_rules.FairError as error:
         flash(fair_error_message(error), "error")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(url_for("admin.fair", fair_id=booth_request.fair_id))
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.clock import today
-from core.db import TryAgain
+from core.db import TryAgain, busy_message, flash_busy
 from core.extensions import db, login_manager
 from core.labels import N_
 from core.limits import limited
@@ -197,7 +197,7 @@ def request_booth(slug: str, code: str):
     except booths.FairError as error:
         return _booth_page(item, found, form, fair_error_message(error))
     except TryAgain:
-        return _booth_page(item, found, form, _("Hệ thống đang bận. Vui lòng thử lại."))
+        return _booth_page(item, found, form, busy_message())
     flash(_("Đã đăng ký gian hàng %(code)s; ban tổ chức sẽ duyệt.", code=found.code), "success")
     if request.htmx:
         response = _booth_page(item, _booth_or_404(item.id, code), None)
@@ -219,7 +219,7 @@ def join_waitlist(slug: str):
     except booths.FairError as error:
         flash(fair_error_message(error), "error")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(url_for("fairs.fair", slug=slug))
 
 
@@ -254,5 +254,5 @@ def cancel_booth_request(request_id: int):
     except booths.FairError as error:
         flash(fair_error_message(error), "error")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(url_for("fairs.my_booth_requests"))

@@ -3,12 +3,12 @@ told, a lot found by its trace code or its product and lot code and recalled, an
 buyers with each one's messages. Rules in marketplace.recalls."""
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.admin import admin
 from core.bounds import number_arg
+from core.db import busy_message
 from core.extensions import db
 from core.labels import CHANNEL_NAMES, MESSAGE_STATUS_NAMES
 from marketplace import recalls
@@ -57,7 +57,7 @@ def recall(lot_id: int):
     if lot is None:
         abort(404)
     form = RecallForm()
-    if recalls.recall_posted(lot, form, current_user, _("Hệ thống đang bận. Vui lòng thử lại.")):
+    if recalls.recall_posted(lot, form, current_user, busy_message()):
         return redirect(url_for("admin.recall", lot_id=lot.id))
     recalled = lot.status == "recalled"
     return render_template(

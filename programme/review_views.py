@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from core.admin import admin
 from core.bounds import number_arg
-from core.db import TryAgain
+from core.db import TryAgain, flash_busy
 from core.extensions import db
 from core.forms import HideReviewForm
 from marketplace import reviews as shop_reviews
@@ -48,5 +48,5 @@ def hide_review(kind: str, review_id: int):
     except moderation.ReasonRequired:
         flash(_("Hãy ghi lý do; người viết và hợp tác xã sẽ đọc lý do này."), "error")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(back)

@@ -17,7 +17,7 @@ from core import formatting
 from core.admin import admin
 from core.audit import AuditEvent
 from core.clock import today
-from core.db import TryAgain, write_transaction
+from core.db import TryAgain, flash_busy, write_transaction
 from core.extensions import db
 from core.models import User
 from core.notifications import Recipient, notify
@@ -112,7 +112,7 @@ def moderate_cooperative(cooperative_id: int, action: str):
     except moderation.WrongState:
         flash(_("Hợp tác xã không ở trạng thái cho phép thao tác này."), "error")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     else:
         name = cooperative.name
         messages = {
@@ -145,7 +145,7 @@ def hide_product(product_id: int):
     except moderation.ReasonRequired:
         flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(url_for("admin.product_ratings", product_id=product.id))
 
 
@@ -160,7 +160,7 @@ def hide_listing(listing_id: int):
     except moderation.ReasonRequired:
         flash(_("Hãy ghi lý do; hợp tác xã sẽ đọc lý do này."), "error")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(url_for("admin.listings"))
 
 
@@ -216,7 +216,7 @@ def product_ratings(product_id: int):
         except RatingError as error:
             form.points_a.errors.append(_rating_error(form.criteria.data, error))
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            flash_busy()
         else:
             # The same answer to the same form sent twice: the rating the first one recorded.
             stars = _stars(form)
@@ -304,7 +304,7 @@ def admin_trainings():
         try:
             address = submit_once(form.form_token.data, lambda: _create_training(form))
         except TryAgain:
-            flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+            flash_busy()
         else:
             flash(_("Đã tạo buổi tập huấn."), "success")
             return redirect(address)
@@ -334,7 +334,7 @@ def attendance(registration_id: int):
             registration.id, request.form.get("attended") == "1", current_user.id
         )
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(url_for("admin.admin_trainings"))
 
 
@@ -366,7 +366,7 @@ def register_training(training_id: int):
     except trainings.TrainingPast:
         flash(_("Buổi tập huấn đã qua."), "error")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(url_for("programme.trainings_page"))
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from core import formatting
 from core.bounds import day_arg, number_arg
 from core.clock import today
-from core.db import TryAgain
+from core.db import TryAgain, flash_busy
 from core.extensions import db
 from core.i18n import current_language, localized
 from core.limits import limited
@@ -520,5 +520,5 @@ def cancel_booking(code: str):
     except bookings.IllegalBookingMove:
         flash(_("Đặt chỗ này không thể hủy nữa."), "error")
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(_booking_url(item))

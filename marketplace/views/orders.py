@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from core.db import TryAgain
+from core.db import TryAgain, flash_busy
 from core.extensions import db
 from core.i18n import current_language, localized
 from core.labels import N_
@@ -332,7 +332,7 @@ def cancel_order(code: str, order_id: int):
             _("Đơn %(code)s không thể hủy nữa (người bán đã xác nhận).", code=order_.code), "error"
         )
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(_order_url(checkout))
 
 
@@ -370,7 +370,7 @@ def order_received(code: str, order_id: int):
                 _("Đơn %(code)s chưa được giao nên chưa thể xác nhận.", code=order_.code), "error"
             )
     except TryAgain:
-        flash(_("Hệ thống đang bận. Vui lòng thử lại."), "error")
+        flash_busy()
     return redirect(_order_url(checkout) + f"#order-part-{order_.id}")
 
 

@@ -11,6 +11,7 @@ from core.models import Commune
 from core.text import slugify
 from marketplace.demo_data import (
     ACCOUNTS,
+    COOPERATIVE_BRANDS,
     COOPERATIVE_STORIES_EN,
     COOPERATIVES,
     DEMO_GTINS,
@@ -64,6 +65,7 @@ def seed_marketplace() -> None:
             bank_account=account,
             bank_account_name=holder_name(name),
             story=story,
+            brand=COOPERATIVE_BRANDS.get(key),
         )
         fill_english(cooperatives[key], story_en=COOPERATIVE_STORIES_EN[key])
     for email, name, role, cooperative_key in ACCOUNTS:

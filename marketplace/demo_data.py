@@ -5,6 +5,10 @@ beyond HTX Kỳ Như and HTX An Phát, prices, stock, points and decision number
 demo values (approx.), not official figures.
 """
 
+# The marks printed on a demo cooperative's packaging (the trace page's "Nhãn hiệu"): the
+# province's certification mark for its featherback (DOMAIN.md); the others have none.
+COOPERATIVE_BRANDS = {"kynhu": "Cá thát lát Hậu Giang (nhãn hiệu chứng nhận)"}
+
 # key: (name, kind, district, commune, founded, phone, bank BIN, account, story)
 COOPERATIVES = {
     "kynhu": (

@@ -399,6 +399,12 @@ def test_the_seeded_demo_keeps_stock_and_lots_together(app, db):
     assert lots.expiry_warnings(pineapple.cooperative_id), "no demo lot to warn of"
     areas = _db.session.scalars(select(Lot.area_code).where(Lot.product_id == pineapple.id)).all()
     assert set(areas) == {"93-VTH-0012"}
+    # The featherback carries the province's certification mark: its trace page names it.
+    fish_lot = _db.session.scalar(
+        select(Lot).join(Product).where(Product.name == "Cá thát lát rút xương tẩm gia vị")
+    )
+    trace = app.test_client().get(f"/t/{fish_lot.trace_code}").get_data(as_text=True)
+    assert "Cá thát lát Hậu Giang (nhãn hiệu chứng nhận)" in trace
 
 
 def test_the_demo_lots_make_each_products_stock():

@@ -497,22 +497,26 @@ def test_new_product_form_posted_several_times_at_once_is_one_product(server, lo
 
 
 def test_a_new_price_is_on_every_workers_kept_page_at_once(server, log_mark):
-    """Each gunicorn worker keeps its own pages (memory); a change committed anywhere is on
-    the next page every worker answers: the page version is read from the database."""
+    """Each gunicorn worker keeps its own pages and parts of pages (memory); a change
+    committed anywhere is on the next page every worker answers, to guests (whole kept pages)
+    and to logged-in buyers (kept parts) alike: the page version is read from the database."""
     with server.data():
-        product = Factories().product("Khóm giá mới", price=15_000, stock=40)
+        make = Factories()
+        product = make.product("Khóm giá mới", price=15_000, stock=40)
         url, product_id = f"/products/{product.slug}", product.id
-    guests = [Person(server.url, fresh_address(), label=f"guest {n}") for n in range(6)]
+        emails = buyers(make, 3)
+    readers = [Person(server.url, fresh_address(), label=f"guest {n}") for n in range(6)]
+    readers += [logged_in(server, email) for email in emails]
 
-    def read_four_times(guest):
-        return [guest.get(url) for _ in range(4)]
+    def read_four_times(reader):
+        return [reader.get(url) for _ in range(4)]
 
-    before = [page for pages in in_parallel(read_four_times, guests) for page in pages]
+    before = [page for pages in in_parallel(read_four_times, readers) for page in pages]
     assert all(p.status == 200 and "15.000" in p.text for p in before), server.explain(log_mark)
     assert sum(p.from_page_cache for p in before) >= 12  # the workers keep it
     with server.data() as session:
         session.execute(update(Product).where(Product.id == product_id).values(price=18_000))
-    after = [page for pages in in_parallel(read_four_times, guests) for page in pages]
+    after = [page for pages in in_parallel(read_four_times, readers) for page in pages]
     stale = [p.describe() for p in after if "18.000" not in p.text or "15.000" in p.text]
     assert not stale, "\n".join(stale) + server.explain(log_mark)
 

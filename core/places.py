@@ -1,6 +1,6 @@
-"""Hậu Giang's district-level units and communes (DOMAIN.md), as seeded for the site.
+"""Hậu Giang's district-level units and communes, as seeded for the site.
 
-The eight district-level units are official; the communes are those named in DOMAIN.md plus
+The eight district-level units are official; the communes are those named in the sources plus
 other real communes of each unit, not the full list of 75.
 
 Each has its English display name, as English guidebooks write it: the proper name keeps its

@@ -1,4 +1,4 @@
-"""Security headers for every response (DESIGN.md), and the CSRF check."""
+"""Security headers for every response, and the CSRF check."""
 
 from urllib.parse import urlsplit
 

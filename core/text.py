@@ -1,4 +1,4 @@
-"""Vietnamese text: folding for search and slugs for URLs (DOMAIN.md)."""
+"""Vietnamese text: folding for search and slugs for URLs."""
 
 import re
 import secrets

@@ -1,5 +1,5 @@
 """Pictures that people upload: products' pictures and shop logos (marketplace), listing
-photos (tourism). DESIGN.md, Security.
+photos (tourism).
 
 A file counts as a picture only if Pillow can open it as one of a few formats, whatever its name
 says. It is then re-encoded (WebP, or JPEG where Pillow lacks WebP), which drops EXIF and

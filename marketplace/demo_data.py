@@ -1,12 +1,12 @@
-"""Demo cooperatives, products and ratings of Hậu Giang (DOMAIN.md).
+"""Demo cooperatives, products and ratings of Hậu Giang.
 
-The three flagships and the rated products named in DOMAIN.md are real; cooperative names
-beyond HTX Kỳ Như and HTX An Phát, prices, stock, points and decision numbers are plausible
-demo values (approx.), not official figures.
+The three flagships and the rated products named in the province's published sources are
+real; cooperative names beyond HTX Kỳ Như and HTX An Phát, prices, stock, points and decision
+numbers are plausible demo values (approx.), not official figures.
 """
 
 # The marks printed on a demo cooperative's packaging (the trace page's "Nhãn hiệu"): the
-# province's certification mark for its featherback (DOMAIN.md); the others have none.
+# province's certification mark for its featherback; the others have none.
 COOPERATIVE_BRANDS = {"kynhu": "Cá thát lát Hậu Giang (nhãn hiệu chứng nhận)"}
 
 # key: (name, kind, district, commune, founded, phone, bank BIN, account, story)

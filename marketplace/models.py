@@ -21,7 +21,7 @@ from core.reviews import ReviewMixin
 
 COOPERATIVE_KINDS = ("cooperative", "enterprise", "household")
 
-# Product groups of Decision 148/QĐ-TTg (DOMAIN.md).
+# Product groups of Decision 148/QĐ-TTg.
 OCOP_GROUPS = ("food", "beverage", "herbal", "handicraft", "ornamental", "tourism")
 
 

@@ -25,7 +25,7 @@ from marketplace.models import Cooperative, Product, ProductImage
 
 def product_search_text(product: Product) -> str:
     """Everything a buyer might type to find this product, in Vietnamese or English, folded
-    (DOMAIN.md). The Vietnamese name comes first (the catalogue ranks names starting with the
+    (core.text.fold). The Vietnamese name comes first (the catalogue ranks names starting with the
     query first). Its migration (0559407459b3) recomputes existing rows in this composition."""
     parts = [
         product.name,

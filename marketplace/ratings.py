@@ -1,4 +1,5 @@
-"""OCOP star rating: criteria sets, star bands, validity (DOMAIN.md)."""
+"""OCOP star rating: criteria sets, star bands, validity (Decisions 1048/QĐ-TTg and
+148/2023/QĐ-TTg)."""
 
 import calendar
 import logging
@@ -48,7 +49,7 @@ class RatingError(ValueError):
 
 
 class CouncilError(RatingError):
-    """A council recording a result it does not recognise (DOMAIN.md, "Star rating").
+    """A council recording a result it does not recognise (Decisions 1048 and 148).
 
     council: the council chosen; stars: the result's stars; recognised_by: the council that
     records them under that criteria set on that day (council_for); allowed: the stars the
@@ -84,7 +85,7 @@ def valid_until_for(recognised_on: date) -> date:
 
 def councils_for(criteria: str, day: date) -> dict[str, tuple[int, ...]]:
     """The councils that recognise stars under a criteria set on a day, and the stars each
-    recognises, lowest council first (DOMAIN.md, "Star rating" and "Since 2025"):
+    recognises, lowest council first (Decisions 1048 and 148, and 148 since 2025):
 
     - 1048 (2019): the province 3★ and 4★, the central council 5★ (the province sent
       products scoring 90 and more to it as "potential 5★");
@@ -171,7 +172,7 @@ def newest_rating(product: Product) -> OcopRating | None:
 def certificate_of(product: Product) -> OcopRating | None:
     """The newest rating when it is an OCOP certificate (3★ and more), valid or ended; None
     when the product was never rated or its newest result is 1★ or 2★ (recorded, never
-    certified: DOMAIN.md)."""
+    certified: Decision 148)."""
     newest = newest_rating(product)
     return newest if newest is not None and is_certified(newest.stars) else None
 

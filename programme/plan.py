@@ -28,7 +28,7 @@ from tourism.models import Booking
 
 PLAN_FIRST_YEAR = 2019  # the plan's own year; the dashboard goes back no further
 
-# The plan's targets (DOMAIN.md).
+# The plan's targets.
 TARGET_CERTIFIED = 12  # "about 12 products"
 TARGET_SHARE = 25  # "at least 25 % of the province's products", percent
 FLAGSHIP_COUNT = 3  # khóm Cầu Đúc, chanh không hạt, cá thát lát

@@ -202,7 +202,7 @@ def test_the_nightly_job_clears_the_stars_of_expired_certificates(app, db, make,
     assert old.stars == 0 and fresh.stars == 4
 
 
-# --- who recognises which stars (DOMAIN.md, "Star rating" and "Since 2025") -----------------
+# --- who recognises which stars (Decisions 1048 and 148, and 148 since 2025) ---------------
 
 BEFORE_2025 = date(2024, 5, 8)
 SINCE_2025 = date(2025, 7, 1)  # marketplace.ratings.DISTRICT_LEVEL_ENDED, the first day without

@@ -1,4 +1,4 @@
-"""Demo listings of Hậu Giang's community tourism project (DOMAIN.md: plan 1939/QĐ-UBND).
+"""Demo listings of Hậu Giang's community tourism project (plan 1939/QĐ-UBND).
 
 The places are real; hosts' offers, prices (homestay rooms about 400,000–700,000 VND a
 night), times and capacities are plausible demo values (approx.).

@@ -1,7 +1,7 @@
 """The host's side: their listings, capacity and closed days, bookings and guests per day.
 
 Every query takes the host's cooperative id, so a host reaches only their own listings and
-bookings (DESIGN.md): anything else is "not found".
+bookings: anything else is "not found".
 """
 
 import secrets

@@ -45,7 +45,7 @@ from core.db import write_transaction
 from core.extensions import db
 from core.logging import request_id_from
 from core.models import utcnow
-from core.page_parts import LONGEST_KEPT_QUERY, remember_version
+from core.page_parts import LONGEST_KEPT_QUERY, VERSION_QUERY, remember_version
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,7 @@ class PageCache:
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
-            cursor.execute("SELECT version FROM page_version")
+            cursor.execute(VERSION_QUERY)
             # All rows and a closed cursor: an SQLite statement left unfinished keeps its
             # read snapshot, and the next request on this connection would read that.
             (version,) = cursor.fetchall()[0]

@@ -42,6 +42,7 @@ _READERS_OWN = ("current_user", "session", "cart_count")
 TOKEN_MARK = Markup("<!--reader-csrf-token-->")
 _TOKEN_FIELD = f'<input type="hidden" name="csrf_token" value="{TOKEN_MARK}">'
 _VERSION = "ocop.page_version"  # in the WSGI environ: the version the page cache read
+VERSION_QUERY = "SELECT version FROM page_version"
 
 
 class Rendered:
@@ -77,9 +78,7 @@ def remember_version(environ: dict, version: int) -> None:
 
 def page_version() -> int:
     if _VERSION not in request.environ:
-        request.environ[_VERSION] = db.session.execute(
-            text("SELECT version FROM page_version")
-        ).scalar_one()
+        request.environ[_VERSION] = db.session.execute(text(VERSION_QUERY)).scalar_one()
     return request.environ[_VERSION]
 
 
@@ -111,9 +110,10 @@ def layout_part(template: str, **values) -> Markup:
     `values` (the footer; the site's links with the page's section marked): rendered once per
     process for each."""
     key = (template, str(get_locale()), request.script_root, *sorted(values.items()))
-    return current_app.extensions["layout_parts"].get(
+    part = current_app.extensions["layout_parts"].get(
         key, lambda: _render_part(template, dict(values))["body"]
     )
+    return _with_readers_token(part)
 
 
 def rendering_kept_part() -> bool:

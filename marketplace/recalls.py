@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import distinct, func, or_, select, update
+from sqlalchemy import and_, distinct, func, or_, select, update
 
 from core import audit
 from core.db import TryAgain, write_transaction
@@ -76,15 +76,24 @@ def buyers_of(lot_id: int) -> list[Buyer]:
     # objects is most of the time (bench/bench_recall.py).
     who = (Checkout.buyer_id, Checkout.name, Checkout.phone, Checkout.email, Checkout.language)
     rows = db.session.execute(
-        select(Order.id, Order.code, func.sum(OrderLineLot.quantity), *who)
-        .join(OrderLine, OrderLine.id == OrderLineLot.order_line_id)
-        .join(Order, Order.id == OrderLine.order_id)
+        _orders_that_took(select(Order.id, Order.code, func.sum(OrderLineLot.quantity), *who))
         .join(Checkout, Checkout.id == Order.checkout_id)
-        .where(OrderLineLot.lot_id == lot_id, Order.status != "cancelled")
+        .where(OrderLineLot.lot_id == lot_id)
         .group_by(Order.id, Order.code, *who)
         .order_by(Order.id)
     ).all()
     return [Buyer(*row) for row in rows]
+
+
+def _orders_that_took(query):
+    """query over the orders whose lines took units of lots (order_line_lots), cancelled
+    orders left out (buyers_of says why)."""
+    return (
+        query.select_from(OrderLineLot)
+        .join(OrderLine, OrderLine.id == OrderLineLot.order_line_id)
+        .join(Order, Order.id == OrderLine.order_id)
+        .where(Order.status != "cancelled")
+    )
 
 
 def buyer_once_key(lot_id: int, order_id: int) -> str:
@@ -228,17 +237,26 @@ class Told:
         return max(self.buyers - self.sent - self.waiting - self.failed, 0)
 
 
+def _messages_of(lot_ids: list[int]):
+    """The condition on Message of the recalls' messages to buyers (their once keys)."""
+    prefixes = [f"{BUYER_EVENT}:{lot_id}:" for lot_id in lot_ids]
+    return and_(
+        Message.event == BUYER_EVENT,
+        or_(*(Message.once_key.startswith(prefix, autoescape=True) for prefix in prefixes)),
+    )
+
+
+def _lot_and_order(once_key: str) -> tuple[int, int]:
+    """The lot and the order a recall's message is about, from its once key."""
+    lot_id, order_id = once_key.removeprefix(f"{BUYER_EVENT}:").split(":")[:2]
+    return int(lot_id), int(order_id)
+
+
 def _buyer_messages(lot_id: int):
-    """The mail (and Zalo) messages of a recall, by (order id, channel)."""
-    prefix = f"{BUYER_EVENT}:{lot_id}:"
+    """The mail (and Zalo) messages of a recall, by order id."""
     found = {}
-    for message in db.session.scalars(
-        select(Message).where(
-            Message.event == BUYER_EVENT, Message.once_key.startswith(prefix, autoescape=True)
-        )
-    ):
-        order_id, _sep, channel = message.once_key.removeprefix(prefix).partition(":")
-        found.setdefault(int(order_id), []).append(message)
+    for message in db.session.scalars(select(Message).where(_messages_of([lot_id]))):
+        found.setdefault(_lot_and_order(message.once_key)[1], []).append(message)
     return found
 
 
@@ -254,30 +272,23 @@ def told_of(lot_ids: list[int]) -> dict[int, Told]:
         return {}
     buyers = dict(
         db.session.execute(
-            select(OrderLineLot.lot_id, func.count(distinct(Order.id)))
-            .join(OrderLine, OrderLine.id == OrderLineLot.order_line_id)
-            .join(Order, Order.id == OrderLine.order_id)
-            .where(OrderLineLot.lot_id.in_(lot_ids), Order.status != "cancelled")
+            _orders_that_took(select(OrderLineLot.lot_id, func.count(distinct(Order.id))))
+            .where(OrderLineLot.lot_id.in_(lot_ids))
             .group_by(OrderLineLot.lot_id)
         ).all()
     )
-    prefixes = [f"{BUYER_EVENT}:{lot_id}:" for lot_id in lot_ids]
     mails = {}  # (lot, order): the state of its mail, else of its first message
     for key, channel, status in db.session.execute(
         select(Message.once_key, Message.channel, Message.status)
-        .where(
-            Message.event == BUYER_EVENT,
-            or_(*(Message.once_key.startswith(prefix, autoescape=True) for prefix in prefixes)),
-        )
+        .where(_messages_of(lot_ids))
         .order_by(Message.id)
     ):
-        lot_id, order_id = key.removeprefix(f"{BUYER_EVENT}:").split(":")[:2]
-        if channel == "mail" or (lot_id, order_id) not in mails:
-            mails[lot_id, order_id] = status
+        about = _lot_and_order(key)
+        if channel == "mail" or about not in mails:
+            mails[about] = status
     counts = {lot_id: {"sent": 0, "waiting": 0, "failed": 0} for lot_id in lot_ids}
     for (lot_id, _order_id), status in mails.items():
-        state = {"sent": "sent", "failed": "failed"}.get(status, "waiting")
-        counts[int(lot_id)][state] += 1
+        counts[lot_id][{"sent": "sent", "failed": "failed"}.get(status, "waiting")] += 1
     return {lot_id: Told(buyers=buyers.get(lot_id, 0), **counts[lot_id]) for lot_id in lot_ids}
 
 
